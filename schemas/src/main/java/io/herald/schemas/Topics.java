@@ -1,0 +1,72 @@
+package io.herald.schemas;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every Kafka topic Herald reads or writes, defined once. The event topics and {@link #ATTEMPTS} are a public
+ * interface: SIEM consumers read them directly.
+ */
+public final class Topics {
+
+    /** Authentication events: auth.*. Key: tenant:subject. */
+    public static final String AUTH_EVENTS = "iam.auth";
+    /** User directory events: user.*. */
+    public static final String USER_EVENTS = "iam.user";
+    /** Application and token events: app.*, token.*. */
+    public static final String APP_EVENTS = "iam.app";
+    /** Security detections: security.*. */
+    public static final String SECURITY_EVENTS = "iam.security";
+    /** B2B organization events: org.*. */
+    public static final String ORG_EVENTS = "iam.org";
+
+    /** Webhook definitions, compacted. Key: tenant:webhookId; a tombstone deletes the webhook. */
+    public static final String SUBSCRIPTIONS = "herald.subscriptions";
+    /** One record per (event, matching webhook). Key: webhook id. */
+    public static final String DELIVERIES = "herald.deliveries";
+    /** Outcome of every delivery attempt. Key: webhook id. */
+    public static final String ATTEMPTS = "herald.attempts";
+
+    /** Default partition count of the high-volume topics; it bounds how many deliverers share the work. */
+    public static final int DEFAULT_PARTITIONS = 6;
+
+    private static final Map<String, String> FAMILY_TOPICS = Map.of(
+            "auth", AUTH_EVENTS,
+            "user", USER_EVENTS,
+            "app", APP_EVENTS,
+            "token", APP_EVENTS,
+            "security", SECURITY_EVENTS,
+            "org", ORG_EVENTS);
+
+    private Topics() {
+    }
+
+    /** The topics IAM events are published to, in a stable order. */
+    public static List<String> eventTopics() {
+        return List.of(AUTH_EVENTS, USER_EVENTS, APP_EVENTS, SECURITY_EVENTS, ORG_EVENTS);
+    }
+
+    /** The topic that carries events of a family (the part of the type before the first dot). */
+    public static Optional<String> topicForFamily(String family) {
+        return Optional.ofNullable(FAMILY_TOPICS.get(family));
+    }
+
+    /** The full set of topics with their partitions and configs, for the topic-creation job and tests. */
+    public static List<TopicSpec> all() {
+        Map<String, String> events = Map.of("retention.ms", String.valueOf(Duration.ofDays(7).toMillis()));
+        Map<String, String> compacted = Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0");
+        Map<String, String> deliveries = Map.of("retention.ms", String.valueOf(Duration.ofDays(3).toMillis()));
+        Map<String, String> attempts = Map.of("retention.ms", String.valueOf(Duration.ofDays(30).toMillis()));
+        return List.of(
+                new TopicSpec(AUTH_EVENTS, DEFAULT_PARTITIONS, events),
+                new TopicSpec(USER_EVENTS, DEFAULT_PARTITIONS, events),
+                new TopicSpec(APP_EVENTS, DEFAULT_PARTITIONS, events),
+                new TopicSpec(SECURITY_EVENTS, DEFAULT_PARTITIONS, events),
+                new TopicSpec(ORG_EVENTS, DEFAULT_PARTITIONS, events),
+                new TopicSpec(SUBSCRIPTIONS, 1, compacted),
+                new TopicSpec(DELIVERIES, DEFAULT_PARTITIONS, deliveries),
+                new TopicSpec(ATTEMPTS, DEFAULT_PARTITIONS, attempts));
+    }
+}

@@ -1,0 +1,88 @@
+package io.herald.schemas.serde;
+
+import io.apicurio.registry.serde.SerdeConfig;
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.apicurio.registry.serde.avro.AvroKafkaSerdeConfig;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.util.ClassSecurityValidator;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Avro serdes for Herald's records in the Confluent wire format (magic byte 0, 4-byte schema id), with schemas in a
+ * Confluent-compatible registry. Built on Apicurio's serde, configured so that the id written is the content id:
+ * with the default global id, Confluent-style consumers would look up the wrong schema.
+ */
+public final class HeraldSerdes {
+
+    private static final String HERALD_AVRO_PACKAGE_PREFIX = "io.herald.schemas.";
+
+    static {
+        trustHeraldRecords();
+    }
+
+    private HeraldSerdes() {
+    }
+
+    /**
+     * Lets Avro instantiate Herald's generated classes when decoding, in addition to what
+     * {@code org.apache.avro.SERIALIZABLE_PACKAGES} allows. Safe to call more than once.
+     */
+    public static synchronized void trustHeraldRecords() {
+        ClassSecurityValidator.ClassSecurityPredicate current = ClassSecurityValidator.getGlobal();
+        if (current instanceof HeraldTrust) {
+            return;
+        }
+        ClassSecurityValidator.setGlobal(new HeraldTrust(current));
+    }
+
+    /**
+     * The serde settings for a registry. {@code registryUrl} is the registry's Apicurio v2 API, e.g.
+     * {@code http://localhost:8081/apis/registry/v2}.
+     */
+    public static Map<String, Object> config(String registryUrl) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(SerdeConfig.REGISTRY_URL, registryUrl);
+        config.put(SerdeConfig.ENABLE_HEADERS, "false");
+        config.put(SerdeConfig.ENABLE_CONFLUENT_ID_HANDLER, "true");
+        config.put(SerdeConfig.USE_ID, "contentId");
+        config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT, "true");
+        config.put(AvroKafkaSerdeConfig.USE_SPECIFIC_AVRO_READER, "true");
+        return config;
+    }
+
+    public static <T extends SpecificRecord> Serializer<T> valueSerializer(String registryUrl) {
+        AvroKafkaSerializer<T> serializer = new AvroKafkaSerializer<>();
+        serializer.configure(config(registryUrl), false);
+        return serializer;
+    }
+
+    public static <T extends SpecificRecord> Deserializer<T> valueDeserializer(String registryUrl) {
+        AvroKafkaDeserializer<T> deserializer = new AvroKafkaDeserializer<>();
+        deserializer.configure(config(registryUrl), false);
+        return deserializer;
+    }
+
+    public static <T extends SpecificRecord> Serde<T> valueSerde(String registryUrl) {
+        return Serdes.serdeFrom(valueSerializer(registryUrl), valueDeserializer(registryUrl));
+    }
+
+    private record HeraldTrust(ClassSecurityValidator.ClassSecurityPredicate delegate)
+            implements ClassSecurityValidator.ClassSecurityPredicate {
+
+        @Override
+        public boolean isTrusted(Class<?> type) {
+            return type.getName().startsWith(HERALD_AVRO_PACKAGE_PREFIX) || delegate.isTrusted(type);
+        }
+
+        @Override
+        public void forbiddenClass(String className) {
+            delegate.forbiddenClass(className);
+        }
+    }
+}

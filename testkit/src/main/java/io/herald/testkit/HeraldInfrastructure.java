@@ -1,0 +1,79 @@
+package io.herald.testkit;
+
+import io.herald.schemas.Topics;
+import java.nio.file.Path;
+
+/**
+ * Everything stateful Herald needs, for real: a Kafka broker with every Herald topic created, and a schema
+ * registry. Used by integration tests (one per test JVM, see {@link HeraldInfrastructureExtension}) and by the
+ * local launcher.
+ */
+public final class HeraldInfrastructure implements AutoCloseable {
+
+    private final EmbeddedKafka kafka;
+    private final SchemaRegistryServer registry;
+
+    private HeraldInfrastructure(EmbeddedKafka kafka, SchemaRegistryServer registry) {
+        this.kafka = kafka;
+        this.registry = registry;
+    }
+
+    /** Starts broker and registry (in parallel: each takes seconds) and creates Herald's topics. */
+    public static HeraldInfrastructure start() {
+        return start(null, null);
+    }
+
+    /**
+     * @param kafkaDataDirectory where the broker keeps its logs, or null for a temporary directory
+     * @param registryLog where the registry's output goes, or null for a temporary file
+     */
+    public static HeraldInfrastructure start(Path kafkaDataDirectory, Path registryLog) {
+        var registryStart = new java.util.concurrent.CompletableFuture<SchemaRegistryServer>();
+        Thread registryStarter = new Thread(() -> {
+            try {
+                registryStart.complete(SchemaRegistryServer.start(0, registryLog));
+            } catch (RuntimeException e) {
+                registryStart.completeExceptionally(e);
+            }
+        }, "schema-registry-starter");
+        registryStarter.start();
+        EmbeddedKafka kafka = null;
+        try {
+            kafka = EmbeddedKafka.start(kafkaDataDirectory);
+            kafka.createTopics(Topics.all());
+            return new HeraldInfrastructure(kafka, registryStart.join());
+        } catch (RuntimeException e) {
+            registryStart.thenAccept(SchemaRegistryServer::close);
+            if (kafka != null) {
+                kafka.close();
+            }
+            throw e;
+        }
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    /** The registry URL Herald's serdes are configured with. */
+    public String registryUrl() {
+        return registry.apicurioApiUrl();
+    }
+
+    public EmbeddedKafka kafka() {
+        return kafka;
+    }
+
+    public SchemaRegistryServer registry() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        try {
+            kafka.close();
+        } finally {
+            registry.close();
+        }
+    }
+}
