@@ -1,0 +1,73 @@
+package io.herald.router;
+
+import io.herald.schemas.delivery.Delivery;
+import io.herald.schemas.event.IamEvent;
+import io.herald.schemas.serde.HeraldSerdes;
+import io.herald.schemas.subscription.Subscription;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The router service: runs {@link RouterTopology} with exactly-once processing. Start it, then close it. */
+public final class HeraldRouter implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HeraldRouter.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final KafkaStreams streams;
+
+    private HeraldRouter(KafkaStreams streams) {
+        this.streams = streams;
+    }
+
+    public static HeraldRouter start(RouterConfig config) {
+        var topology = RouterTopology.build(
+                HeraldSerdes.<IamEvent>valueSerde(config.registryUrl()),
+                HeraldSerdes.<Subscription>valueSerde(config.registryUrl()),
+                HeraldSerdes.<Delivery>valueSerde(config.registryUrl()),
+                Clock.systemUTC());
+        KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config));
+        streams.setUncaughtExceptionHandler(error -> {
+            LOG.error("Router stream thread failed; replacing it", error);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.start();
+        LOG.info("Router {} started against {}", config.applicationId(), config.bootstrapServers());
+        return new HeraldRouter(streams);
+    }
+
+    static Properties streamsProperties(RouterConfig config) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDirectory().toString());
+        // Until quarantine to iam.events.rejected exists, an undecodable record is logged with its coordinates
+        // and skipped rather than stopping routing for every tenant.
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueExceptionHandler.class);
+        return props;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** Whether the router is processing (its global subscriptions store restored and tasks assigned). */
+    public boolean isRunning() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    @Override
+    public void close() {
+        streams.close(CLOSE_TIMEOUT);
+        LOG.info("Router stopped");
+    }
+}

@@ -1,0 +1,192 @@
+package io.herald.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.herald.schemas.HeraldIds;
+import io.herald.schemas.IamEvents;
+import io.herald.schemas.SubscriptionKeys;
+import io.herald.schemas.Topics;
+import io.herald.schemas.catalog.EventCatalog;
+import io.herald.schemas.catalog.EventType;
+import io.herald.schemas.data.AuthLoginSucceeded;
+import io.herald.schemas.data.SecurityBruteForce;
+import io.herald.schemas.data.UserCreated;
+import io.herald.schemas.data.UserRoleChanged;
+import io.herald.schemas.delivery.Delivery;
+import io.herald.schemas.event.IamEvent;
+import io.herald.schemas.serde.HeraldSerdes;
+import io.herald.schemas.subscription.Subscription;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RouterTopologyTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-24T10:15:30Z");
+
+    private final Serde<IamEvent> events = AvroTestSerde.of(IamEvent.getClassSchema());
+    private final Serde<Subscription> subscriptionSerde = AvroTestSerde.of(Subscription.getClassSchema());
+    private final Serde<Delivery> deliveries = AvroTestSerde.of(Delivery.getClassSchema());
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, Subscription> subscriptions;
+    private TestOutputTopic<String, Delivery> output;
+
+    @BeforeEach
+    void startDriver() {
+        HeraldSerdes.trustHeraldRecords();
+        driver = new TopologyTestDriver(RouterTopology.build(events, subscriptionSerde, deliveries,
+                Clock.fixed(NOW, ZoneOffset.UTC)));
+        subscriptions = driver.createInputTopic(Topics.SUBSCRIPTIONS, Serdes.String().serializer(),
+                subscriptionSerde.serializer());
+        output = driver.createOutputTopic(Topics.DELIVERIES, Serdes.String().deserializer(),
+                deliveries.deserializer());
+    }
+
+    @AfterEach
+    void closeDriver() {
+        driver.close();
+    }
+
+    @Test
+    void deliversAnEventToEveryActiveWebhookWhoseFilterMatches() {
+        Subscription exact = webhook("acme", List.of("auth.login.success"), true);
+        Subscription family = webhook("acme", List.of("auth.*"), true);
+        Subscription everything = webhook("acme", List.of("*"), true);
+        Subscription otherType = webhook("acme", List.of("user.created", "security.*"), true);
+        register(exact, family, everything, otherType);
+
+        IamEvent login = publish(IamEvents.of("acme", login("usr_1")));
+
+        Map<String, Delivery> byWebhook = deliveriesByKey();
+        assertThat(byWebhook.keySet()).containsExactlyInAnyOrder(exact.getId(), family.getId(), everything.getId());
+        Delivery delivery = byWebhook.get(exact.getId());
+        assertThat(delivery.getId()).isEqualTo(HeraldIds.deliveryId(login.getId(), exact.getId()));
+        assertThat(delivery.getTenant()).isEqualTo("acme");
+        assertThat(delivery.getEventId()).isEqualTo(login.getId());
+        assertThat(delivery.getEventType()).isEqualTo("auth.login.success");
+        assertThat(delivery.getRoutedAt()).isEqualTo(NOW);
+        assertThat(delivery.getAttempt()).isEqualTo(1);
+        assertThat(delivery.getBody()).startsWith("{\"id\":\"" + login.getId() + "\",\"type\":\"auth.login.success\"")
+                .contains("\"tenant\":\"acme\"", "\"userId\":\"usr_1\"");
+    }
+
+    @Test
+    void familyWildcardCoversDeeperNamesButNotOtherFamilies() {
+        Subscription users = webhook("acme", List.of("user.*"), true);
+        register(users);
+
+        publish(IamEvents.of("acme", UserRoleChanged.newBuilder().setUserId("usr_1")
+                .setPreviousRoles(List.of("viewer")).setCurrentRoles(List.of("admin")).build()));
+        publish(IamEvents.of("acme", login("usr_1")));
+
+        List<Delivery> routed = output.readValuesToList();
+        assertThat(routed).extracting(Delivery::getEventType).containsExactly("user.role.changed");
+    }
+
+    @Test
+    void webhooksOfOtherTenantsNeverMatchEvenWithASharedPrefix() {
+        Subscription acme = webhook("acme", List.of("*"), true);
+        Subscription acmeCorp = webhook("acme-corp", List.of("*"), true);
+        Subscription globex = webhook("globex", List.of("*"), true);
+        register(acme, acmeCorp, globex);
+
+        publish(IamEvents.of("acme", login("usr_1")));
+        publish(IamEvents.of("globex", SecurityBruteForce.newBuilder().setIpAddress("203.0.113.9")
+                .setFailedAttempts(40).setWindowSeconds(60).setBlocked(true).build()));
+
+        List<KeyValue<String, Delivery>> routed = output.readKeyValuesToList();
+        assertThat(routed).extracting(kv -> kv.key + "/" + kv.value.getTenant())
+                .containsExactlyInAnyOrder(acme.getId() + "/acme", globex.getId() + "/globex");
+    }
+
+    @Test
+    void inactiveAndDeletedWebhooksReceiveNothing() {
+        Subscription inactive = webhook("acme", List.of("*"), false);
+        Subscription deleted = webhook("acme", List.of("*"), true);
+        Subscription reactivated = webhook("acme", List.of("*"), false);
+        register(inactive, deleted, reactivated);
+        subscriptions.pipeInput(SubscriptionKeys.of("acme", deleted.getId()), null);
+        reactivated.setActive(true);
+        register(reactivated);
+
+        publish(IamEvents.of("acme", login("usr_1")));
+
+        assertThat(output.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly(reactivated.getId());
+    }
+
+    @Test
+    void anEventNoWebhookWantsProducesNoDelivery() {
+        register(webhook("acme", List.of("token.revoked"), true));
+
+        publish(IamEvents.of("acme", UserCreated.newBuilder().setUserId("usr_9").build()));
+
+        assertThat(output.isEmpty()).isTrue();
+    }
+
+    @Test
+    void skipsAnEventThatBreaksTheContractAndKeepsRouting() {
+        Subscription all = webhook("acme", List.of("*"), true);
+        register(all);
+        IamEvent broken = IamEvents.of("acme", login("usr_1"));
+        broken.setType("auth.login.teleported");
+
+        publish(broken);
+        IamEvent good = publish(IamEvents.of("acme", login("usr_2")));
+
+        assertThat(output.readValuesToList()).extracting(Delivery::getEventId).containsExactly(good.getId());
+    }
+
+    private IamEvent publish(IamEvent event) {
+        TestInputTopic<String, IamEvent> topic = driver.createInputTopic(topicOf(event),
+                Serdes.String().serializer(), events.serializer());
+        topic.pipeInput("acme:subject", event);
+        return event;
+    }
+
+    private static String topicOf(IamEvent event) {
+        // an event with an unknown type still has to arrive somewhere: the auth topic
+        return EventCatalog.get().find(event.getType()).map(EventType::topic).orElse(Topics.AUTH_EVENTS);
+    }
+
+    private void register(Subscription... webhooks) {
+        for (Subscription webhook : webhooks) {
+            subscriptions.pipeInput(SubscriptionKeys.of(webhook.getTenant(), webhook.getId()), webhook);
+        }
+    }
+
+    private Map<String, Delivery> deliveriesByKey() {
+        return output.readKeyValuesToList().stream().collect(Collectors.toMap(kv -> kv.key, kv -> kv.value));
+    }
+
+    private static AuthLoginSucceeded login(String userId) {
+        return AuthLoginSucceeded.newBuilder().setUserId(userId).setMethod("password").build();
+    }
+
+    static Subscription webhook(String tenant, List<String> filters, boolean active) {
+        return Subscription.newBuilder()
+                .setId(HeraldIds.newWebhookId())
+                .setTenant(tenant)
+                .setName("test")
+                .setUrl("https://example.com/hook")
+                .setEventTypes(filters)
+                .setActive(active)
+                .setSigningSecrets(List.of())
+                .setCreatedAt(NOW)
+                .setUpdatedAt(NOW)
+                .setVersion(1)
+                .build();
+    }
+}

@@ -1,0 +1,16 @@
+package io.herald.schemas.config;
+
+/** Keys every Herald service reads. */
+public final class CommonSettings {
+
+    public static final Setting<String> KAFKA_BOOTSTRAP_SERVERS = Setting.text("herald.kafka.bootstrap-servers",
+            null, "Kafka bootstrap servers, host:port[,host:port...]");
+    public static final Setting<String> REGISTRY_URL = Setting.text("herald.registry.url", null,
+            "Schema registry URL (Apicurio v2 API), e.g. http://registry:8080/apis/registry/v2");
+    public static final Setting<String> SECRET_KEYS = Setting.secretText("herald.secrets.keys",
+            "Key ring that encrypts webhook secrets at rest: id:base64(32 bytes)[,id:base64...]; the first "
+                    + "encrypts, all decrypt. Same value on ingest and deliverer.");
+
+    private CommonSettings() {
+    }
+}
