@@ -1,0 +1,204 @@
+package io.herald.deliverer;
+
+import io.herald.schemas.Topics;
+import io.herald.schemas.delivery.Delivery;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The polling loop: hands each delivery to the {@link DeliveryProcessor} without waiting for it, so one slow
+ * endpoint never holds up the others; pauses polling while {@code maxInFlight} deliveries are under way; commits
+ * only offsets below the lowest unfinished delivery. Only this loop's thread touches the consumer.
+ */
+final class DeliveryWorker implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+    private static final Duration COMMIT_INTERVAL = Duration.ofMillis(200);
+
+    private final Consumer<String, Delivery> consumer;
+    private final DeliveryProcessor processor;
+    private final int maxInFlight;
+    private final Duration shutdownGrace;
+    private final OffsetTracker offsets = new OffsetTracker();
+    private final Queue<Finished> finished = new ConcurrentLinkedQueue<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private boolean paused;
+    private long lastCommitNanos = System.nanoTime();
+
+    DeliveryWorker(Consumer<String, Delivery> consumer, DeliveryProcessor processor, int maxInFlight,
+            Duration shutdownGrace) {
+        this.consumer = consumer;
+        this.processor = processor;
+        this.maxInFlight = maxInFlight;
+        this.shutdownGrace = shutdownGrace;
+    }
+
+    @Override
+    public void run() {
+        try {
+            consumer.subscribe(List.of(Topics.DELIVERIES), new CommitOnRevoke());
+            while (running) {
+                pollAndDispatch();
+                drainFinished();
+                applyBackpressure();
+                commitIfDue();
+            }
+            finishInFlight();
+        } catch (WakeupException stopping) {
+            finishInFlight();
+        } catch (RuntimeException e) {
+            LOG.error("Delivery worker failed; uncommitted deliveries will be redone by the next owner", e);
+        } finally {
+            consumer.close();
+            stopped.countDown();
+        }
+    }
+
+    /** Asks the loop to stop; in-flight deliveries get the shutdown grace period to finish. */
+    void stop() {
+        running = false;
+        consumer.wakeup();
+    }
+
+    boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void pollAndDispatch() {
+        try {
+            for (ConsumerRecord<String, Delivery> record : consumer.poll(POLL_TIMEOUT)) {
+                dispatch(record);
+            }
+        } catch (RecordDeserializationException e) {
+            // Not a Delivery we can read: nothing to send. Logged with its coordinates, then passed over.
+            LOG.error("Skipping undecodable delivery at {}@{}: {}", e.topicPartition(), e.offset(), e.getMessage());
+            consumer.seek(e.topicPartition(), e.offset() + 1);
+        }
+    }
+
+    private void dispatch(ConsumerRecord<String, Delivery> record) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        long offset = record.offset();
+        offsets.started(partition, offset);
+        if (record.value() == null) {
+            finished.add(new Finished(partition, offset));
+            return;
+        }
+        processor.process(record.value()).whenComplete((attempt, error) -> {
+            if (error != null) {
+                // The attempt record could not be stored: keep the offset uncommitted so the delivery is redone.
+                LOG.error("Recording the attempt of delivery {} at {}@{} failed; it stays uncommitted",
+                        record.value().getId(), partition, offset, error);
+                return;
+            }
+            finished.add(new Finished(partition, offset));
+        });
+    }
+
+    private void drainFinished() {
+        Finished done;
+        while ((done = finished.poll()) != null) {
+            offsets.finished(done.partition(), done.offset());
+        }
+    }
+
+    private void applyBackpressure() {
+        if (!paused && offsets.inFlight() >= maxInFlight) {
+            consumer.pause(consumer.assignment());
+            paused = true;
+        } else if (paused && offsets.inFlight() < maxInFlight / 2 + 1) {
+            consumer.resume(consumer.assignment());
+            paused = false;
+        }
+    }
+
+    private void commitIfDue() {
+        if (System.nanoTime() - lastCommitNanos < COMMIT_INTERVAL.toNanos()) {
+            return;
+        }
+        lastCommitNanos = System.nanoTime();
+        Map<TopicPartition, OffsetAndMetadata> commits = offsets.takeCommittable();
+        if (!commits.isEmpty()) {
+            consumer.commitAsync(commits, (committed, error) -> {
+                if (error != null) {
+                    LOG.warn("Committing offsets {} failed; the next commit will cover them", committed, error);
+                }
+            });
+        }
+    }
+
+    private void finishInFlight() {
+        long deadline = System.nanoTime() + shutdownGrace.toNanos();
+        while (offsets.inFlight() > 0 && System.nanoTime() < deadline) {
+            drainFinished();
+            sleepQuietly(20);
+        }
+        drainFinished();
+        if (offsets.inFlight() > 0) {
+            LOG.warn("{} deliveries did not finish within {}; they stay uncommitted and will be redone",
+                    offsets.inFlight(), shutdownGrace);
+        }
+        commitNow();
+    }
+
+    private void commitNow() {
+        Map<TopicPartition, OffsetAndMetadata> commits = offsets.takeCommittable();
+        if (!commits.isEmpty()) {
+            try {
+                consumer.commitSync(commits);
+            } catch (RuntimeException e) {
+                LOG.warn("Final commit of {} failed; those deliveries may be redone", commits, e);
+            }
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private final class CommitOnRevoke implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            drainFinished();
+            commitNow();
+            offsets.forget(partitions);
+            paused = false;
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (paused) {
+                consumer.pause(partitions);
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            offsets.forget(partitions);
+        }
+    }
+
+    private record Finished(TopicPartition partition, long offset) {
+    }
+}

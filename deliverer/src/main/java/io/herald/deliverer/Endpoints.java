@@ -1,0 +1,54 @@
+package io.herald.deliverer;
+
+import io.herald.schemas.security.SecretCipher;
+import io.herald.schemas.subscription.BasicAuth;
+import io.herald.schemas.subscription.BearerTokenAuth;
+import io.herald.schemas.subscription.Subscription;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Turns stored subscriptions into {@link Endpoint}s, decrypting what they hold encrypted. */
+final class Endpoints {
+
+    private final SecretCipher cipher;
+
+    Endpoints(SecretCipher cipher) {
+        this.cipher = cipher;
+    }
+
+    Endpoint from(Subscription subscription) {
+        String id = subscription.getId();
+        try {
+            List<String> secrets = subscription.getSigningSecrets().stream()
+                    .map(secret -> cipher.decrypt(secret, id))
+                    .toList();
+            return endpoint(subscription, secrets, authorization(subscription), Optional.empty());
+        } catch (IllegalStateException e) {
+            return endpoint(subscription, List.of(), Optional.empty(), Optional.of(e.getMessage()));
+        }
+    }
+
+    private Endpoint endpoint(Subscription s, List<String> secrets, Optional<String> authorization,
+            Optional<String> unusable) {
+        return new Endpoint(s.getId(), s.getTenant(), s.getUrl(), s.getActive(), s.getDisabledReason(), secrets,
+                authorization, Map.copyOf(s.getHeaders()),
+                Optional.ofNullable(s.getTimeoutMs()).map(Duration::ofMillis), s.getVersion(), unusable);
+    }
+
+    private Optional<String> authorization(Subscription subscription) {
+        Object auth = subscription.getAuth();
+        if (auth instanceof BearerTokenAuth bearer) {
+            return Optional.of("Bearer " + cipher.decrypt(bearer.getToken(), subscription.getId()));
+        }
+        if (auth instanceof BasicAuth basic) {
+            String credentials = basic.getUsername() + ':' + cipher.decrypt(basic.getPassword(), subscription.getId());
+            return Optional.of("Basic " + Base64.getEncoder().encodeToString(
+                    credentials.getBytes(StandardCharsets.UTF_8)));
+        }
+        return Optional.empty();
+    }
+}

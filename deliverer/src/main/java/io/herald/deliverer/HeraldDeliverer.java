@@ -1,0 +1,75 @@
+package io.herald.deliverer;
+
+import io.herald.schemas.delivery.Delivery;
+import io.herald.schemas.serde.HeraldSerdes;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The deliverer service: reads deliveries ({@code read_committed}), POSTs them signed, records every attempt.
+ * Stateless: run as many as the deliveries topic has partitions.
+ */
+public final class HeraldDeliverer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HeraldDeliverer.class);
+    private static final Duration SUBSCRIPTIONS_LOAD_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+    private final SubscriptionView view;
+    private final WebhookSender sender;
+    private final AttemptRecorder recorder;
+    private final DeliveryWorker worker;
+
+    private HeraldDeliverer(SubscriptionView view, WebhookSender sender, AttemptRecorder recorder,
+            DeliveryWorker worker) {
+        this.view = view;
+        this.sender = sender;
+        this.recorder = recorder;
+        this.worker = worker;
+    }
+
+    public static HeraldDeliverer start(DelivererConfig config) {
+        Clock clock = Clock.systemUTC();
+        SubscriptionView view = SubscriptionView.start(config, SUBSCRIPTIONS_LOAD_TIMEOUT);
+        WebhookSender sender = new WebhookSender(config, clock);
+        AttemptRecorder recorder = new AttemptRecorder(config);
+        KafkaConsumer<String, Delivery> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
+                ConsumerConfig.CLIENT_ID_CONFIG, config.groupId() + "-deliveries",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(500, config.maxInFlight())),
+                new StringDeserializer(), HeraldSerdes.<Delivery>valueDeserializer(config.registryUrl()));
+        DeliveryWorker worker = new DeliveryWorker(consumer,
+                new DeliveryProcessor(view, sender, recorder, clock), config.maxInFlight(), SHUTDOWN_GRACE);
+        Thread thread = new Thread(worker, "delivery-worker");
+        thread.start();
+        LOG.info("Deliverer started in group {} against {}", config.groupId(), config.bootstrapServers());
+        return new HeraldDeliverer(view, sender, recorder, worker);
+    }
+
+    /** Stops polling, lets in-flight deliveries finish (up to a grace period), commits, and releases resources. */
+    @Override
+    public void close() {
+        worker.stop();
+        try {
+            if (!worker.awaitStopped(SHUTDOWN_GRACE.plusSeconds(10))) {
+                LOG.warn("Delivery worker did not stop in time");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        recorder.close();
+        sender.close();
+        view.close();
+        LOG.info("Deliverer stopped");
+    }
+}

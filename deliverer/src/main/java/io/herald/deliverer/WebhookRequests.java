@@ -1,0 +1,55 @@
+package io.herald.deliverer;
+
+import io.herald.schemas.delivery.Delivery;
+import io.herald.schemas.security.WebhookHeaders;
+import io.herald.schemas.security.WebhookSignatures;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpRequest;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Builds the signed POST of a delivery: the exact body, Standard Webhooks headers (one signature per active
+ * secret), {@code X-Herald-Signature}, the endpoint's credentials and custom headers.
+ */
+final class WebhookRequests {
+
+    static final String USER_AGENT = "Herald-Webhooks/0.1";
+
+    /** Headers a webhook's custom headers may not replace: they carry the signature and framing. */
+    private static final Set<String> RESERVED = Set.of(
+            WebhookHeaders.ID, WebhookHeaders.TIMESTAMP, WebhookHeaders.SIGNATURE,
+            WebhookHeaders.HERALD_SIGNATURE.toLowerCase(Locale.ROOT), WebhookHeaders.EVENT_TYPE.toLowerCase(Locale.ROOT),
+            WebhookHeaders.ATTEMPT.toLowerCase(Locale.ROOT),
+            "content-type", "content-length", "host", "transfer-encoding", "connection", "authorization", "user-agent");
+
+    private WebhookRequests() {
+    }
+
+    static MutableHttpRequest<String> build(Endpoint endpoint, Delivery delivery, Instant now) {
+        String body = delivery.getBody();
+        long timestamp = now.getEpochSecond();
+        MutableHttpRequest<String> request = HttpRequest.POST(endpoint.url(), body)
+                .contentType(MediaType.APPLICATION_JSON_TYPE)
+                .header("User-Agent", USER_AGENT);
+        endpoint.headers().forEach((name, value) -> {
+            if (!RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
+                request.header(name, value);
+            }
+        });
+        endpoint.authorization().ifPresent(value -> request.header("Authorization", value));
+        request.header(WebhookHeaders.ID, delivery.getId())
+                .header(WebhookHeaders.TIMESTAMP, Long.toString(timestamp))
+                .header(WebhookHeaders.SIGNATURE,
+                        WebhookSignatures.standardHeader(endpoint.signingSecrets(), delivery.getId(), timestamp, body))
+                .header(WebhookHeaders.EVENT_TYPE, delivery.getEventType())
+                .header(WebhookHeaders.ATTEMPT, Integer.toString(delivery.getAttempt()));
+        if (!endpoint.signingSecrets().isEmpty()) {
+            request.header(WebhookHeaders.HERALD_SIGNATURE,
+                    WebhookSignatures.herald(endpoint.signingSecrets().get(0), body));
+        }
+        return request;
+    }
+}

@@ -1,0 +1,256 @@
+package io.herald.deliverer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.herald.schemas.HeraldIds;
+import io.herald.schemas.SubscriptionKeys;
+import io.herald.schemas.Topics;
+import io.herald.schemas.delivery.AttemptOutcome;
+import io.herald.schemas.delivery.Delivery;
+import io.herald.schemas.delivery.DeliveryAttempt;
+import io.herald.schemas.security.SecretCipher;
+import io.herald.schemas.security.WebhookSecrets;
+import io.herald.schemas.serde.HeraldSerdes;
+import io.herald.schemas.subscription.BearerTokenAuth;
+import io.herald.schemas.subscription.Subscription;
+import io.herald.testkit.HeraldInfrastructure;
+import io.herald.testkit.HeraldInfrastructureExtension;
+import io.herald.testkit.WebhookReceiver;
+import io.herald.testkit.WebhookReceiver.ReceivedRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(HeraldInfrastructureExtension.class)
+class DelivererIT {
+
+    private static final String TENANT = "deliverer-it";
+    private static final SecretCipher CIPHER = SecretCipher.fromKeyRing("k1:" + SecretCipher.generateKey());
+
+    private static WebhookReceiver receiver;
+    private static HeraldDeliverer deliverer;
+    private static KafkaProducer<String, Subscription> subscriptions;
+    private static KafkaProducer<String, Delivery> deliveries;
+    private static AttemptCollector attempts;
+
+    @BeforeAll
+    static void start(HeraldInfrastructure infra) {
+        receiver = WebhookReceiver.start();
+        Map<String, Object> producer = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers());
+        subscriptions = new KafkaProducer<>(producer, new StringSerializer(),
+                HeraldSerdes.<Subscription>valueSerializer(infra.registryUrl()));
+        deliveries = new KafkaProducer<>(producer, new StringSerializer(),
+                HeraldSerdes.<Delivery>valueSerializer(infra.registryUrl()));
+        attempts = new AttemptCollector(infra);
+        deliverer = HeraldDeliverer.start(new DelivererConfig(infra.bootstrapServers(), infra.registryUrl(), CIPHER,
+                "deliverer-it", 64, Duration.ofSeconds(5), Duration.ofSeconds(2)));
+    }
+
+    @AfterAll
+    static void stop() {
+        deliverer.close();
+        attempts.close();
+        subscriptions.close();
+        deliveries.close();
+        receiver.close();
+    }
+
+    @Test
+    void postsTheSignedBodyWithCustomHeadersAndAuthThenRecordsSuccess() throws Exception {
+        String secret = WebhookSecrets.generate();
+        Subscription webhook = webhook(receiver.url("/signed"), secret, null);
+        webhook.setHeaders(Map.of("X-Team", "identity", "webhook-id", "forged"));
+        webhook.setAuth(new BearerTokenAuth(CIPHER.encrypt("tok-123", webhook.getId())));
+        store(webhook);
+
+        Delivery delivery = deliver(webhook, "{\"id\":\"evt_1\",\"type\":\"user.created\",\"data\":{}}");
+
+        DeliveryAttempt attempt = attempts.await(delivery.getId());
+        assertThat(attempt.getOutcome()).isEqualTo(AttemptOutcome.SUCCEEDED);
+        assertThat(attempt.getHttpStatus()).isEqualTo(204);
+        assertThat(attempt.getAttempt()).isEqualTo(1);
+        assertThat(attempt.getWebhookId()).isEqualTo(webhook.getId());
+
+        ReceivedRequest request = receiver.requests("/signed").get(0);
+        assertThat(request.method()).isEqualTo("POST");
+        assertThat(request.body()).isEqualTo(delivery.getBody());
+        assertThat(request.header("content-type")).startsWith("application/json");
+        assertThat(request.header("webhook-id")).isEqualTo(delivery.getId());
+        assertThat(request.header("x-team")).isEqualTo("identity");
+        assertThat(request.header("authorization")).isEqualTo("Bearer tok-123");
+        assertThat(request.header("x-herald-event")).isEqualTo("user.created");
+        long timestamp = Long.parseLong(request.header("webhook-timestamp"));
+        assertThat(timestamp).isCloseTo(Instant.now().getEpochSecond(), org.assertj.core.data.Offset.offset(60L));
+        // Verified here with the JDK alone, independently of Herald's signing code.
+        byte[] key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
+        String expected = "v1," + Base64.getEncoder().encodeToString(
+                hmac(key, delivery.getId() + "." + timestamp + "." + request.body()));
+        assertThat(request.header("webhook-signature")).isEqualTo(expected);
+        assertThat(request.header("x-herald-signature")).isEqualTo("sha256="
+                + HexFormat.of().formatHex(hmac(secret.getBytes(StandardCharsets.UTF_8), request.body())));
+    }
+
+    @Test
+    void refusedConnectionsTimeoutsAndErrorsBecomeFailedAttemptsWhileOthersAreDelivered() {
+        receiver.respond("/slow", 200, Duration.ofSeconds(3));
+        receiver.respond("/broken", 500, Duration.ZERO);
+        Subscription refused = webhook("http://127.0.0.1:" + closedPort() + "/nobody", WebhookSecrets.generate(), null);
+        Subscription slow = webhook(receiver.url("/slow"), WebhookSecrets.generate(), 300);
+        Subscription broken = webhook(receiver.url("/broken"), WebhookSecrets.generate(), null);
+        Subscription healthy = webhook(receiver.url("/healthy"), WebhookSecrets.generate(), null);
+        store(refused, slow, broken, healthy);
+
+        Delivery toRefused = deliver(refused, "{}");
+        Delivery toSlow = deliver(slow, "{}");
+        Delivery toBroken = deliver(broken, "{}");
+        Delivery toHealthy = deliver(healthy, "{}");
+
+        assertThat(attempts.await(toRefused.getId())).satisfies(a -> {
+            assertThat(a.getOutcome()).isEqualTo(AttemptOutcome.FAILED);
+            assertThat(a.getHttpStatus()).isNull();
+            assertThat(a.getError()).startsWith("connection failed");
+        });
+        assertThat(attempts.await(toSlow.getId())).satisfies(a -> {
+            assertThat(a.getOutcome()).isEqualTo(AttemptOutcome.FAILED);
+            assertThat(a.getError()).isEqualTo("timed out after 300 ms");
+            assertThat(a.getLatencyMs()).isBetween(250L, 2_900L);
+        });
+        assertThat(attempts.await(toBroken.getId())).satisfies(a -> {
+            assertThat(a.getOutcome()).isEqualTo(AttemptOutcome.FAILED);
+            assertThat(a.getHttpStatus()).isEqualTo(500);
+            assertThat(a.getError()).isEqualTo("endpoint answered HTTP 500");
+            assertThat(a.getResponseExcerpt()).contains("\"status\":500");
+        });
+        assertThat(attempts.await(toHealthy.getId()).getOutcome()).isEqualTo(AttemptOutcome.SUCCEEDED);
+
+        // The worker survived all of that and keeps delivering.
+        Delivery later = deliver(healthy, "{\"later\":true}");
+        assertThat(attempts.await(later.getId()).getOutcome()).isEqualTo(AttemptOutcome.SUCCEEDED);
+    }
+
+    @Test
+    void skipsDeliveriesForUnknownOrDisabledWebhooksWithAReason() {
+        Subscription neverStored = webhook(receiver.url("/unknown"), WebhookSecrets.generate(), null);
+        Subscription disabled = webhook(receiver.url("/disabled"), WebhookSecrets.generate(), null);
+        disabled.setActive(false);
+        disabled.setDisabledReason("paused by admin");
+        store(disabled);
+
+        // Delivered before the deliverer's view may have seen the webhook: it catches up before deciding.
+        DeliveryAttempt toDisabled = attempts.await(deliver(disabled, "{}").getId());
+        DeliveryAttempt toUnknown = attempts.await(deliver(neverStored, "{}").getId());
+
+        assertThat(toUnknown.getOutcome()).isEqualTo(AttemptOutcome.SKIPPED);
+        assertThat(toUnknown.getError()).isEqualTo("webhook no longer exists");
+        assertThat(toDisabled.getOutcome()).isEqualTo(AttemptOutcome.SKIPPED);
+        assertThat(toDisabled.getError()).isEqualTo("webhook is disabled: paused by admin");
+        assertThat(receiver.requests("/unknown")).isEmpty();
+        assertThat(receiver.requests("/disabled")).isEmpty();
+    }
+
+    private static Subscription webhook(String url, String secret, Integer timeoutMs) {
+        String id = HeraldIds.newWebhookId();
+        Instant now = Instant.now();
+        return Subscription.newBuilder()
+                .setId(id).setTenant(TENANT).setName("it").setUrl(url)
+                .setEventTypes(List.of("*")).setActive(true)
+                .setSigningSecrets(List.of(CIPHER.encrypt(secret, id)))
+                .setTimeoutMs(timeoutMs)
+                .setCreatedAt(now).setUpdatedAt(now).setVersion(1)
+                .build();
+    }
+
+    private static void store(Subscription... webhooks) {
+        for (Subscription webhook : webhooks) {
+            subscriptions.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS,
+                    SubscriptionKeys.of(webhook.getTenant(), webhook.getId()), webhook));
+        }
+        subscriptions.flush();
+    }
+
+    private static Delivery deliver(Subscription webhook, String body) {
+        String eventId = HeraldIds.newEventId();
+        Delivery delivery = Delivery.newBuilder()
+                .setId(HeraldIds.deliveryId(eventId, webhook.getId()))
+                .setTenant(webhook.getTenant()).setWebhookId(webhook.getId())
+                .setEventId(eventId).setEventType("user.created")
+                .setEventTimestamp(Instant.now()).setRoutedAt(Instant.now())
+                .setBody(body)
+                .build();
+        deliveries.send(new ProducerRecord<>(Topics.DELIVERIES, webhook.getId(), delivery));
+        deliveries.flush();
+        return delivery;
+    }
+
+    private static int closedPort() {
+        try (var socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort(); // closed again at once: connections are refused
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] hmac(byte[] key, String content) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        return mac.doFinal(content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Reads herald.attempts in the background, indexed by delivery id. */
+    private static final class AttemptCollector implements AutoCloseable {
+
+        private final Map<String, DeliveryAttempt> byDelivery = new ConcurrentHashMap<>();
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        AttemptCollector(HeraldInfrastructure infra) {
+            KafkaConsumer<String, DeliveryAttempt> consumer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
+                    ConsumerConfig.GROUP_ID_CONFIG, "attempt-collector-" + HeraldIds.newEventId(),
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                    new StringDeserializer(), HeraldSerdes.<DeliveryAttempt>valueDeserializer(infra.registryUrl()));
+            consumer.subscribe(List.of(Topics.ATTEMPTS));
+            thread = new Thread(() -> {
+                try (consumer) {
+                    while (running) {
+                        consumer.poll(Duration.ofMillis(100))
+                                .forEach(r -> byDelivery.put(r.value().getDeliveryId(), r.value()));
+                    }
+                }
+            }, "attempt-collector");
+            thread.start();
+        }
+
+        DeliveryAttempt await(String deliveryId) {
+            return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> byDelivery.get(deliveryId), a -> a != null);
+        }
+
+        @Override
+        public void close() {
+            running = false;
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
