@@ -7,7 +7,12 @@ import io.herald.schemas.subscription.Subscription;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
+import io.herald.schemas.SubscriptionKeys;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -54,6 +59,20 @@ public final class HeraldRouter implements AutoCloseable {
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueExceptionHandler.class);
         return props;
+    }
+
+    /**
+     * Whether the router's subscriptions store holds this webhook yet: events published after this returns true
+     * are routed with it in view. False while the router is not running.
+     */
+    public boolean knowsWebhook(String tenant, String webhookId) {
+        if (!isRunning()) {
+            return false;
+        }
+        ReadOnlyKeyValueStore<String, ValueAndTimestamp<Subscription>> store = streams.store(
+                StoreQueryParameters.fromNameAndType(RouterTopology.SUBSCRIPTIONS_STORE,
+                        QueryableStoreTypes.timestampedKeyValueStore()));
+        return store.get(SubscriptionKeys.of(tenant, webhookId)) != null;
     }
 
     public KafkaStreams.State state() {

@@ -1,0 +1,101 @@
+package io.herald.deploy.local;
+
+import io.herald.deliverer.DelivererConfig;
+import io.herald.deliverer.HeraldDeliverer;
+import io.herald.ingest.IngestServer;
+import io.herald.router.HeraldRouter;
+import io.herald.router.RouterConfig;
+import io.herald.schemas.security.SecretCipher;
+import io.herald.testkit.HeraldInfrastructure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * All of Herald in one JVM for local use: a real Kafka broker and schema registry (the same ones the tests use),
+ * then the router, the deliverer and the ingest service, each started exactly as in production. Closing stops
+ * them in reverse order. State is temporary: each run starts empty.
+ */
+final class LocalStack implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final HeraldInfrastructure infrastructure;
+    private final SecretCipher cipher;
+    private final IngestServer ingest;
+    private final HeraldRouter router;
+
+    private LocalStack(int ingestPort, Path workDirectory) {
+        try {
+            infrastructure = remember(HeraldInfrastructure.start(null, workDirectory.resolve("registry.log")));
+            cipher = SecretCipher.fromKeyRing("local:" + SecretCipher.generateKey());
+            router = remember(HeraldRouter.start(new RouterConfig(infrastructure.bootstrapServers(),
+                    infrastructure.registryUrl(), "herald-router", 1, workDirectory.resolve("router-state"))));
+            remember(HeraldDeliverer.start(new DelivererConfig(infrastructure.bootstrapServers(),
+                    infrastructure.registryUrl(), cipher, "herald-deliverer", 512, Duration.ofSeconds(30),
+                    Duration.ofSeconds(5))));
+            ingest = remember(IngestServer.start(ingestPort, Map.of()));
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    static LocalStack start(int ingestPort) {
+        try {
+            return new LocalStack(ingestPort, Files.createTempDirectory("herald-local-"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("no temporary directory for the local stack", e);
+        }
+    }
+
+    String bootstrapServers() {
+        return infrastructure.bootstrapServers();
+    }
+
+    String registryUrl() {
+        return infrastructure.registryUrl();
+    }
+
+    String confluentRegistryUrl() {
+        return infrastructure.registry().confluentApiUrl();
+    }
+
+    String ingestUrl() {
+        return ingest.uri().toString();
+    }
+
+    HeraldRouter router() {
+        return router;
+    }
+
+    /** The key ring this run encrypts webhook secrets with (random per run). */
+    SecretCipher cipher() {
+        return cipher;
+    }
+
+    private <T extends AutoCloseable> T remember(T service) {
+        started.push(service);
+        return service;
+    }
+
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable service = started.pop();
+            try {
+                service.close();
+            } catch (Exception e) {
+                LOG.warn("Stopping {} failed", service.getClass().getSimpleName(), e);
+            }
+        }
+    }
+}

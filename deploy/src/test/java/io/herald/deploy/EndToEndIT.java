@@ -1,0 +1,218 @@
+package io.herald.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.deliverer.DelivererConfig;
+import io.herald.deliverer.HeraldDeliverer;
+import io.herald.ingest.publish.HeraldPublisher;
+import io.herald.ingest.publish.PublisherConfig;
+import io.herald.ingest.webhooks.CreatedWebhook;
+import io.herald.ingest.webhooks.WebhookDefinition;
+import io.herald.ingest.webhooks.WebhookStore;
+import io.herald.router.HeraldRouter;
+import io.herald.router.RouterConfig;
+import io.herald.schemas.HeraldIds;
+import io.herald.schemas.IamEvents;
+import io.herald.schemas.Topics;
+import io.herald.schemas.data.AuthLoginSucceeded;
+import io.herald.schemas.data.SecurityBruteForce;
+import io.herald.schemas.data.UserCreated;
+import io.herald.schemas.data.UserRoleChanged;
+import io.herald.schemas.delivery.Delivery;
+import io.herald.schemas.event.IamEvent;
+import io.herald.schemas.security.SecretCipher;
+import io.herald.schemas.security.WebhookVerifier;
+import io.herald.schemas.serde.HeraldSerdes;
+import io.herald.testkit.HeraldInfrastructure;
+import io.herald.testkit.HeraldInfrastructureExtension;
+import io.herald.testkit.WebhookReceiver;
+import io.herald.testkit.WebhookReceiver.ReceivedRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(HeraldInfrastructureExtension.class)
+class EndToEndIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, String> WEBHOOK_ID_BY_PATH = new ConcurrentHashMap<>();
+
+    private static HeraldInfrastructure infra;
+    private static HeraldRouter router;
+    private static HeraldDeliverer deliverer;
+    private static HeraldPublisher publisher;
+    private static WebhookStore store;
+    private static WebhookReceiver receiver;
+
+    @BeforeAll
+    static void start(HeraldInfrastructure infrastructure) throws Exception {
+        infra = infrastructure;
+        SecretCipher cipher = SecretCipher.fromKeyRing("e2e:" + SecretCipher.generateKey());
+        receiver = WebhookReceiver.start();
+        router = HeraldRouter.start(new RouterConfig(infra.bootstrapServers(), infra.registryUrl(), "e2e-router", 1,
+                Files.createTempDirectory("e2e-router")));
+        deliverer = HeraldDeliverer.start(new DelivererConfig(infra.bootstrapServers(), infra.registryUrl(), cipher,
+                "e2e-deliverer", 128, Duration.ofSeconds(10), Duration.ofSeconds(2)));
+        publisher = HeraldPublisher.create(PublisherConfig.of(infra.bootstrapServers(), infra.registryUrl(), "e2e"));
+        store = WebhookStore.create(infra.bootstrapServers(), infra.registryUrl(), cipher);
+    }
+
+    @AfterAll
+    static void stop() {
+        store.close();
+        publisher.close();
+        deliverer.close();
+        router.close();
+        receiver.close();
+    }
+
+    @Test
+    void deliversEachEventSignedToExactlyTheWebhooksThatSubscribedToIt() throws Exception {
+        CreatedWebhook exact = register("acme", "/exact", List.of("auth.login.success"), true);
+        CreatedWebhook users = register("acme", "/users", List.of("user.*"), true);
+        CreatedWebhook all = register("acme", "/all", List.of("*"), true);
+        CreatedWebhook inactive = register("acme", "/inactive", List.of("*"), false);
+        CreatedWebhook globex = register("globex", "/globex", List.of("*"), true);
+        awaitRouterKnows(exact, users, all, inactive, globex);
+
+        IamEvent login = publish(IamEvents.of("acme", AuthLoginSucceeded.newBuilder().setUserId("usr_1")
+                .setEmail("ada@acme.test").setIpAddress("198.51.100.4").setUserAgent("curl/8")
+                .setMethod("password").build()));
+        IamEvent roleChange = publish(IamEvents.of("acme", UserRoleChanged.newBuilder().setUserId("usr_1")
+                .setPreviousRoles(List.of("viewer")).setCurrentRoles(List.of("admin")).setChangedBy("usr_0").build()));
+        IamEvent bruteForce = publish(IamEvents.of("acme", SecurityBruteForce.newBuilder()
+                .setIpAddress("203.0.113.66").setFailedAttempts(57).setWindowSeconds(60).setBlocked(true).build()));
+        IamEvent globexUser = publish(IamEvents.of("globex", UserCreated.newBuilder().setUserId("usr_g")
+                .setEmail("g@globex.test").build()));
+
+        Map<CreatedWebhook, List<IamEvent>> expected = Map.of(
+                exact, List.of(login),
+                users, List.of(roleChange),
+                all, List.of(login, roleChange, bruteForce),
+                globex, List.of(globexUser));
+        await().atMost(Duration.ofSeconds(60)).until(() -> expected.entrySet().stream()
+                .allMatch(e -> receiver.requests(path(e.getKey())).size() >= e.getValue().size()));
+
+        // Exactly these (event, webhook) pairs were routed: the router commits each event's fan-out atomically, and
+        // every event above has reached at least one webhook, so all of its deliveries are visible by now.
+        Set<String> eventIds = Set.of(login.getId(), roleChange.getId(), bruteForce.getId(), globexUser.getId());
+        Set<String> expectedPairs = new HashSet<>();
+        expected.forEach((webhook, events) -> events.forEach(e -> expectedPairs.add(e.getId() + "->" + webhook.id())));
+        assertThat(routedPairs(eventIds)).containsExactlyInAnyOrderElementsOf(expectedPairs);
+
+        for (Map.Entry<CreatedWebhook, List<IamEvent>> entry : expected.entrySet()) {
+            List<ReceivedRequest> requests = receiver.requests(path(entry.getKey()));
+            assertThat(requests).extracting(r -> JSON.readTree(r.body()).get("id").asText())
+                    .containsExactlyInAnyOrderElementsOf(entry.getValue().stream().map(IamEvent::getId).toList());
+            for (ReceivedRequest request : requests) {
+                assertSignedBy(entry.getKey().signingSecret(), request);
+            }
+        }
+        assertThat(receiver.requests("/inactive")).isEmpty();
+
+        JsonNode loginBody = JSON.readTree(receiver.requests("/exact").get(0).body());
+        assertThat(fieldNames(loginBody)).containsExactly("id", "type", "timestamp", "tenant", "data");
+        assertThat(loginBody.get("type").asText()).isEqualTo("auth.login.success");
+        assertThat(loginBody.get("tenant").asText()).isEqualTo("acme");
+        assertThat(loginBody.get("timestamp").asText()).isEqualTo(login.getTimestamp().toString());
+        assertThat(loginBody.get("data").get("userId").asText()).isEqualTo("usr_1");
+        assertThat(loginBody.get("data").get("email").asText()).isEqualTo("ada@acme.test");
+        assertThat(loginBody.get("data").get("ipAddress").asText()).isEqualTo("198.51.100.4");
+        assertThat(loginBody.get("data").get("method").asText()).isEqualTo("password");
+        JsonNode roleBody = JSON.readTree(receiver.requests("/users").get(0).body());
+        assertThat(roleBody.get("data").get("currentRoles").get(0).asText()).isEqualTo("admin");
+    }
+
+    private static CreatedWebhook register(String tenant, String path, List<String> events, boolean active) {
+        CreatedWebhook created = store.create(new WebhookDefinition(tenant, "e2e " + path, null, receiver.url(path),
+                events, Map.of(), null, active));
+        WEBHOOK_ID_BY_PATH.put(path, created.id());
+        return created;
+    }
+
+    private static String path(CreatedWebhook webhook) {
+        return java.net.URI.create(webhook.subscription().getUrl()).getPath();
+    }
+
+    private static void awaitRouterKnows(CreatedWebhook... webhooks) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> List.of(webhooks).stream()
+                .allMatch(w -> router.knowsWebhook(w.subscription().getTenant(), w.id())));
+    }
+
+    private static IamEvent publish(IamEvent event) throws Exception {
+        publisher.publish(event).get(30, TimeUnit.SECONDS);
+        return event;
+    }
+
+    private static void assertSignedBy(String secret, ReceivedRequest request) throws Exception {
+        String id = request.header("webhook-id");
+        String timestamp = request.header("webhook-timestamp");
+        byte[] key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
+        assertThat(request.header("webhook-signature")).isEqualTo("v1," + Base64.getEncoder().encodeToString(
+                hmac(key, id + "." + timestamp + "." + request.body())));
+        assertThat(request.header("x-herald-signature")).isEqualTo("sha256=" + HexFormat.of().formatHex(
+                hmac(secret.getBytes(StandardCharsets.UTF_8), request.body())));
+        new WebhookVerifier(secret).verify(request.body(), request.headers()); // and Herald's own verifier agrees
+        assertThat(id).isEqualTo(HeraldIds.deliveryId(JSON.readTree(request.body()).get("id").asText(),
+                WEBHOOK_ID_BY_PATH.get(request.path())));
+    }
+
+    private static Set<String> routedPairs(Set<String> eventIds) {
+        try (KafkaConsumer<String, Delivery> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new StringDeserializer(), HeraldSerdes.<Delivery>valueDeserializer(infra.registryUrl()))) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.DELIVERIES).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            Set<String> pairs = new HashSet<>();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (eventIds.contains(r.value().getEventId())) {
+                        pairs.add(r.value().getEventId() + "->" + r.key());
+                    }
+                });
+            }
+            return pairs;
+        }
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            names.add(it.next());
+        }
+        return names;
+    }
+
+    private static byte[] hmac(byte[] key, String content) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        return mac.doFinal(content.getBytes(StandardCharsets.UTF_8));
+    }
+}

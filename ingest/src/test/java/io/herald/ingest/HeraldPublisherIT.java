@@ -1,0 +1,112 @@
+package io.herald.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.herald.ingest.publish.HeraldPublisher;
+import io.herald.ingest.publish.PublishedEvent;
+import io.herald.ingest.publish.PublisherConfig;
+import io.herald.schemas.IamEvents;
+import io.herald.schemas.InvalidEventException;
+import io.herald.schemas.Topics;
+import io.herald.schemas.data.AuthLoginSucceeded;
+import io.herald.schemas.data.UserRoleChanged;
+import io.herald.schemas.event.IamEvent;
+import io.herald.schemas.serde.HeraldSerdes;
+import io.herald.testkit.HeraldInfrastructure;
+import io.herald.testkit.HeraldInfrastructureExtension;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(HeraldInfrastructureExtension.class)
+class HeraldPublisherIT {
+
+    private static HeraldPublisher publisher;
+    private static HeraldInfrastructure infra;
+
+    @BeforeAll
+    static void start(HeraldInfrastructure infrastructure) {
+        infra = infrastructure;
+        publisher = HeraldPublisher.create(PublisherConfig.of(infra.bootstrapServers(), infra.registryUrl(),
+                "publisher-it"));
+    }
+
+    @AfterAll
+    static void stop() {
+        publisher.close();
+    }
+
+    @Test
+    void publishesEachEventDurablyToItsFamilyTopicKeyedByTenantAndSubject() throws Exception {
+        IamEvent login = IamEvents.of("acme", AuthLoginSucceeded.newBuilder()
+                .setUserId("usr_42").setMethod("passkey").setIpAddress("198.51.100.7").build());
+        IamEvent roleChange = IamEvents.of("acme", UserRoleChanged.newBuilder().setUserId("usr_42")
+                .setPreviousRoles(List.of("viewer")).setCurrentRoles(List.of("viewer", "admin")).build());
+
+        PublishedEvent publishedLogin = publisher.publish(login).get(30, TimeUnit.SECONDS);
+        PublishedEvent publishedRole = publisher.publish(roleChange).get(30, TimeUnit.SECONDS);
+
+        assertThat(publishedLogin.topic()).isEqualTo(Topics.AUTH_EVENTS);
+        assertThat(publishedLogin.eventId()).isEqualTo(login.getId());
+        assertThat(publishedRole.topic()).isEqualTo(Topics.USER_EVENTS);
+        ConsumerRecord<String, IamEvent> stored = read(publishedLogin);
+        assertThat(stored.key()).isEqualTo("acme:usr_42");
+        assertThat(stored.value()).isEqualTo(login);
+        assertThat(read(publishedRole).value().getData()).isEqualTo(roleChange.getData());
+    }
+
+    @Test
+    void rejectsAnEventWithoutTenantOrTypeLoudlyAndSendsNothing() {
+        IamEvent noTenant = IamEvents.of("acme", AuthLoginSucceeded.newBuilder()
+                .setUserId("usr_1").setMethod("password").build());
+        noTenant.setTenant(null);
+        IamEvent noType = IamEvents.of("acme", AuthLoginSucceeded.newBuilder()
+                .setUserId("usr_1").setMethod("password").build());
+        noType.setType(null);
+        IamEvent emptyData = IamEvents.of("acme", AuthLoginSucceeded.newBuilder()
+                .setUserId("usr_1").setMethod("password").build());
+        emptyData.setData(new AuthLoginSucceeded());
+
+        assertThatThrownBy(() -> publisher.publish(noTenant))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("tenant must be a slug").hasMessageContaining("got null");
+        assertThatThrownBy(() -> publisher.publish(noType))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("type null is not in the event catalog");
+        assertThatThrownBy(() -> publisher.publish(emptyData))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("missing required fields: userId, method");
+        assertThatThrownBy(() -> publisher.publish("Not A Slug", AuthLoginSucceeded.newBuilder()
+                .setUserId("usr_1").setMethod("password").build()))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("got \"Not A Slug\"");
+    }
+
+    private static ConsumerRecord<String, IamEvent> read(PublishedEvent published) {
+        try (KafkaConsumer<String, IamEvent> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()),
+                new StringDeserializer(), HeraldSerdes.<IamEvent>valueDeserializer(infra.registryUrl()))) {
+            TopicPartition partition = new TopicPartition(published.topic(), published.partition());
+            consumer.assign(List.of(partition));
+            consumer.seek(partition, published.offset());
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, IamEvent> record : consumer.poll(Duration.ofMillis(200))) {
+                    return record;
+                }
+            }
+            throw new AssertionError("nothing at " + partition + "@" + published.offset());
+        }
+    }
+}
