@@ -1,0 +1,63 @@
+package io.herald.deliverer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.herald.schemas.delivery.Delivery;
+import io.herald.schemas.security.WebhookSecrets;
+import io.herald.schemas.security.WebhookVerifier;
+import io.micronaut.http.MutableHttpRequest;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class WebhookRequestsTest {
+
+    private static final String SECRET = WebhookSecrets.generate();
+    private static final Delivery DELIVERY = Delivery.newBuilder()
+            .setId("msg_1").setTenant("acme").setWebhookId("wh_1").setEventId("evt_1").setEventType("user.created")
+            .setEventTimestamp(Instant.EPOCH).setRoutedAt(Instant.EPOCH).setAttempt(1)
+            .setBody("{\"id\":\"evt_1\"}")
+            .build();
+
+    @Test
+    void signsTheExactBodyVerifiablyAndAddsEventHeaders() {
+        MutableHttpRequest<String> request = WebhookRequests.build(endpoint(Map.of(), Optional.empty()), DELIVERY,
+                Instant.now());
+
+        assertThat(request.getBody(String.class)).contains(DELIVERY.getBody());
+        assertThat(request.getUri().toString()).isEqualTo("https://hooks.example.com/in");
+        Map<String, String> headers = headers(request);
+        new WebhookVerifier(SECRET).verify(DELIVERY.getBody(), headers);
+        assertThat(headers).containsEntry("webhook-id", "msg_1").containsEntry("x-herald-event", "user.created")
+                .containsEntry("x-herald-attempt", "1").containsEntry("user-agent", WebhookRequests.USER_AGENT);
+    }
+
+    @Test
+    void customHeadersCannotReplaceSignatureAuthOrFraming() {
+        Map<String, String> custom = Map.of("X-Tenant-Ref", "42", "Webhook-Signature", "v1,forged",
+                "authorization", "Basic forged", "Content-Type", "text/plain", "X-Herald-Event", "admin.pwned");
+        MutableHttpRequest<String> request = WebhookRequests.build(endpoint(custom, Optional.of("Bearer real")),
+                DELIVERY, Instant.now());
+
+        Map<String, String> headers = headers(request);
+        assertThat(headers).containsEntry("x-tenant-ref", "42").containsEntry("authorization", "Bearer real")
+                .containsEntry("x-herald-event", "user.created");
+        assertThat(headers.get("webhook-signature")).doesNotContain("forged");
+        assertThat(headers.get("content-type")).startsWith("application/json");
+        assertThat(request.getHeaders().getAll("Authorization")).hasSize(1);
+    }
+
+    private static Endpoint endpoint(Map<String, String> headers, Optional<String> authorization) {
+        return new Endpoint("wh_1", "acme", "https://hooks.example.com/in", true, null, List.of(SECRET),
+                authorization, headers, Optional.empty(), 1, Optional.empty());
+    }
+
+    private static Map<String, String> headers(MutableHttpRequest<?> request) {
+        Map<String, String> headers = new HashMap<>();
+        request.getHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), String.join(",", values)));
+        return headers;
+    }
+}
