@@ -1,17 +1,12 @@
 package io.herald.testkit;
 
+import io.herald.schemas.TopicInstaller;
 import io.herald.schemas.TopicSpec;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -85,19 +80,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Creates the topics that don't exist yet, with replication factor 1. */
     public void createTopics(Collection<TopicSpec> topics) {
         try (Admin admin = admin()) {
-            Set<String> existing = admin.listTopics().names().get();
-            List<NewTopic> missing = topics.stream()
-                    .filter(t -> !existing.contains(t.name()))
-                    .map(t -> new NewTopic(t.name(), t.partitions(), (short) 1).configs(t.configs()))
-                    .collect(Collectors.toList());
-            admin.createTopics(missing).all().get();
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("creating topics failed", e.getCause());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics", e);
+            new TopicInstaller(admin).install(topics, (short) 1);
         }
     }
 

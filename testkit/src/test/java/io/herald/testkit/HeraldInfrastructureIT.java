@@ -3,6 +3,7 @@ package io.herald.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.schemas.IamEvents;
+import io.herald.schemas.TopicInstaller;
 import io.herald.schemas.Topics;
 import io.herald.schemas.data.AuthLoginSucceeded;
 import io.herald.schemas.event.IamEvent;
@@ -42,6 +43,17 @@ class HeraldInfrastructureIT {
             assertThat(subscriptions.values().iterator().next().get("cleanup.policy").value()).isEqualTo("compact");
             var auth = admin.describeTopics(List.of(Topics.AUTH_EVENTS)).allTopicNames().get().get(Topics.AUTH_EVENTS);
             assertThat(auth.partitions()).hasSize(Topics.DEFAULT_PARTITIONS);
+        }
+    }
+
+    @Test
+    void installingTheTopicsAgainKeepsThemAndSaysWhatIsThere(HeraldInfrastructure infra) {
+        try (var admin = infra.kafka().admin()) {
+            List<String> report = new TopicInstaller(admin).install(Topics.all(), (short) 1);
+
+            assertThat(report).hasSize(Topics.all().size()).allMatch(line -> line.contains(": exists ("));
+            assertThat(report).contains("herald.subscriptions: exists (1 partitions, compacted)",
+                    "iam.auth: exists (6 partitions)");
         }
     }
 

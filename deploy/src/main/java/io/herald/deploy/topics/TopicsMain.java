@@ -1,0 +1,42 @@
+package io.herald.deploy.topics;
+
+import io.herald.schemas.TopicInstaller;
+import io.herald.schemas.Topics;
+import io.herald.schemas.config.CommonSettings;
+import io.herald.schemas.config.ConfigException;
+import io.herald.schemas.config.Setting;
+import io.herald.schemas.config.Settings;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * Creates Herald's topics on a cluster (the docker-compose init service and the Kubernetes job run this). Safe to
+ * run again: existing topics are kept.
+ */
+public final class TopicsMain {
+
+    public static final Setting<Integer> REPLICATION_FACTOR = Setting.integer("herald.topics.replication-factor", 3,
+            1, 32, "Replication factor of topics created by herald-topics; 3 in production, 1 on a single broker");
+
+    /** Every key herald-topics reads. */
+    public static final java.util.List<Setting<?>> SETTINGS = java.util.List.of(
+            CommonSettings.KAFKA_BOOTSTRAP_SERVERS, REPLICATION_FACTOR);
+
+    private TopicsMain() {
+    }
+
+    public static void main(String[] args) {
+        try {
+            Settings settings = Settings.fromProcess();
+            String bootstrap = settings.get(CommonSettings.KAFKA_BOOTSTRAP_SERVERS);
+            short replication = settings.get(REPLICATION_FACTOR).shortValue();
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                new TopicInstaller(admin).install(Topics.all(), replication).forEach(System.out::println);
+            }
+        } catch (ConfigException | IllegalStateException e) {
+            System.err.println("herald-topics: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+}
