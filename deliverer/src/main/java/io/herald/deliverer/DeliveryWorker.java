@@ -161,10 +161,19 @@ final class DeliveryWorker implements Runnable {
         Map<TopicPartition, OffsetAndMetadata> commits = offsets.takeCommittable();
         if (!commits.isEmpty()) {
             try {
-                consumer.commitSync(commits);
+                commitSyncDespiteWakeup(commits);
             } catch (RuntimeException e) {
                 LOG.warn("Final commit of {} failed; those deliveries may be redone", commits, e);
             }
+        }
+    }
+
+    /** stop() may leave a wakeup pending that aborts the next blocking call; the final commit must still happen. */
+    private void commitSyncDespiteWakeup(Map<TopicPartition, OffsetAndMetadata> commits) {
+        try {
+            consumer.commitSync(commits);
+        } catch (WakeupException pendingWakeup) {
+            consumer.commitSync(commits);
         }
     }
 

@@ -66,14 +66,16 @@ class EndToEndIT {
     private static HeraldPublisher publisher;
     private static WebhookStore store;
     private static WebhookReceiver receiver;
+    private static java.nio.file.Path routerState;
 
     @BeforeAll
     static void start(HeraldInfrastructure infrastructure) throws Exception {
         infra = infrastructure;
         SecretCipher cipher = SecretCipher.fromKeyRing("e2e:" + SecretCipher.generateKey());
         receiver = WebhookReceiver.start();
+        routerState = Files.createTempDirectory("e2e-router");
         router = HeraldRouter.start(new RouterConfig(infra.bootstrapServers(), infra.registryUrl(), "e2e-router", 1,
-                Files.createTempDirectory("e2e-router")));
+                routerState));
         deliverer = HeraldDeliverer.start(new DelivererConfig(infra.bootstrapServers(), infra.registryUrl(), cipher,
                 "e2e-deliverer", 128, Duration.ofSeconds(10), Duration.ofSeconds(2)));
         publisher = HeraldPublisher.create(PublisherConfig.of(infra.bootstrapServers(), infra.registryUrl(), "e2e"));
@@ -81,12 +83,13 @@ class EndToEndIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws java.io.IOException {
         store.close();
         publisher.close();
         deliverer.close();
         router.close();
         receiver.close();
+        org.apache.kafka.common.utils.Utils.delete(routerState.toFile());
     }
 
     @Test

@@ -33,9 +33,15 @@ final class LocalStack implements AutoCloseable {
     private final IngestServer ingest;
     private final HeraldRouter router;
 
+    private final Path workDirectory;
+
     private LocalStack(int ingestPort, Path workDirectory) {
+        this.workDirectory = workDirectory;
         try {
-            infrastructure = remember(HeraldInfrastructure.start(null, workDirectory.resolve("registry.log")));
+            // The broker's directory is ours: Kafka's own temporary directories are deleted by a shutdown hook
+            // that would race with the orderly shutdown below.
+            infrastructure = remember(HeraldInfrastructure.start(workDirectory.resolve("kafka"),
+                    workDirectory.resolve("registry.log")));
             cipher = SecretCipher.fromKeyRing("local:" + SecretCipher.generateKey());
             router = remember(HeraldRouter.start(new RouterConfig(infrastructure.bootstrapServers(),
                     infrastructure.registryUrl(), "herald-router", 1, workDirectory.resolve("router-state"))));
@@ -96,6 +102,20 @@ final class LocalStack implements AutoCloseable {
             } catch (Exception e) {
                 LOG.warn("Stopping {} failed", service.getClass().getSimpleName(), e);
             }
+        }
+        deleteRecursively(workDirectory);
+    }
+
+    private static void deleteRecursively(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (var paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not delete {}: {}", directory, e.toString());
         }
     }
 }
