@@ -14,6 +14,7 @@ import java.util.Properties;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Finds the Apicurio registry distribution that Maven downloaded (a dependency of this module) and unpacks it once
@@ -65,7 +66,7 @@ final class RegistryDistribution {
             try {
                 Files.move(staging, home, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | DirectoryNotEmptyException | AtomicMoveNotSupportedException e) {
-                deleteRecursively(staging); // another JVM unpacked it first
+                Utils.delete(staging.toFile()); // another JVM unpacked it first
             }
             return home;
         } catch (IOException e) {
@@ -101,14 +102,6 @@ final class RegistryDistribution {
                     Files.createDirectories(out.getParent());
                     Files.copy(tar, out, StandardCopyOption.REPLACE_EXISTING);
                 }
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        try (var paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
             }
         }
     }
