@@ -1,6 +1,7 @@
 package io.herald.deliverer;
 
 import io.herald.schemas.config.CommonSettings;
+import io.herald.schemas.egress.Cidr;
 import io.herald.schemas.config.Setting;
 import io.herald.schemas.config.Settings;
 import io.herald.schemas.security.SecretCipher;
@@ -14,6 +15,7 @@ import java.util.List;
  * @param maxInFlight deliveries under way at once in this instance; polling pauses at the limit
  * @param defaultTimeout per-attempt timeout for webhooks that don't set their own
  * @param connectTimeout time to establish a connection, within the attempt timeout
+ * @param allowedNetworks networks reachable although forbidden by default (see {@code ForbiddenAddresses})
  */
 public record DelivererConfig(
         String bootstrapServers,
@@ -22,7 +24,12 @@ public record DelivererConfig(
         String groupId,
         int maxInFlight,
         Duration defaultTimeout,
-        Duration connectTimeout) {
+        Duration connectTimeout,
+        List<Cidr> allowedNetworks) {
+
+    public DelivererConfig {
+        allowedNetworks = List.copyOf(allowedNetworks);
+    }
 
     public static final Setting<String> GROUP_ID = Setting.text("herald.deliverer.group-id", "herald-deliverer",
             "Consumer group of the deliverers");
@@ -33,10 +40,16 @@ public record DelivererConfig(
     public static final Setting<Integer> CONNECT_TIMEOUT_MS = Setting.integer("herald.deliverer.connect-timeout-ms",
             5_000, 100, 60_000, "Connection timeout in milliseconds");
 
+    public static final Setting<List<Cidr>> ALLOWED_NETWORKS = new Setting<>("herald.deliverer.egress.allowed-networks",
+            "Comma-separated CIDRs webhooks may reach although they are private, loopback or otherwise forbidden "
+                    + "(e.g. 127.0.0.0/8 for local development); empty in production",
+            List.of(), DelivererConfig::parseNetworks, v -> true, "comma-separated CIDRs such as 10.8.0.0/16",
+            false);
+
     /** Every key the deliverer reads. */
     public static final List<Setting<?>> SETTINGS = List.of(CommonSettings.KAFKA_BOOTSTRAP_SERVERS,
             CommonSettings.REGISTRY_URL, CommonSettings.SECRET_KEYS, GROUP_ID, MAX_IN_FLIGHT, DEFAULT_TIMEOUT_MS,
-            CONNECT_TIMEOUT_MS);
+            CONNECT_TIMEOUT_MS, ALLOWED_NETWORKS);
 
     public static DelivererConfig from(Settings settings) {
         return new DelivererConfig(
@@ -46,6 +59,12 @@ public record DelivererConfig(
                 settings.get(GROUP_ID),
                 settings.get(MAX_IN_FLIGHT),
                 Duration.ofMillis(settings.get(DEFAULT_TIMEOUT_MS)),
-                Duration.ofMillis(settings.get(CONNECT_TIMEOUT_MS)));
+                Duration.ofMillis(settings.get(CONNECT_TIMEOUT_MS)),
+                settings.get(ALLOWED_NETWORKS));
+    }
+
+    static List<Cidr> parseNetworks(String value) {
+        return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .map(Cidr::parse).toList();
     }
 }

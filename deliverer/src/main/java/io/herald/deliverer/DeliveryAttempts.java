@@ -14,7 +14,8 @@ final class DeliveryAttempts {
 
     static DeliveryAttempt fromHttp(Delivery delivery, HttpOutcome http) {
         return base(delivery, http.startedAt())
-                .setOutcome(http.succeeded() ? AttemptOutcome.SUCCEEDED : AttemptOutcome.FAILED)
+                .setOutcome(http.refused() ? AttemptOutcome.REFUSED
+                        : http.succeeded() ? AttemptOutcome.SUCCEEDED : AttemptOutcome.FAILED)
                 .setLatencyMs(http.latencyMs())
                 .setHttpStatus(http.status())
                 .setResponseExcerpt(http.responseExcerpt())

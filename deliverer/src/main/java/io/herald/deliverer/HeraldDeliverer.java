@@ -1,6 +1,8 @@
 package io.herald.deliverer;
 
+import io.herald.deliverer.egress.EgressGuard;
 import io.herald.schemas.delivery.Delivery;
+import io.herald.schemas.egress.ForbiddenAddresses;
 import io.herald.schemas.serde.HeraldSerdes;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,7 +39,8 @@ public final class HeraldDeliverer implements AutoCloseable {
     public static HeraldDeliverer start(DelivererConfig config) {
         Clock clock = Clock.systemUTC();
         SubscriptionView view = SubscriptionView.start(config, SUBSCRIPTIONS_LOAD_TIMEOUT);
-        WebhookSender sender = new WebhookSender(config, clock);
+        WebhookSender sender = new WebhookSender(config,
+                new EgressGuard(new ForbiddenAddresses(config.allowedNetworks())), clock);
         AttemptRecorder recorder = new AttemptRecorder(config);
         KafkaConsumer<String, Delivery> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),

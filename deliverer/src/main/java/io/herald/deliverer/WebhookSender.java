@@ -1,66 +1,99 @@
 package io.herald.deliverer;
 
+import io.herald.deliverer.egress.EgressGuard;
+import io.herald.deliverer.egress.EgressRefusedException;
+import io.herald.deliverer.egress.GuardedResolverGroup;
 import io.herald.schemas.delivery.Delivery;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.core.io.buffer.ByteArrayBufferFactory;
+import io.micronaut.http.ByteBodyHttpResponse;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpRequest;
+import io.micronaut.http.body.stream.AvailableByteArrayBody;
 import io.micronaut.http.client.DefaultHttpClientConfiguration;
 import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.LoadBalancer;
+import io.micronaut.http.client.RawHttpClient;
+import io.micronaut.http.client.netty.DefaultNettyHttpClientRegistry;
+import io.micronaut.inject.qualifiers.Qualifiers;
+import io.netty.resolver.AddressResolverGroup;
 import java.net.ConnectException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
-import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
 
 /**
  * POSTs deliveries with Micronaut's Netty-based client: asynchronous, keep-alive connection pools per host, many
- * requests in flight, redirects not followed (a 3xx is a failure). Never throws: every outcome, including timeouts
- * and refused connections, comes back as an {@link HttpOutcome}.
+ * requests in flight, redirects not followed (a 3xx is a failure). Every destination passes the
+ * {@link EgressGuard}; response bodies are read up to {@link #MAX_RESPONSE_BYTES} and then dropped. Never throws:
+ * every outcome, including timeouts, refusals and refused connections, comes back as an {@link HttpOutcome}.
  */
 final class WebhookSender implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookSender.class);
-    static final int RESPONSE_EXCERPT_CHARS = 1024;
-    private static final int MAX_RESPONSE_BYTES = 256 * 1024;
+    static final int RESPONSE_EXCERPT_BYTES = 1024;
+    static final int MAX_RESPONSE_BYTES = 64 * 1024;
+    static final int MAX_RESPONSE_HEADER_BYTES = 16 * 1024;
 
-    private final HttpClient client;
+    private final ApplicationContext context;
+    private final RawHttpClient client;
+    private final EgressGuard guard;
     private final Duration defaultTimeout;
     private final Clock clock;
 
-    WebhookSender(DelivererConfig config, Clock clock) {
+    WebhookSender(DelivererConfig config, EgressGuard guard, Clock clock) {
+        this.guard = guard;
+        this.defaultTimeout = config.defaultTimeout();
+        this.clock = clock;
+        // Micronaut lets a client use a custom Netty resolver only through a named bean of an application context.
+        this.context = ApplicationContext.builder().deduceEnvironment(false).start();
+        context.registerSingleton(AddressResolverGroup.class, new GuardedResolverGroup(guard),
+                Qualifiers.byName(GuardedResolverGroup.BEAN_NAME));
         DefaultHttpClientConfiguration http = new DefaultHttpClientConfiguration();
+        http.setAddressResolverGroupName(GuardedResolverGroup.BEAN_NAME);
         http.setExceptionOnErrorStatus(false);
         http.setFollowRedirects(false);
         http.setConnectTimeout(config.connectTimeout());
         http.setReadTimeout(Duration.ofMinutes(2)); // the per-webhook timeout below is the one that applies
-        http.setMaxContentLength(MAX_RESPONSE_BYTES);
-        this.client = HttpClient.create(null, http);
+        http.setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES);
+        HttpClient httpClient = context.getBean(DefaultNettyHttpClientRegistry.class)
+                .resolveClient(null, LoadBalancer.empty(), http, context);
+        this.client = (RawHttpClient) httpClient;
         // A connection error that arrives after our timeout already gave up is expected, not worth an ERROR log.
         Hooks.onErrorDropped(error -> LOG.debug("Error after the attempt was already decided: {}", error.toString()));
-        this.defaultTimeout = config.defaultTimeout();
-        this.clock = clock;
     }
 
     CompletableFuture<HttpOutcome> send(Endpoint endpoint, Delivery delivery) {
         Instant started = clock.instant();
         long startNanos = System.nanoTime();
+        Optional<String> refusal = refusalOf(endpoint.url());
+        if (refusal.isPresent()) {
+            return CompletableFuture.completedFuture(refused(started, startNanos, refusal.get()));
+        }
         Duration timeout = endpoint.timeout().orElse(defaultTimeout);
         CompletableFuture<HttpOutcome> outcome = new CompletableFuture<>();
         try {
             MutableHttpRequest<String> request = WebhookRequests.build(endpoint, delivery, started);
-            Mono.from(client.exchange(request, byte[].class))
+            byte[] body = delivery.getBody().getBytes(StandardCharsets.UTF_8);
+            Mono.from(client.exchange(request, AvailableByteArrayBody.create(ByteArrayBufferFactory.INSTANCE, body),
+                            null))
+                    .flatMap(response -> readCapped(response)
+                            .map(excerpt -> new HttpOutcome(started, elapsedMs(startNanos), response.code(),
+                                    excerpt.orElse(null), null, false)))
                     .timeout(timeout)
                     .subscribe(
-                            response -> outcome.complete(response(started, startNanos, response)),
-                            error -> outcome.complete(error instanceof HttpClientResponseException answered
-                                    ? response(started, startNanos, answered.getResponse())
-                                    : failure(started, startNanos, error, timeout)),
+                            outcome::complete,
+                            error -> outcome.complete(failure(started, startNanos, error, timeout)),
                             () -> outcome.complete(failure(started, startNanos,
                                     new IllegalStateException("no response"), timeout)));
         } catch (RuntimeException e) {
@@ -69,38 +102,59 @@ final class WebhookSender implements AutoCloseable {
         return outcome;
     }
 
-    private static HttpOutcome response(Instant started, long startNanos, HttpResponse<?> response) {
-        String excerpt = response.getBody(byte[].class).map(WebhookSender::excerpt).orElse(null);
-        return new HttpOutcome(started, elapsedMs(startNanos), response.code(), excerpt, null);
+    private Optional<String> refusalOf(String url) {
+        try {
+            return guard.reasonToRefuse(URI.create(url));
+        } catch (IllegalArgumentException e) {
+            return Optional.of("URL is not valid");
+        }
+    }
+
+    /** Reads at most MAX_RESPONSE_BYTES of the body, keeps the first bytes, then lets the connection go. */
+    private static Mono<Optional<String>> readCapped(HttpResponse<?> response) {
+        if (!(response instanceof ByteBodyHttpResponse<?> streamed)) {
+            return Mono.just(Optional.empty());
+        }
+        ResponseExcerpt excerpt = new ResponseExcerpt(RESPONSE_EXCERPT_BYTES, MAX_RESPONSE_BYTES);
+        return Flux.from(streamed.byteBody().toByteArrayPublisher())
+                .takeUntil(excerpt::add)
+                .then(Mono.fromSupplier(() -> Optional.ofNullable(excerpt.text())))
+                .doFinally(signal -> streamed.close());
+    }
+
+    private static HttpOutcome refused(Instant started, long startNanos, String reason) {
+        return new HttpOutcome(started, elapsedMs(startNanos), null, null, reason, true);
     }
 
     private static HttpOutcome failure(Instant started, long startNanos, Throwable error, Duration timeout) {
-        return new HttpOutcome(started, elapsedMs(startNanos), null, null, describe(error, timeout));
+        Optional<EgressRefusedException> refusal = causeOfType(error, EgressRefusedException.class);
+        if (refusal.isPresent()) {
+            return refused(started, startNanos, refusal.get().getMessage());
+        }
+        return new HttpOutcome(started, elapsedMs(startNanos), null, null, describe(error, timeout), false);
     }
 
     /** A short, secret-free description of why no response arrived. */
     static String describe(Throwable error, Duration timeout) {
-        Throwable cause = error;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            if (cause instanceof TimeoutException || cause instanceof ConnectException) {
-                break;
-            }
-            cause = cause.getCause();
-        }
-        if (cause instanceof TimeoutException || error instanceof TimeoutException
+        if (causeOfType(error, TimeoutException.class).isPresent()
                 || String.valueOf(error.getMessage()).toLowerCase().contains("timeout")) {
             return "timed out after " + timeout.toMillis() + " ms";
         }
-        if (cause instanceof ConnectException) {
-            return "connection failed: " + cause.getMessage();
+        Optional<ConnectException> connect = causeOfType(error, ConnectException.class);
+        if (connect.isPresent()) {
+            return "connection failed: " + connect.get().getMessage();
         }
         String message = error.getMessage() != null ? error.getMessage() : error.getClass().getSimpleName();
         return message.length() > 300 ? message.substring(0, 300) + "..." : message;
     }
 
-    private static String excerpt(byte[] body) {
-        String text = new String(body, StandardCharsets.UTF_8);
-        return text.length() > RESPONSE_EXCERPT_CHARS ? text.substring(0, RESPONSE_EXCERPT_CHARS) : text;
+    private static <T extends Throwable> Optional<T> causeOfType(Throwable error, Class<T> type) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return Optional.of(type.cast(cause));
+            }
+        }
+        return Optional.empty();
     }
 
     private static long elapsedMs(long startNanos) {
@@ -109,6 +163,11 @@ final class WebhookSender implements AutoCloseable {
 
     @Override
     public void close() {
-        client.close();
+        try {
+            client.close();
+        } catch (java.io.IOException e) {
+            LOG.debug("Closing the HTTP client failed", e);
+        }
+        context.close();
     }
 }

@@ -7,6 +7,7 @@ import io.herald.schemas.SubscriptionKeys;
 import io.herald.schemas.Topics;
 import io.herald.schemas.delivery.AttemptOutcome;
 import io.herald.schemas.delivery.Delivery;
+import io.herald.schemas.egress.Cidr;
 import io.herald.schemas.delivery.DeliveryAttempt;
 import io.herald.schemas.security.SecretCipher;
 import io.herald.schemas.security.WebhookSecrets;
@@ -61,7 +62,8 @@ class DelivererIT {
                 HeraldSerdes.<Delivery>valueSerializer(infra.registryUrl()));
         attempts = new AttemptCollector(infra);
         deliverer = HeraldDeliverer.start(new DelivererConfig(infra.bootstrapServers(), infra.registryUrl(), CIPHER,
-                "deliverer-it", 64, Duration.ofSeconds(5), Duration.ofSeconds(2)));
+                "deliverer-it", 64, Duration.ofSeconds(5), Duration.ofSeconds(2),
+                List.of(Cidr.parse("127.0.0.0/8")))); // the test receivers live on loopback
     }
 
     @AfterAll
@@ -164,6 +166,49 @@ class DelivererIT {
         assertThat(toDisabled.getError()).isEqualTo("webhook is disabled: paused by admin");
         assertThat(receiver.requests("/unknown")).isEmpty();
         assertThat(receiver.requests("/disabled")).isEmpty();
+    }
+
+    @Test
+    void refusesForbiddenDestinationsAndSurvivesHostileEndpoints() {
+        try (MisbehavingServer endless = new MisbehavingServer(MisbehavingServer.Behaviour.ENDLESS_BODY);
+             MisbehavingServer drip = new MisbehavingServer(MisbehavingServer.Behaviour.DRIP_HEADERS);
+             MisbehavingServer redirect = new MisbehavingServer(MisbehavingServer.Behaviour.REDIRECT_TO_METADATA)) {
+            Subscription metadata = webhook("http://169.254.169.254/latest/meta-data/", WebhookSecrets.generate(), null);
+            Subscription endlessBody = webhook(endless.url(), WebhookSecrets.generate(), 3_000);
+            Subscription dripHeaders = webhook(drip.url(), WebhookSecrets.generate(), 1_500);
+            Subscription redirecting = webhook(redirect.url(), WebhookSecrets.generate(), null);
+            Subscription healthy = webhook(receiver.url("/healthy-too"), WebhookSecrets.generate(), null);
+            store(metadata, endlessBody, dripHeaders, redirecting, healthy);
+
+            Delivery toMetadata = deliver(metadata, "{}");
+            Delivery toEndless = deliver(endlessBody, "{}");
+            Delivery toDrip = deliver(dripHeaders, "{}");
+            Delivery toRedirect = deliver(redirecting, "{}");
+            Delivery toHealthy = deliver(healthy, "{}");
+
+            assertThat(attempts.await(toMetadata.getId())).satisfies(a -> {
+                assertThat(a.getOutcome()).isEqualTo(AttemptOutcome.REFUSED);
+                assertThat(a.getError()).isEqualTo("169.254.169.254 is a link-local address (cloud metadata lives here)");
+            });
+            // The status line arrived: the endpoint acknowledged. Its body is read up to 64 KiB, then dropped.
+            assertThat(attempts.await(toEndless.getId())).satisfies(a -> {
+                assertThat(a.getOutcome()).isEqualTo(AttemptOutcome.SUCCEEDED);
+                assertThat(a.getHttpStatus()).isEqualTo(200);
+                assertThat(a.getResponseExcerpt()).hasSize(WebhookSender.RESPONSE_EXCERPT_BYTES).matches("x+");
+                assertThat(a.getLatencyMs()).isLessThan(3_000L);
+            });
+            assertThat(attempts.await(toDrip.getId())).satisfies(a -> {
+                assertThat(a.getOutcome()).isEqualTo(AttemptOutcome.FAILED);
+                assertThat(a.getError()).isEqualTo("timed out after 1500 ms");
+            });
+            assertThat(attempts.await(toRedirect.getId())).satisfies(a -> {
+                assertThat(a.getOutcome()).isEqualTo(AttemptOutcome.FAILED);
+                assertThat(a.getHttpStatus()).isEqualTo(302);
+                assertThat(a.getError()).isEqualTo("endpoint answered HTTP 302");
+            });
+            assertThat(attempts.await(toHealthy.getId()).getOutcome()).isEqualTo(AttemptOutcome.SUCCEEDED);
+            assertThat(redirect.connections()).as("the redirect was not followed").isEqualTo(1);
+        }
     }
 
     private static Subscription webhook(String url, String secret, Integer timeoutMs) {

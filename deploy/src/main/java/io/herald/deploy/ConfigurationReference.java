@@ -42,10 +42,18 @@ public final class ConfigurationReference {
                 + "|---|---|---|---|---|\n");
         keys.values().forEach(setting -> table.append("| `").append(setting.name()).append("` | `")
                 .append(setting.environmentVariable()).append("` | ")
-                .append(setting.required() ? "**required**" : "`" + setting.defaultValue() + "`").append(" | ")
+                .append(defaultText(setting)).append(" | ")
                 .append(String.join(", ", users.get(setting.name()))).append(" | ")
                 .append(setting.doc()).append(" |\n"));
         return table.toString();
+    }
+
+    private static String defaultText(Setting<?> setting) {
+        if (setting.required()) {
+            return "**required**";
+        }
+        Object value = setting.defaultValue();
+        return value instanceof java.util.Collection<?> values && values.isEmpty() ? "(none)" : "`" + value + "`";
     }
 
     /** Prints the table, to paste into the README. */

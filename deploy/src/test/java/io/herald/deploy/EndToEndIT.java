@@ -22,6 +22,8 @@ import io.herald.schemas.data.SecurityBruteForce;
 import io.herald.schemas.data.UserCreated;
 import io.herald.schemas.data.UserRoleChanged;
 import io.herald.schemas.delivery.Delivery;
+import io.herald.schemas.egress.Cidr;
+import io.herald.schemas.egress.ForbiddenAddresses;
 import io.herald.schemas.event.IamEvent;
 import io.herald.schemas.security.SecretCipher;
 import io.herald.schemas.security.WebhookVerifier;
@@ -77,9 +79,11 @@ class EndToEndIT {
         router = HeraldRouter.start(new RouterConfig(infra.bootstrapServers(), infra.registryUrl(), "e2e-router", 1,
                 routerState));
         deliverer = HeraldDeliverer.start(new DelivererConfig(infra.bootstrapServers(), infra.registryUrl(), cipher,
-                "e2e-deliverer", 128, Duration.ofSeconds(10), Duration.ofSeconds(2)));
+                "e2e-deliverer", 128, Duration.ofSeconds(10), Duration.ofSeconds(2),
+                List.of(Cidr.parse("127.0.0.0/8")))); // the test receiver is on loopback
         publisher = HeraldPublisher.create(PublisherConfig.of(infra.bootstrapServers(), infra.registryUrl(), "e2e"));
-        store = WebhookStore.create(infra.bootstrapServers(), infra.registryUrl(), cipher);
+        store = WebhookStore.create(infra.bootstrapServers(), infra.registryUrl(), cipher,
+                new ForbiddenAddresses(List.of(Cidr.parse("127.0.0.0/8"))));
     }
 
     @AfterAll
@@ -147,6 +151,27 @@ class EndToEndIT {
         assertThat(loginBody.get("data").get("method").asText()).isEqualTo("password");
         JsonNode roleBody = JSON.readTree(receiver.requests("/users").get(0).body());
         assertThat(roleBody.get("data").get("currentRoles").get(0).asText()).isEqualTo("admin");
+    }
+
+    @Test
+    void deliveriesVerifyWithThePublicReceiverLibraries() throws Exception {
+        NodeVerifiers.assumeAvailable();
+        CreatedWebhook webhook = register("npm-check", "/npm", List.of("auth.*", "security.*"), true);
+        awaitRouterKnows(webhook);
+        publish(IamEvents.of("npm-check", AuthLoginSucceeded.newBuilder().setUserId("usr_ü").setMethod("sso")
+                .setUserAgent("Mozilla/5.0 \"quoted\" ☃").build()));
+        publish(IamEvents.of("npm-check", SecurityBruteForce.newBuilder().setIpAddress("198.51.100.9")
+                .setFailedAttempts(12).setWindowSeconds(60).setBlocked(false).build()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.requests("/npm").size() >= 2);
+
+        List<Map<String, Object>> captured = receiver.requests("/npm").stream()
+                .map(r -> Map.<String, Object>of("secret", webhook.signingSecret(), "body", r.body(),
+                        "headers", r.headers()))
+                .toList();
+        NodeVerifiers.Result result = NodeVerifiers.verify(JSON.writeValueAsString(captured));
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output()).contains("node verifiers: 14 expectations met, 0 not met");
     }
 
     private static CreatedWebhook register(String tenant, String path, List<String> events, boolean active) {

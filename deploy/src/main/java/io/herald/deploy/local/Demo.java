@@ -6,6 +6,7 @@ import io.herald.ingest.webhooks.CreatedWebhook;
 import io.herald.ingest.webhooks.WebhookDefinition;
 import io.herald.ingest.webhooks.WebhookStore;
 import io.herald.schemas.catalog.EventFilter;
+import io.herald.schemas.egress.ForbiddenAddresses;
 import io.herald.schemas.event.IamEvent;
 import io.herald.schemas.security.WebhookVerificationException;
 import io.herald.schemas.security.WebhookVerifier;
@@ -52,7 +53,8 @@ final class Demo implements AutoCloseable {
 
     /** Registers the demo webhooks and prints them. */
     void registerWebhooks() {
-        try (WebhookStore store = WebhookStore.create(stack.bootstrapServers(), stack.registryUrl(), stack.cipher())) {
+        try (WebhookStore store = WebhookStore.create(stack.bootstrapServers(), stack.registryUrl(), stack.cipher(),
+                new ForbiddenAddresses(LocalStack.LOCAL_NETWORKS))) {
             register(store, "acme", "SIEM bridge", "/acme/siem", List.of("security.*"), true);
             register(store, "acme", "User sync", "/acme/user-sync", List.of("user.*", "auth.password_reset"), true);
             register(store, "acme", "Audit log", "/acme/audit", List.of("*"), true);

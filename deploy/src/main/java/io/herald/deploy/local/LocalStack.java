@@ -5,6 +5,7 @@ import io.herald.deliverer.HeraldDeliverer;
 import io.herald.ingest.IngestServer;
 import io.herald.router.HeraldRouter;
 import io.herald.router.RouterConfig;
+import io.herald.schemas.egress.Cidr;
 import io.herald.schemas.security.SecretCipher;
 import io.herald.testkit.HeraldInfrastructure;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
@@ -27,6 +29,9 @@ import org.slf4j.LoggerFactory;
 final class LocalStack implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+
+    /** Local runs deliver to receivers on this machine (the demo's among them): loopback is allowed here only. */
+    static final List<Cidr> LOCAL_NETWORKS = List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1"));
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final HeraldInfrastructure infrastructure;
@@ -48,7 +53,7 @@ final class LocalStack implements AutoCloseable {
                     infrastructure.registryUrl(), "herald-router", 1, workDirectory.resolve("router-state"))));
             remember(HeraldDeliverer.start(new DelivererConfig(infrastructure.bootstrapServers(),
                     infrastructure.registryUrl(), cipher, "herald-deliverer", 512, Duration.ofSeconds(30),
-                    Duration.ofSeconds(5))));
+                    Duration.ofSeconds(5), LOCAL_NETWORKS)));
             ingest = remember(IngestServer.start(ingestPort, Map.of()));
         } catch (RuntimeException e) {
             close();

@@ -3,10 +3,12 @@ package io.herald.ingest.webhooks;
 import io.herald.schemas.HeraldIds;
 import io.herald.schemas.SubscriptionKeys;
 import io.herald.schemas.Topics;
+import io.herald.schemas.egress.ForbiddenAddresses;
 import io.herald.schemas.security.SecretCipher;
 import io.herald.schemas.security.WebhookSecrets;
 import io.herald.schemas.serde.HeraldSerdes;
 import io.herald.schemas.subscription.Subscription;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -28,21 +30,29 @@ public final class WebhookStore implements AutoCloseable {
     private final Producer<String, Subscription> producer;
     private final SecretCipher cipher;
     private final Clock clock;
+    private final ForbiddenAddresses destinations;
 
-    WebhookStore(Producer<String, Subscription> producer, SecretCipher cipher, Clock clock) {
+    WebhookStore(Producer<String, Subscription> producer, SecretCipher cipher, Clock clock,
+            ForbiddenAddresses destinations) {
         this.producer = producer;
         this.cipher = cipher;
         this.clock = clock;
+        this.destinations = destinations;
     }
 
-    public static WebhookStore create(String bootstrapServers, String registryUrl, SecretCipher cipher) {
+    /**
+     * @param destinations which webhook hosts are refused: literal forbidden addresses are rejected here, names are
+     *     checked by the deliverer when they resolve
+     */
+    public static WebhookStore create(String bootstrapServers, String registryUrl, SecretCipher cipher,
+            ForbiddenAddresses destinations) {
         Map<String, Object> props = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.CLIENT_ID_CONFIG, "herald-webhook-store",
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         return new WebhookStore(new KafkaProducer<>(props, new StringSerializer(),
-                HeraldSerdes.<Subscription>valueSerializer(registryUrl)), cipher, Clock.systemUTC());
+                HeraldSerdes.<Subscription>valueSerializer(registryUrl)), cipher, Clock.systemUTC(), destinations);
     }
 
     /** Stores a new webhook with a generated {@code whsec_} secret; returns once it is durable. */
@@ -52,6 +62,9 @@ public final class WebhookStore implements AutoCloseable {
 
     /** Stores a new webhook with the given {@code whsec_} secret; returns once it is durable. */
     public CreatedWebhook create(WebhookDefinition definition, String signingSecret) {
+        destinations.reasonToRefuseHost(URI.create(definition.url()).getHost()).ifPresent(reason -> {
+            throw new IllegalArgumentException("invalid webhook: url: " + reason);
+        });
         if (!WebhookSecrets.isValid(signingSecret)) {
             throw new IllegalArgumentException("signingSecret must be whsec_ followed by base64 of 24-64 bytes");
         }

@@ -1,0 +1,79 @@
+package io.herald.deliverer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.herald.deliverer.egress.EgressGuard;
+import io.herald.schemas.delivery.Delivery;
+import io.herald.schemas.egress.ForbiddenAddresses;
+import io.herald.schemas.security.SecretCipher;
+import io.herald.schemas.security.WebhookSecrets;
+import io.herald.testkit.WebhookReceiver;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The sender with the strict egress policy (no allowlist), against a real HTTP server on loopback. */
+class WebhookSenderTest {
+
+    private final WebhookReceiver receiver = WebhookReceiver.start();
+    private WebhookSender strictSender;
+
+    @BeforeEach
+    void start() {
+        DelivererConfig config = new DelivererConfig("unused:9092", "http://unused", SecretCipher.fromKeyRing(
+                "k:" + SecretCipher.generateKey()), "g", 8, Duration.ofSeconds(5), Duration.ofSeconds(2), List.of());
+        strictSender = new WebhookSender(config, new EgressGuard(ForbiddenAddresses.strict()), Clock.systemUTC());
+    }
+
+    @AfterEach
+    void stop() {
+        strictSender.close();
+        receiver.close();
+    }
+
+    @Test
+    void refusesALiteralLoopbackUrlWithoutConnecting() {
+        HttpOutcome outcome = strictSender.send(endpoint(receiver.url("/x")), delivery()).join();
+
+        assertThat(outcome.refused()).isTrue();
+        assertThat(outcome.error()).isEqualTo("127.0.0.1 is a loopback address");
+        assertThat(receiver.totalRequests()).isZero();
+    }
+
+    @Test
+    void refusesANameThatResolvesToLoopbackAtConnectTime() {
+        // "localhost" passes the literal pre-check; the guarded Netty resolver must stop it.
+        HttpOutcome outcome = strictSender.send(endpoint("http://localhost:" + receiver.port() + "/x"), delivery())
+                .join();
+
+        assertThat(outcome.refused()).as(outcome.toString()).isTrue();
+        assertThat(outcome.error()).startsWith("host 'localhost' resolves to ").contains("loopback");
+        assertThat(receiver.totalRequests()).isZero();
+    }
+
+    @Test
+    void refusesOddNumericSpellings() {
+        HttpOutcome outcome = strictSender.send(endpoint("http://2130706433:" + receiver.port() + "/x"), delivery())
+                .join();
+
+        assertThat(outcome.refused()).isTrue();
+        assertThat(outcome.error()).contains("non-standard numeric IP spelling");
+    }
+
+    private static Endpoint endpoint(String url) {
+        return new Endpoint("wh_1", "acme", url, true, null, List.of(WebhookSecrets.generate()), Optional.empty(),
+                Map.of(), Optional.empty(), 1, Optional.empty());
+    }
+
+    private static Delivery delivery() {
+        return Delivery.newBuilder().setId("msg_1").setTenant("acme").setWebhookId("wh_1").setEventId("evt_1")
+                .setEventType("user.created").setEventTimestamp(Instant.EPOCH).setRoutedAt(Instant.EPOCH)
+                .setBody("{}").build();
+    }
+}

@@ -1,0 +1,66 @@
+package io.herald.ingest.webhooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.herald.schemas.SubscriptionKeys;
+import io.herald.schemas.Topics;
+import io.herald.schemas.egress.Cidr;
+import io.herald.schemas.egress.ForbiddenAddresses;
+import io.herald.schemas.security.SecretCipher;
+import io.herald.schemas.subscription.Subscription;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/** What the store writes, checked on Kafka's MockProducer; the real topic is exercised by the end-to-end IT. */
+class WebhookStoreTest {
+
+    private static final SecretCipher CIPHER = SecretCipher.fromKeyRing("k1:" + SecretCipher.generateKey());
+    private static final Serializer<Subscription> NOT_SERIALIZED = (topic, value) -> new byte[0];
+
+    private final MockProducer<String, Subscription> producer =
+            new MockProducer<>(true, null, new StringSerializer(), NOT_SERIALIZED);
+
+    @Test
+    void storesANewWebhookKeyedByTenantWithItsSecretEncrypted() {
+        WebhookStore store = new WebhookStore(producer, CIPHER, Clock.systemUTC(), ForbiddenAddresses.strict());
+
+        CreatedWebhook created = store.create(WebhookDefinition.of("acme", "SIEM", "https://siem.acme.test/in",
+                List.of("security.*")));
+
+        assertThat(created.signingSecret()).startsWith("whsec_");
+        assertThat(created.toString()).doesNotContain(created.signingSecret());
+        assertThat(producer.history()).hasSize(1);
+        var record = producer.history().get(0);
+        assertThat(record.topic()).isEqualTo(Topics.SUBSCRIPTIONS);
+        assertThat(record.key()).isEqualTo(SubscriptionKeys.of("acme", created.id()));
+        Subscription stored = record.value();
+        assertThat(stored.getVersion()).isEqualTo(1);
+        assertThat(new String(stored.getSigningSecrets().get(0).getCiphertext().array(), StandardCharsets.ISO_8859_1))
+                .doesNotContain(created.signingSecret().substring(6));
+        assertThat(CIPHER.decrypt(stored.getSigningSecrets().get(0), created.id())).isEqualTo(created.signingSecret());
+    }
+
+    @Test
+    void rejectsLiteralForbiddenAddressesUnlessAllowed() {
+        WebhookStore strict = new WebhookStore(producer, CIPHER, Clock.systemUTC(), ForbiddenAddresses.strict());
+
+        assertThatThrownBy(() -> strict.create(WebhookDefinition.of("acme", "x", "http://169.254.169.254/", List.of("*"))))
+                .hasMessage("invalid webhook: url: 169.254.169.254 is a link-local address (cloud metadata lives here)");
+        assertThatThrownBy(() -> strict.create(WebhookDefinition.of("acme", "x", "http://[::1]:8080/", List.of("*"))))
+                .hasMessageContaining("is a loopback address");
+        assertThatThrownBy(() -> strict.create(WebhookDefinition.of("acme", "x", "http://2130706433/", List.of("*"))))
+                .hasMessageContaining("non-standard numeric IP spelling");
+        assertThat(producer.history()).isEmpty();
+
+        WebhookStore local = new WebhookStore(producer, CIPHER, Clock.systemUTC(),
+                new ForbiddenAddresses(List.of(Cidr.parse("127.0.0.0/8"))));
+        assertThat(local.create(WebhookDefinition.of("acme", "x", "http://127.0.0.1:9000/", List.of("*"))).id())
+                .startsWith("wh_");
+    }
+}
