@@ -1,5 +1,6 @@
 package io.herald.schemas.serde;
 
+import io.apicurio.registry.serde.Legacy4ByteIdHandler;
 import io.apicurio.registry.serde.SerdeConfig;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerdeConfig;
@@ -49,7 +50,8 @@ public final class HeraldSerdes {
         Map<String, Object> config = new HashMap<>();
         config.put(SerdeConfig.REGISTRY_URL, registryUrl);
         config.put(SerdeConfig.ENABLE_HEADERS, "false");
-        config.put(SerdeConfig.ENABLE_CONFLUENT_ID_HANDLER, "true");
+        // The Confluent 4-byte id, named directly: "as-confluent" does the same but warns on every serde.
+        config.put(SerdeConfig.ID_HANDLER, Legacy4ByteIdHandler.class.getName());
         config.put(SerdeConfig.USE_ID, "contentId");
         config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT, "true");
         config.put(AvroKafkaSerdeConfig.USE_SPECIFIC_AVRO_READER, "true");
