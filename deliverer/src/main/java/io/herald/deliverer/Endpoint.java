@@ -8,6 +8,8 @@ import java.util.Optional;
 /**
  * A webhook as the deliverer needs it: secrets decrypted, the Authorization header ready. Held in memory only.
  *
+ * @param asymmetricSecretKey the whsk_ ed25519 key, when the webhook also gets v1a signatures
+ * @param heraldSignature whether to add X-Herald-Signature
  * @param unusableReason why deliveries can't be made (e.g. a secret that no configured key decrypts); empty when
  *     fine
  */
@@ -18,6 +20,8 @@ record Endpoint(
         boolean active,
         String disabledReason,
         List<String> signingSecrets,
+        Optional<String> asymmetricSecretKey,
+        boolean heraldSignature,
         Optional<String> authorization,
         Map<String, String> headers,
         Optional<Duration> timeout,

@@ -26,16 +26,18 @@ final class Endpoints {
             List<String> secrets = subscription.getSigningSecrets().stream()
                     .map(secret -> cipher.decrypt(secret, id))
                     .toList();
-            return endpoint(subscription, secrets, authorization(subscription), Optional.empty());
+            Optional<String> asymmetric = Optional.ofNullable(subscription.getAsymmetricKey())
+                    .map(key -> cipher.decrypt(key.getSecretKey(), id));
+            return endpoint(subscription, secrets, asymmetric, authorization(subscription), Optional.empty());
         } catch (IllegalStateException e) {
-            return endpoint(subscription, List.of(), Optional.empty(), Optional.of(e.getMessage()));
+            return endpoint(subscription, List.of(), Optional.empty(), Optional.empty(), Optional.of(e.getMessage()));
         }
     }
 
-    private Endpoint endpoint(Subscription s, List<String> secrets, Optional<String> authorization,
-            Optional<String> unusable) {
+    private Endpoint endpoint(Subscription s, List<String> secrets, Optional<String> asymmetricSecretKey,
+            Optional<String> authorization, Optional<String> unusable) {
         return new Endpoint(s.getId(), s.getTenant(), s.getUrl(), s.getActive(), s.getDisabledReason(), secrets,
-                authorization, Map.copyOf(s.getHeaders()),
+                asymmetricSecretKey, s.getHeraldSignature(), authorization, Map.copyOf(s.getHeaders()),
                 Optional.ofNullable(s.getTimeoutMs()).map(Duration::ofMillis), s.getVersion(), unusable);
     }
 

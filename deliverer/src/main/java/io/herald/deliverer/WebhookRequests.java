@@ -28,6 +28,15 @@ final class WebhookRequests {
     private WebhookRequests() {
     }
 
+    /** v1 per symmetric secret (several during rotation), then v1a when the webhook has an ed25519 key. */
+    private static String signatures(Endpoint endpoint, String messageId, long timestamp, String body) {
+        String symmetric = WebhookSignatures.standardHeader(endpoint.signingSecrets(), messageId, timestamp, body);
+        return endpoint.asymmetricSecretKey()
+                .map(key -> WebhookSignatures.asymmetric(key, messageId, timestamp, body))
+                .map(asymmetric -> symmetric.isEmpty() ? asymmetric : symmetric + ' ' + asymmetric)
+                .orElse(symmetric);
+    }
+
     static MutableHttpRequest<String> build(Endpoint endpoint, Delivery delivery, Instant now) {
         String body = delivery.getBody();
         long timestamp = now.getEpochSecond();
@@ -42,11 +51,10 @@ final class WebhookRequests {
         endpoint.authorization().ifPresent(value -> request.header("Authorization", value));
         request.header(WebhookHeaders.ID, delivery.getId())
                 .header(WebhookHeaders.TIMESTAMP, Long.toString(timestamp))
-                .header(WebhookHeaders.SIGNATURE,
-                        WebhookSignatures.standardHeader(endpoint.signingSecrets(), delivery.getId(), timestamp, body))
+                .header(WebhookHeaders.SIGNATURE, signatures(endpoint, delivery.getId(), timestamp, body))
                 .header(WebhookHeaders.EVENT_TYPE, delivery.getEventType())
                 .header(WebhookHeaders.ATTEMPT, Integer.toString(delivery.getAttempt()));
-        if (!endpoint.signingSecrets().isEmpty()) {
+        if (endpoint.heraldSignature() && !endpoint.signingSecrets().isEmpty()) {
             request.header(WebhookHeaders.HERALD_SIGNATURE,
                     WebhookSignatures.herald(endpoint.signingSecrets().get(0), body));
         }

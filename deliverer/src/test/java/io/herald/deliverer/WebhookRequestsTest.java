@@ -3,6 +3,7 @@ package io.herald.deliverer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.schemas.delivery.Delivery;
+import io.herald.schemas.security.WebhookKeyPairs;
 import io.herald.schemas.security.WebhookSecrets;
 import io.herald.schemas.security.WebhookVerifier;
 import io.micronaut.http.MutableHttpRequest;
@@ -50,9 +51,24 @@ class WebhookRequestsTest {
         assertThat(request.getHeaders().getAll("Authorization")).hasSize(1);
     }
 
+    @Test
+    void addsAnEd25519SignatureWhenTheWebhookHasAKeyAndCanDropTheHeraldSignature() {
+        WebhookKeyPairs.Keys keys = WebhookKeyPairs.generate();
+        Endpoint endpoint = new Endpoint("wh_1", "acme", "https://hooks.example.com/in", true, null, List.of(SECRET),
+                Optional.of(keys.secretKey()), false, Optional.empty(), Map.of(), Optional.empty(), 1,
+                Optional.empty());
+
+        Map<String, String> headers = headers(WebhookRequests.build(endpoint, DELIVERY, Instant.now()));
+
+        assertThat(headers.get("webhook-signature")).matches("v1,\\S+ v1a,\\S+");
+        new WebhookVerifier(SECRET).verify(DELIVERY.getBody(), headers);
+        new WebhookVerifier(keys.publicKey()).verify(DELIVERY.getBody(), headers);
+        assertThat(headers).doesNotContainKey("x-herald-signature");
+    }
+
     private static Endpoint endpoint(Map<String, String> headers, Optional<String> authorization) {
         return new Endpoint("wh_1", "acme", "https://hooks.example.com/in", true, null, List.of(SECRET),
-                authorization, headers, Optional.empty(), 1, Optional.empty());
+                Optional.empty(), true, authorization, headers, Optional.empty(), 1, Optional.empty());
     }
 
     private static Map<String, String> headers(MutableHttpRequest<?> request) {

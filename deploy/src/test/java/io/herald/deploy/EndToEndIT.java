@@ -156,7 +156,8 @@ class EndToEndIT {
     @Test
     void deliveriesVerifyWithThePublicReceiverLibraries() throws Exception {
         NodeVerifiers.assumeAvailable();
-        CreatedWebhook webhook = register("npm-check", "/npm", List.of("auth.*", "security.*"), true);
+        CreatedWebhook webhook = store.create(new WebhookDefinition("npm-check", "npm", null, receiver.url("/npm"),
+                List.of("auth.*", "security.*"), Map.of(), null, true).withAsymmetricSignature());
         awaitRouterKnows(webhook);
         publish(IamEvents.of("npm-check", AuthLoginSucceeded.newBuilder().setUserId("usr_ü").setMethod("sso")
                 .setUserAgent("Mozilla/5.0 \"quoted\" ☃").build()));
@@ -165,13 +166,13 @@ class EndToEndIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> receiver.requests("/npm").size() >= 2);
 
         List<Map<String, Object>> captured = receiver.requests("/npm").stream()
-                .map(r -> Map.<String, Object>of("secret", webhook.signingSecret(), "body", r.body(),
-                        "headers", r.headers()))
+                .map(r -> Map.<String, Object>of("secret", webhook.signingSecret(),
+                        "publicKey", webhook.publicKey().orElseThrow(), "body", r.body(), "headers", r.headers()))
                 .toList();
         NodeVerifiers.Result result = NodeVerifiers.verify(JSON.writeValueAsString(captured));
 
         assertThat(result.exitCode()).as(result.output()).isZero();
-        assertThat(result.output()).contains("node verifiers: 14 expectations met, 0 not met");
+        assertThat(result.output()).contains("node verifiers: 18 expectations met, 0 not met");
     }
 
     private static CreatedWebhook register(String tenant, String path, List<String> events, boolean active) {

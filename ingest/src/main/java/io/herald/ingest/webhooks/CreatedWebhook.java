@@ -1,6 +1,7 @@
 package io.herald.ingest.webhooks;
 
 import io.herald.schemas.subscription.Subscription;
+import java.util.Optional;
 
 /**
  * A webhook just stored, with its signing secret in plaintext: the one moment the secret is shown. The stored
@@ -10,6 +11,11 @@ public record CreatedWebhook(Subscription subscription, String signingSecret) {
 
     public String id() {
         return subscription.getId();
+    }
+
+    /** The whpk_ ed25519 public key receivers verify v1a signatures with, when the webhook has one. */
+    public Optional<String> publicKey() {
+        return Optional.ofNullable(subscription.getAsymmetricKey()).map(key -> key.getPublicKey());
     }
 
     @Override

@@ -13,6 +13,9 @@ import java.util.Map;
  * What a tenant asks for when registering a webhook. Validated on construction: every problem is reported at once.
  *
  * @param timeoutMs per-attempt timeout in milliseconds, or null for the deliverer's default
+ * @param asymmetricSignature also sign with a generated ed25519 key (Standard Webhooks v1a); the tenant gets the
+ *     public key
+ * @param heraldSignature add the GitHub-style X-Herald-Signature header (on by default)
  */
 public record WebhookDefinition(
         String tenant,
@@ -22,7 +25,9 @@ public record WebhookDefinition(
         List<String> eventTypes,
         Map<String, String> headers,
         Integer timeoutMs,
-        boolean active) {
+        boolean active,
+        boolean asymmetricSignature,
+        boolean heraldSignature) {
 
     public static final int MAX_TIMEOUT_MS = 60_000;
 
@@ -33,6 +38,24 @@ public record WebhookDefinition(
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid webhook: " + String.join("; ", problems));
         }
+    }
+
+    /** A webhook with the default signatures: Standard Webhooks v1 and X-Herald-Signature. */
+    public WebhookDefinition(String tenant, String name, String description, String url, List<String> eventTypes,
+            Map<String, String> headers, Integer timeoutMs, boolean active) {
+        this(tenant, name, description, url, eventTypes, headers, timeoutMs, active, false, true);
+    }
+
+    /** The same webhook, also signed with ed25519 (v1a). */
+    public WebhookDefinition withAsymmetricSignature() {
+        return new WebhookDefinition(tenant, name, description, url, eventTypes, headers, timeoutMs, active, true,
+                heraldSignature);
+    }
+
+    /** The same webhook without the X-Herald-Signature header. */
+    public WebhookDefinition withoutHeraldSignature() {
+        return new WebhookDefinition(tenant, name, description, url, eventTypes, headers, timeoutMs, active,
+                asymmetricSignature, false);
     }
 
     /** An active webhook with no description, custom headers or timeout override. */

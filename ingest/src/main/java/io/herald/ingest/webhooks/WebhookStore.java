@@ -5,7 +5,9 @@ import io.herald.schemas.SubscriptionKeys;
 import io.herald.schemas.Topics;
 import io.herald.schemas.egress.ForbiddenAddresses;
 import io.herald.schemas.security.SecretCipher;
+import io.herald.schemas.security.WebhookKeyPairs;
 import io.herald.schemas.security.WebhookSecrets;
+import io.herald.schemas.subscription.AsymmetricSigningKey;
 import io.herald.schemas.serde.HeraldSerdes;
 import io.herald.schemas.subscription.Subscription;
 import java.net.URI;
@@ -80,6 +82,8 @@ public final class WebhookStore implements AutoCloseable {
                 .setActive(definition.active())
                 .setDisabledReason(definition.active() ? null : "created inactive")
                 .setSigningSecrets(List.of(cipher.encrypt(signingSecret, id)))
+                .setAsymmetricKey(definition.asymmetricSignature() ? asymmetricKey(id) : null)
+                .setHeraldSignature(definition.heraldSignature())
                 .setHeaders(definition.headers())
                 .setTimeoutMs(definition.timeoutMs())
                 .setCreatedAt(now)
@@ -88,6 +92,11 @@ public final class WebhookStore implements AutoCloseable {
                 .build();
         await(put(subscription));
         return new CreatedWebhook(subscription, signingSecret);
+    }
+
+    private AsymmetricSigningKey asymmetricKey(String webhookId) {
+        WebhookKeyPairs.Keys keys = WebhookKeyPairs.generate();
+        return new AsymmetricSigningKey(keys.publicKey(), cipher.encrypt(keys.secretKey(), webhookId));
     }
 
     /** Writes a subscription as it is (the next version of an existing webhook, typically). */

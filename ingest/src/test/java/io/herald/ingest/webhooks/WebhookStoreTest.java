@@ -47,6 +47,22 @@ class WebhookStoreTest {
     }
 
     @Test
+    void generatesAnEncryptedEd25519KeyPairOnRequestAndCanDropTheHeraldSignature() {
+        WebhookStore store = new WebhookStore(producer, CIPHER, Clock.systemUTC(), ForbiddenAddresses.strict());
+
+        CreatedWebhook created = store.create(WebhookDefinition.of("acme", "SIEM", "https://siem.acme.test/in",
+                List.of("*")).withAsymmetricSignature().withoutHeraldSignature());
+
+        Subscription stored = producer.history().get(0).value();
+        assertThat(created.publicKey()).hasValueSatisfying(key -> assertThat(key).startsWith("whpk_"));
+        assertThat(stored.getAsymmetricKey().getPublicKey()).isEqualTo(created.publicKey().orElseThrow());
+        assertThat(CIPHER.decrypt(stored.getAsymmetricKey().getSecretKey(), created.id())).startsWith("whsk_");
+        assertThat(stored.getHeraldSignature()).isFalse();
+        assertThat(store.create(WebhookDefinition.of("acme", "plain", "https://x.acme.test/", List.of("*")))
+                .publicKey()).isEmpty();
+    }
+
+    @Test
     void rejectsLiteralForbiddenAddressesUnlessAllowed() {
         WebhookStore strict = new WebhookStore(producer, CIPHER, Clock.systemUTC(), ForbiddenAddresses.strict());
 

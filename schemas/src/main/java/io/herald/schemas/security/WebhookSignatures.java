@@ -2,6 +2,7 @@ package io.herald.schemas.security;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.Signature;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -17,6 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class WebhookSignatures {
 
     public static final String STANDARD_VERSION = "v1";
+    public static final String ASYMMETRIC_VERSION = "v1a";
     public static final String HERALD_PREFIX = "sha256=";
 
     private WebhookSignatures() {
@@ -33,6 +35,22 @@ public final class WebhookSignatures {
         return secrets.stream()
                 .map(secret -> standard(secret, messageId, timestampSeconds, body))
                 .collect(Collectors.joining(" "));
+    }
+
+    /** Standard Webhooks asymmetric signature: {@code v1a,} + base64 ed25519 over {@code id.timestamp.body}. */
+    public static String asymmetric(String secretKey, String messageId, long timestampSeconds, String body) {
+        try {
+            Signature ed25519 = Signature.getInstance("Ed25519");
+            ed25519.initSign(WebhookKeyPairs.privateKey(secretKey));
+            ed25519.update(signedContent(messageId, timestampSeconds, body));
+            return ASYMMETRIC_VERSION + ',' + Base64.getEncoder().encodeToString(ed25519.sign());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Ed25519 is part of every Java 15+ platform", e);
+        }
+    }
+
+    static byte[] signedContent(String messageId, long timestampSeconds, String body) {
+        return (messageId + '.' + timestampSeconds + '.' + body).getBytes(StandardCharsets.UTF_8);
     }
 
     public static String herald(String secret, String body) {

@@ -1,9 +1,13 @@
 package io.herald.schemas.security;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.Signature;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -17,6 +21,7 @@ public final class WebhookVerifier {
     public static final Duration DEFAULT_TOLERANCE = Duration.ofMinutes(5);
 
     private final String secret;
+    private final PublicKey publicKey;
     private final Duration tolerance;
     private final Clock clock;
 
@@ -25,7 +30,10 @@ public final class WebhookVerifier {
     }
 
     public WebhookVerifier(String secret, Duration tolerance, Clock clock) {
-        WebhookSecrets.keyBytes(secret); // fail now on a malformed secret, not on the first request
+        this.publicKey = secret.startsWith(WebhookKeyPairs.PUBLIC_PREFIX) ? WebhookKeyPairs.publicKey(secret) : null;
+        if (publicKey == null) {
+            WebhookSecrets.keyBytes(secret); // fail now on a malformed secret, not on the first request
+        }
         this.secret = secret;
         this.tolerance = tolerance;
         this.clock = clock;
@@ -51,18 +59,48 @@ public final class WebhookVerifier {
         if (Math.abs(now - seconds) > tolerance.toSeconds()) {
             throw new WebhookVerificationException("webhook-timestamp is outside the tolerance of " + tolerance);
         }
-        byte[] expected = WebhookSignatures.standard(secret, id, seconds, body).getBytes(StandardCharsets.UTF_8);
-        for (String candidate : signatures.split(" ")) {
-            if (MessageDigest.isEqual(expected, candidate.getBytes(StandardCharsets.UTF_8))) {
-                return;
-            }
+        if (publicKey != null ? anyAsymmetricMatches(signatures, id, seconds, body)
+                : anySymmetricMatches(signatures, id, seconds, body)) {
+            return;
         }
         throw new WebhookVerificationException("no webhook-signature matches the body");
     }
 
-    /** Checks an {@code X-Herald-Signature: sha256=<hex>} header, in constant time. */
+    private boolean anySymmetricMatches(String signatures, String id, long seconds, String body) {
+        byte[] expected = WebhookSignatures.standard(secret, id, seconds, body).getBytes(StandardCharsets.UTF_8);
+        for (String candidate : signatures.split(" ")) {
+            if (MessageDigest.isEqual(expected, candidate.getBytes(StandardCharsets.UTF_8))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean anyAsymmetricMatches(String signatures, String id, long seconds, String body) {
+        String prefix = WebhookSignatures.ASYMMETRIC_VERSION + ',';
+        for (String candidate : signatures.split(" ")) {
+            if (candidate.startsWith(prefix) && ed25519Verifies(candidate.substring(prefix.length()), id, seconds,
+                    body)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean ed25519Verifies(String base64Signature, String id, long seconds, String body) {
+        try {
+            Signature ed25519 = Signature.getInstance("Ed25519");
+            ed25519.initVerify(publicKey);
+            ed25519.update(WebhookSignatures.signedContent(id, seconds, body));
+            return ed25519.verify(Base64.getDecoder().decode(base64Signature));
+        } catch (IllegalArgumentException | GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    /** Checks an {@code X-Herald-Signature: sha256=<hex>} header, in constant time (secret mode only). */
     public boolean verifyHeraldSignature(String body, String headerValue) {
-        if (headerValue == null) {
+        if (headerValue == null || publicKey != null) {
             return false;
         }
         byte[] expected = WebhookSignatures.herald(secret, body).getBytes(StandardCharsets.UTF_8);
