@@ -6,7 +6,9 @@ import io.herald.schemas.config.Setting;
 import io.herald.schemas.config.Settings;
 import io.herald.schemas.security.SecretCipher;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The deliverer's configuration, validated at startup.
@@ -16,6 +18,7 @@ import java.util.List;
  * @param defaultTimeout per-attempt timeout for webhooks that don't set their own
  * @param connectTimeout time to establish a connection, within the attempt timeout
  * @param allowedNetworks networks reachable although forbidden by default (see {@code ForbiddenAddresses})
+ * @param trustStore CAs that endpoint certificates must chain to, instead of the JDK's; TLS is always verified
  */
 public record DelivererConfig(
         String bootstrapServers,
@@ -25,10 +28,51 @@ public record DelivererConfig(
         int maxInFlight,
         Duration defaultTimeout,
         Duration connectTimeout,
-        List<Cidr> allowedNetworks) {
+        List<Cidr> allowedNetworks,
+        Optional<TrustStore> trustStore) {
+
+    /** A PKCS12 (or JKS) file of trusted CA certificates. */
+    public record TrustStore(Path path, String password) {
+        @Override
+        public String toString() {
+            return "TrustStore[" + path + "]";
+        }
+    }
 
     public DelivererConfig {
         allowedNetworks = List.copyOf(allowedNetworks);
+    }
+
+    /** The defaults of every optional key, for embedding and tests. */
+    public static DelivererConfig defaults(String bootstrapServers, String registryUrl, SecretCipher secretCipher) {
+        return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, GROUP_ID.defaultValue(),
+                MAX_IN_FLIGHT.defaultValue(), Duration.ofMillis(DEFAULT_TIMEOUT_MS.defaultValue()),
+                Duration.ofMillis(CONNECT_TIMEOUT_MS.defaultValue()), List.of(), Optional.empty());
+    }
+
+    public DelivererConfig withGroupId(String group) {
+        return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, group, maxInFlight, defaultTimeout,
+                connectTimeout, allowedNetworks, trustStore);
+    }
+
+    public DelivererConfig withMaxInFlight(int max) {
+        return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, max, defaultTimeout,
+                connectTimeout, allowedNetworks, trustStore);
+    }
+
+    public DelivererConfig withTimeouts(Duration attempt, Duration connect) {
+        return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, attempt,
+                connect, allowedNetworks, trustStore);
+    }
+
+    public DelivererConfig withAllowedNetworks(List<Cidr> networks) {
+        return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
+                connectTimeout, networks, trustStore);
+    }
+
+    public DelivererConfig withTrustStore(TrustStore store) {
+        return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
+                connectTimeout, allowedNetworks, Optional.of(store));
     }
 
     public static final Setting<String> GROUP_ID = Setting.text("herald.deliverer.group-id", "herald-deliverer",
@@ -46,10 +90,17 @@ public record DelivererConfig(
             List.of(), DelivererConfig::parseNetworks, v -> true, "comma-separated CIDRs such as 10.8.0.0/16",
             false);
 
+    public static final Setting<Optional<String>> TRUST_STORE = Setting.optionalText(
+            "herald.deliverer.tls.trust-store", "PKCS12 file of the CA certificates endpoint certificates must chain "
+                    + "to, replacing the JDK's CAs (e.g. an internal CA); unset: the JDK's CAs. TLS is always verified",
+            false);
+    public static final Setting<Optional<String>> TRUST_STORE_PASSWORD = Setting.optionalText(
+            "herald.deliverer.tls.trust-store-password", "Password of the trust store, if it has one", true);
+
     /** Every key the deliverer reads. */
     public static final List<Setting<?>> SETTINGS = List.of(CommonSettings.KAFKA_BOOTSTRAP_SERVERS,
             CommonSettings.REGISTRY_URL, CommonSettings.SECRET_KEYS, GROUP_ID, MAX_IN_FLIGHT, DEFAULT_TIMEOUT_MS,
-            CONNECT_TIMEOUT_MS, ALLOWED_NETWORKS);
+            CONNECT_TIMEOUT_MS, ALLOWED_NETWORKS, TRUST_STORE, TRUST_STORE_PASSWORD);
 
     public static DelivererConfig from(Settings settings) {
         return new DelivererConfig(
@@ -60,7 +111,9 @@ public record DelivererConfig(
                 settings.get(MAX_IN_FLIGHT),
                 Duration.ofMillis(settings.get(DEFAULT_TIMEOUT_MS)),
                 Duration.ofMillis(settings.get(CONNECT_TIMEOUT_MS)),
-                settings.get(ALLOWED_NETWORKS));
+                settings.get(ALLOWED_NETWORKS),
+                settings.get(TRUST_STORE).map(path -> new TrustStore(Path.of(path),
+                        settings.get(TRUST_STORE_PASSWORD).orElse(null))));
     }
 
     static List<Cidr> parseNetworks(String value) {

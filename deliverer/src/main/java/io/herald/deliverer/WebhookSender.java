@@ -15,6 +15,8 @@ import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.LoadBalancer;
 import io.micronaut.http.client.RawHttpClient;
 import io.micronaut.http.client.netty.DefaultNettyHttpClientRegistry;
+import io.micronaut.http.ssl.ClientSslConfiguration;
+import io.micronaut.http.ssl.SslConfiguration;
 import io.micronaut.inject.qualifiers.Qualifiers;
 import io.netty.resolver.AddressResolverGroup;
 import java.net.ConnectException;
@@ -66,11 +68,26 @@ final class WebhookSender implements AutoCloseable {
         http.setConnectTimeout(config.connectTimeout());
         http.setReadTimeout(Duration.ofMinutes(2)); // the per-webhook timeout below is the one that applies
         http.setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES);
+        config.trustStore().ifPresent(store -> http.setClientSslConfiguration(trusting(store)));
         HttpClient httpClient = context.getBean(DefaultNettyHttpClientRegistry.class)
                 .resolveClient(null, LoadBalancer.empty(), http, context);
         this.client = (RawHttpClient) httpClient;
         // A connection error that arrives after our timeout already gave up is expected, not worth an ERROR log.
         Hooks.onErrorDropped(error -> LOG.debug("Error after the attempt was already decided: {}", error.toString()));
+    }
+
+    private static ClientSslConfiguration trusting(DelivererConfig.TrustStore store) {
+        if (!java.nio.file.Files.isReadable(store.path())) {
+            throw new io.herald.schemas.config.ConfigException("herald.deliverer.tls.trust-store: cannot read "
+                    + store.path());
+        }
+        SslConfiguration.TrustStoreConfiguration trust = new SslConfiguration.TrustStoreConfiguration();
+        trust.setPath("file:" + store.path().toAbsolutePath());
+        trust.setType("PKCS12");
+        trust.setPassword(store.password());
+        ClientSslConfiguration ssl = new ClientSslConfiguration();
+        ssl.setTrustStore(trust);
+        return ssl;
     }
 
     CompletableFuture<HttpOutcome> send(Endpoint endpoint, Delivery delivery) {

@@ -61,9 +61,10 @@ class DelivererIT {
         deliveries = new KafkaProducer<>(producer, new StringSerializer(),
                 HeraldSerdes.<Delivery>valueSerializer(infra.registryUrl()));
         attempts = new AttemptCollector(infra);
-        deliverer = HeraldDeliverer.start(new DelivererConfig(infra.bootstrapServers(), infra.registryUrl(), CIPHER,
-                "deliverer-it", 64, Duration.ofSeconds(5), Duration.ofSeconds(2),
-                List.of(Cidr.parse("127.0.0.0/8")))); // the test receivers live on loopback
+        deliverer = HeraldDeliverer.start(DelivererConfig.defaults(infra.bootstrapServers(), infra.registryUrl(), CIPHER)
+                .withGroupId("deliverer-it").withMaxInFlight(64)
+                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(2))
+                .withAllowedNetworks(List.of(Cidr.parse("127.0.0.0/8")))); // the test receivers live on loopback
     }
 
     @AfterAll

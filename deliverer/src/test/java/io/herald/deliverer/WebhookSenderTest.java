@@ -26,8 +26,9 @@ class WebhookSenderTest {
 
     @BeforeEach
     void start() {
-        DelivererConfig config = new DelivererConfig("unused:9092", "http://unused", SecretCipher.fromKeyRing(
-                "k:" + SecretCipher.generateKey()), "g", 8, Duration.ofSeconds(5), Duration.ofSeconds(2), List.of());
+        DelivererConfig config = DelivererConfig.defaults("unused:9092", "http://unused",
+                SecretCipher.fromKeyRing("k:" + SecretCipher.generateKey())).withTimeouts(Duration.ofSeconds(5),
+                Duration.ofSeconds(2));
         strictSender = new WebhookSender(config, new EgressGuard(ForbiddenAddresses.strict()), Clock.systemUTC());
     }
 

@@ -53,7 +53,9 @@ public final class ConfigurationReference {
             return "**required**";
         }
         Object value = setting.defaultValue();
-        return value instanceof java.util.Collection<?> values && values.isEmpty() ? "(none)" : "`" + value + "`";
+        boolean empty = value instanceof java.util.Collection<?> values && values.isEmpty()
+                || value instanceof java.util.Optional<?> optional && optional.isEmpty();
+        return empty ? "(none)" : "`" + value + "`";
     }
 
     /** Prints the table, to paste into the README. */

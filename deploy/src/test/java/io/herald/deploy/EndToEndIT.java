@@ -78,9 +78,9 @@ class EndToEndIT {
         routerState = Files.createTempDirectory("e2e-router");
         router = HeraldRouter.start(new RouterConfig(infra.bootstrapServers(), infra.registryUrl(), "e2e-router", 1,
                 routerState));
-        deliverer = HeraldDeliverer.start(new DelivererConfig(infra.bootstrapServers(), infra.registryUrl(), cipher,
-                "e2e-deliverer", 128, Duration.ofSeconds(10), Duration.ofSeconds(2),
-                List.of(Cidr.parse("127.0.0.0/8")))); // the test receiver is on loopback
+        deliverer = HeraldDeliverer.start(DelivererConfig.defaults(infra.bootstrapServers(), infra.registryUrl(), cipher)
+                .withGroupId("e2e-deliverer").withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(2))
+                .withAllowedNetworks(List.of(Cidr.parse("127.0.0.0/8")))); // the test receiver is on loopback
         publisher = HeraldPublisher.create(PublisherConfig.of(infra.bootstrapServers(), infra.registryUrl(), "e2e"));
         store = WebhookStore.create(infra.bootstrapServers(), infra.registryUrl(), cipher,
                 new ForbiddenAddresses(List.of(Cidr.parse("127.0.0.0/8"))));

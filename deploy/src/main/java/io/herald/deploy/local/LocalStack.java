@@ -51,9 +51,8 @@ final class LocalStack implements AutoCloseable {
             cipher = SecretCipher.fromKeyRing("local:" + SecretCipher.generateKey());
             router = remember(HeraldRouter.start(new RouterConfig(infrastructure.bootstrapServers(),
                     infrastructure.registryUrl(), "herald-router", 1, workDirectory.resolve("router-state"))));
-            remember(HeraldDeliverer.start(new DelivererConfig(infrastructure.bootstrapServers(),
-                    infrastructure.registryUrl(), cipher, "herald-deliverer", 512, Duration.ofSeconds(30),
-                    Duration.ofSeconds(5), LOCAL_NETWORKS)));
+            remember(HeraldDeliverer.start(DelivererConfig.defaults(infrastructure.bootstrapServers(),
+                    infrastructure.registryUrl(), cipher).withAllowedNetworks(LOCAL_NETWORKS)));
             ingest = remember(IngestServer.start(ingestPort, Map.of()));
         } catch (RuntimeException e) {
             close();

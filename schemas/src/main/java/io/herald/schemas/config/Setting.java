@@ -38,6 +38,12 @@ public record Setting<T>(
         return new Setting<>(name, doc, null, String::trim, v -> !v.isEmpty(), "a non-empty text", true);
     }
 
+    /** A text that may be left unset. */
+    public static Setting<java.util.Optional<String>> optionalText(String name, String doc, boolean secret) {
+        return new Setting<>(name, doc, java.util.Optional.empty(), v -> java.util.Optional.of(v.trim()),
+                v -> true, "a text", secret);
+    }
+
     public static Setting<Integer> integer(String name, int defaultValue, int min, int max, String doc) {
         return new Setting<>(name, doc, defaultValue, Integer::valueOf, v -> v >= min && v <= max,
                 "an integer from " + min + " to " + max, false);
