@@ -1,6 +1,9 @@
 package io.herald.deliverer;
 
+import io.herald.deliverer.egress.EgressProxy;
+import io.herald.deliverer.egress.NoProxy;
 import io.herald.schemas.config.CommonSettings;
+import io.herald.schemas.config.ConfigException;
 import io.herald.schemas.egress.Cidr;
 import io.herald.schemas.config.Setting;
 import io.herald.schemas.config.Settings;
@@ -19,6 +22,7 @@ import java.util.Optional;
  * @param connectTimeout time to establish a connection, within the attempt timeout
  * @param allowedNetworks networks reachable although forbidden by default (see {@code ForbiddenAddresses})
  * @param trustStore CAs that endpoint certificates must chain to, instead of the JDK's; TLS is always verified
+ * @param egressProxy the HTTP proxy webhook traffic goes through, if any
  */
 public record DelivererConfig(
         String bootstrapServers,
@@ -29,7 +33,8 @@ public record DelivererConfig(
         Duration defaultTimeout,
         Duration connectTimeout,
         List<Cidr> allowedNetworks,
-        Optional<TrustStore> trustStore) {
+        Optional<TrustStore> trustStore,
+        Optional<EgressProxy> egressProxy) {
 
     /** A PKCS12 (or JKS) file of trusted CA certificates. */
     public record TrustStore(Path path, String password) {
@@ -47,32 +52,37 @@ public record DelivererConfig(
     public static DelivererConfig defaults(String bootstrapServers, String registryUrl, SecretCipher secretCipher) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, GROUP_ID.defaultValue(),
                 MAX_IN_FLIGHT.defaultValue(), Duration.ofMillis(DEFAULT_TIMEOUT_MS.defaultValue()),
-                Duration.ofMillis(CONNECT_TIMEOUT_MS.defaultValue()), List.of(), Optional.empty());
+                Duration.ofMillis(CONNECT_TIMEOUT_MS.defaultValue()), List.of(), Optional.empty(), Optional.empty());
     }
 
     public DelivererConfig withGroupId(String group) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, group, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore);
+                connectTimeout, allowedNetworks, trustStore, egressProxy);
     }
 
     public DelivererConfig withMaxInFlight(int max) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, max, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore);
+                connectTimeout, allowedNetworks, trustStore, egressProxy);
     }
 
     public DelivererConfig withTimeouts(Duration attempt, Duration connect) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, attempt,
-                connect, allowedNetworks, trustStore);
+                connect, allowedNetworks, trustStore, egressProxy);
     }
 
     public DelivererConfig withAllowedNetworks(List<Cidr> networks) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, networks, trustStore);
+                connectTimeout, networks, trustStore, egressProxy);
+    }
+
+    public DelivererConfig withEgressProxy(EgressProxy proxy) {
+        return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
+                connectTimeout, allowedNetworks, trustStore, Optional.of(proxy));
     }
 
     public DelivererConfig withTrustStore(TrustStore store) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, Optional.of(store));
+                connectTimeout, allowedNetworks, Optional.of(store), egressProxy);
     }
 
     public static final Setting<String> GROUP_ID = Setting.text("herald.deliverer.group-id", "herald-deliverer",
@@ -97,10 +107,17 @@ public record DelivererConfig(
     public static final Setting<Optional<String>> TRUST_STORE_PASSWORD = Setting.optionalText(
             "herald.deliverer.tls.trust-store-password", "Password of the trust store, if it has one", true);
 
+    public static final Setting<Optional<String>> EGRESS_PROXY = Setting.optionalText("herald.deliverer.egress.proxy",
+            "HTTP proxy for all webhook traffic, http://host:port (CONNECT is used for every request); unset: direct",
+            false);
+    public static final Setting<Optional<String>> NO_PROXY = Setting.optionalText("herald.deliverer.egress.no-proxy",
+            "Hosts reached without the proxy: names, domain suffixes, IPs or CIDRs, comma-separated; * for all",
+            false);
+
     /** Every key the deliverer reads. */
     public static final List<Setting<?>> SETTINGS = List.of(CommonSettings.KAFKA_BOOTSTRAP_SERVERS,
             CommonSettings.REGISTRY_URL, CommonSettings.SECRET_KEYS, GROUP_ID, MAX_IN_FLIGHT, DEFAULT_TIMEOUT_MS,
-            CONNECT_TIMEOUT_MS, ALLOWED_NETWORKS, TRUST_STORE, TRUST_STORE_PASSWORD);
+            CONNECT_TIMEOUT_MS, ALLOWED_NETWORKS, TRUST_STORE, TRUST_STORE_PASSWORD, EGRESS_PROXY, NO_PROXY);
 
     public static DelivererConfig from(Settings settings) {
         return new DelivererConfig(
@@ -113,7 +130,16 @@ public record DelivererConfig(
                 Duration.ofMillis(settings.get(CONNECT_TIMEOUT_MS)),
                 settings.get(ALLOWED_NETWORKS),
                 settings.get(TRUST_STORE).map(path -> new TrustStore(Path.of(path),
-                        settings.get(TRUST_STORE_PASSWORD).orElse(null))));
+                        settings.get(TRUST_STORE_PASSWORD).orElse(null))),
+                settings.get(EGRESS_PROXY).map(url -> proxy(url, settings.get(NO_PROXY).orElse(""))));
+    }
+
+    private static EgressProxy proxy(String url, String noProxy) {
+        try {
+            return EgressProxy.of(url, NoProxy.parse(noProxy));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(EGRESS_PROXY.name() + ": " + e.getMessage());
+        }
     }
 
     static List<Cidr> parseNetworks(String value) {

@@ -6,13 +6,15 @@ import java.time.Instant;
  * What one HTTP attempt produced: a status and response excerpt, or an error when no response arrived.
  *
  * @param status HTTP status, or null when no response arrived
- * @param error why the attempt failed without a response (timeout, refused connection...), else null
+ * @param error why the attempt failed: no response (timeout, refused connection...) or a response that broke a
+ *     limit; null otherwise
  * @param refused whether Herald refused to connect at all (forbidden destination): a permanent failure
  */
 record HttpOutcome(Instant startedAt, long latencyMs, Integer status, String responseExcerpt, String error,
         boolean refused) {
 
+    /** A 2xx that broke no limit. */
     boolean succeeded() {
-        return status != null && status >= 200 && status < 300;
+        return status != null && status >= 200 && status < 300 && error == null;
     }
 }

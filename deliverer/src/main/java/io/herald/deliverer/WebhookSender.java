@@ -1,6 +1,7 @@
 package io.herald.deliverer;
 
 import io.herald.deliverer.egress.EgressGuard;
+import io.herald.deliverer.egress.EgressProxy;
 import io.herald.deliverer.egress.EgressRefusedException;
 import io.herald.deliverer.egress.GuardedResolverGroup;
 import io.herald.schemas.delivery.Delivery;
@@ -33,6 +34,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * POSTs deliveries with Micronaut's Netty-based client: asynchronous, keep-alive connection pools per host, many
@@ -46,12 +48,14 @@ final class WebhookSender implements AutoCloseable {
     static final int RESPONSE_EXCERPT_BYTES = 1024;
     static final int MAX_RESPONSE_BYTES = 64 * 1024;
     static final int MAX_RESPONSE_HEADER_BYTES = 16 * 1024;
+    static final int MAX_RESPONSE_HEADERS = 100;
 
     private final ApplicationContext context;
     private final RawHttpClient client;
     private final EgressGuard guard;
     private final Duration defaultTimeout;
     private final Clock clock;
+    private final Optional<EgressProxy> proxy;
 
     WebhookSender(DelivererConfig config, EgressGuard guard, Clock clock) {
         this.guard = guard;
@@ -69,6 +73,8 @@ final class WebhookSender implements AutoCloseable {
         http.setReadTimeout(Duration.ofMinutes(2)); // the per-webhook timeout below is the one that applies
         http.setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES);
         config.trustStore().ifPresent(store -> http.setClientSslConfiguration(trusting(store)));
+        config.egressProxy().ifPresent(http::setProxySelector);
+        this.proxy = config.egressProxy();
         HttpClient httpClient = context.getBean(DefaultNettyHttpClientRegistry.class)
                 .resolveClient(null, LoadBalancer.empty(), http, context);
         this.client = (RawHttpClient) httpClient;
@@ -102,11 +108,11 @@ final class WebhookSender implements AutoCloseable {
         try {
             MutableHttpRequest<String> request = WebhookRequests.build(endpoint, delivery, started);
             byte[] body = delivery.getBody().getBytes(StandardCharsets.UTF_8);
-            Mono.from(client.exchange(request, AvailableByteArrayBody.create(ByteArrayBufferFactory.INSTANCE, body),
-                            null))
+            checkedThroughProxy(URI.create(endpoint.url()).getHost())
+                    .then(Mono.defer(() -> Mono.from(client.exchange(request,
+                            AvailableByteArrayBody.create(ByteArrayBufferFactory.INSTANCE, body), null))))
                     .flatMap(response -> readCapped(response)
-                            .map(excerpt -> new HttpOutcome(started, elapsedMs(startNanos), response.code(),
-                                    excerpt.orElse(null), null, false)))
+                            .map(excerpt -> answered(started, startNanos, response, excerpt.orElse(null))))
                     .timeout(timeout)
                     .subscribe(
                             outcome::complete,
@@ -117,6 +123,17 @@ final class WebhookSender implements AutoCloseable {
             outcome.complete(failure(started, startNanos, e, timeout)); // e.g. a URL the client can't parse
         }
         return outcome;
+    }
+
+    /**
+     * Through a proxy, the proxy resolves the name, so the guarded resolver never sees it: resolve and check it
+     * here first (off the event loop). The proxy should enforce its own egress rules as well.
+     */
+    private Mono<Void> checkedThroughProxy(String host) {
+        if (proxy.isEmpty() || !proxy.get().proxies(host)) {
+            return Mono.empty();
+        }
+        return Mono.fromCallable(() -> guard.resolveChecked(host)).subscribeOn(Schedulers.boundedElastic()).then();
     }
 
     private Optional<String> refusalOf(String url) {
@@ -137,6 +154,15 @@ final class WebhookSender implements AutoCloseable {
                 .takeUntil(excerpt::add)
                 .then(Mono.fromSupplier(() -> Optional.ofNullable(excerpt.text())))
                 .doFinally(signal -> streamed.close());
+    }
+
+    private static HttpOutcome answered(Instant started, long startNanos, HttpResponse<?> response, String excerpt) {
+        int headers = response.getHeaders().names().size();
+        if (headers > MAX_RESPONSE_HEADERS) {
+            return new HttpOutcome(started, elapsedMs(startNanos), response.code(), excerpt,
+                    "response has " + headers + " headers, more than " + MAX_RESPONSE_HEADERS, false);
+        }
+        return new HttpOutcome(started, elapsedMs(startNanos), response.code(), excerpt, null, false);
     }
 
     private static HttpOutcome refused(Instant started, long startNanos, String reason) {

@@ -21,7 +21,11 @@ final class MisbehavingServer implements AutoCloseable {
         /** The status line and headers, one byte per second. */
         DRIP_HEADERS,
         /** 302 to the cloud metadata address. */
-        REDIRECT_TO_METADATA
+        REDIRECT_TO_METADATA,
+        /** 200 with 150 small headers. */
+        MANY_HEADERS,
+        /** 200 with a 64 KiB header. */
+        HUGE_HEADER
     }
 
     private final ServerSocket socket;
@@ -80,6 +84,15 @@ final class MisbehavingServer implements AutoCloseable {
                 }
                 case REDIRECT_TO_METADATA -> out.write(ascii("HTTP/1.1 302 Found\r\n"
                         + "Location: http://169.254.169.254/latest/meta-data/\r\nContent-Length: 0\r\n\r\n"));
+                case MANY_HEADERS -> {
+                    StringBuilder head = new StringBuilder("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n");
+                    for (int i = 0; i < 150; i++) {
+                        head.append("X-Noise-").append(i).append(": 1\r\n");
+                    }
+                    out.write(ascii(head.append("\r\n").toString()));
+                }
+                case HUGE_HEADER -> out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Huge: "
+                        + "y".repeat(64 * 1024) + "\r\n\r\n"));
             }
             out.flush();
         } catch (IOException | InterruptedException clientGaveUp) {

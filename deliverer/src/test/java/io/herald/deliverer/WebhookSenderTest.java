@@ -67,6 +67,28 @@ class WebhookSenderTest {
         assertThat(outcome.error()).contains("non-standard numeric IP spelling");
     }
 
+    @Test
+    void failsResponsesThatBreakTheHeaderLimits() {
+        DelivererConfig loopback = DelivererConfig.defaults("unused:9092", "http://unused",
+                        SecretCipher.fromKeyRing("k:" + SecretCipher.generateKey()))
+                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(2))
+                .withAllowedNetworks(List.of(io.herald.schemas.egress.Cidr.parse("127.0.0.0/8")));
+        try (WebhookSender sender = new WebhookSender(loopback,
+                new EgressGuard(new ForbiddenAddresses(loopback.allowedNetworks())), Clock.systemUTC());
+             MisbehavingServer many = new MisbehavingServer(MisbehavingServer.Behaviour.MANY_HEADERS);
+             MisbehavingServer huge = new MisbehavingServer(MisbehavingServer.Behaviour.HUGE_HEADER)) {
+            HttpOutcome tooMany = sender.send(endpoint(many.url()), delivery()).join();
+            HttpOutcome tooBig = sender.send(endpoint(huge.url()), delivery()).join();
+
+            assertThat(tooMany.succeeded()).isFalse();
+            assertThat(tooMany.status()).isEqualTo(200);
+            assertThat(tooMany.error()).isEqualTo("response has 151 headers, more than 100");
+            assertThat(tooBig.succeeded()).isFalse();
+            assertThat(tooBig.status()).isNull();
+            assertThat(tooBig.error()).isNotBlank();
+        }
+    }
+
     private static Endpoint endpoint(String url) {
         return new Endpoint("wh_1", "acme", url, true, null, List.of(WebhookSecrets.generate()), Optional.empty(), true, Optional.empty(),
                 Map.of(), Optional.empty(), 1, Optional.empty());
