@@ -3,6 +3,7 @@ package io.herald.deliverer;
 import io.herald.schemas.delivery.AttemptOutcome;
 import io.herald.schemas.delivery.Delivery;
 import io.herald.schemas.delivery.DeliveryAttempt;
+import io.herald.schemas.store.SubscriptionView;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -18,12 +19,15 @@ final class DeliveryProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryProcessor.class);
 
     private final SubscriptionView view;
+    private final Endpoints endpoints;
     private final WebhookSender sender;
     private final AttemptRecorder recorder;
     private final Clock clock;
 
-    DeliveryProcessor(SubscriptionView view, WebhookSender sender, AttemptRecorder recorder, Clock clock) {
+    DeliveryProcessor(SubscriptionView view, Endpoints endpoints, WebhookSender sender, AttemptRecorder recorder,
+            Clock clock) {
         this.view = view;
+        this.endpoints = endpoints;
         this.sender = sender;
         this.recorder = recorder;
         this.clock = clock;
@@ -40,11 +44,11 @@ final class DeliveryProcessor {
 
     /** The webhook, waiting for the view to catch up when it was created after this deliverer last looked. */
     private CompletableFuture<Optional<Endpoint>> endpointOf(Delivery delivery) {
-        Optional<Endpoint> known = view.find(delivery.getWebhookId());
+        Optional<Endpoint> known = view.find(delivery.getWebhookId()).map(endpoints::from);
         if (known.isPresent()) {
             return CompletableFuture.completedFuture(known);
         }
-        return view.syncToEnd().thenApply(synced -> view.find(delivery.getWebhookId()));
+        return view.syncToEnd().thenApply(synced -> view.find(delivery.getWebhookId()).map(endpoints::from));
     }
 
     private CompletableFuture<DeliveryAttempt> attempt(Delivery delivery, Optional<Endpoint> found) {

@@ -10,17 +10,38 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Turns stored subscriptions into {@link Endpoint}s, decrypting what they hold encrypted. */
+/**
+ * Turns stored subscriptions into {@link Endpoint}s, decrypting what they hold encrypted; each version of a
+ * webhook is decrypted once and cached.
+ */
 final class Endpoints {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Endpoints.class);
+
     private final SecretCipher cipher;
+    private final Map<String, Endpoint> byWebhookId = new ConcurrentHashMap<>();
 
     Endpoints(SecretCipher cipher) {
         this.cipher = cipher;
     }
 
     Endpoint from(Subscription subscription) {
+        Endpoint cached = byWebhookId.get(subscription.getId());
+        if (cached != null && cached.version() == subscription.getVersion()) {
+            return cached;
+        }
+        Endpoint endpoint = decrypt(subscription);
+        endpoint.unusableReason().ifPresent(reason -> LOG.error("Webhook {} of tenant {} cannot be delivered to: {}",
+                endpoint.webhookId(), endpoint.tenant(), reason));
+        byWebhookId.put(subscription.getId(), endpoint);
+        return endpoint;
+    }
+
+    private Endpoint decrypt(Subscription subscription) {
         String id = subscription.getId();
         try {
             List<String> secrets = subscription.getSigningSecrets().stream()

@@ -4,6 +4,7 @@ import io.herald.deliverer.egress.EgressGuard;
 import io.herald.schemas.delivery.Delivery;
 import io.herald.schemas.egress.ForbiddenAddresses;
 import io.herald.schemas.serde.HeraldSerdes;
+import io.herald.schemas.store.SubscriptionView;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -38,7 +39,8 @@ public final class HeraldDeliverer implements AutoCloseable {
 
     public static HeraldDeliverer start(DelivererConfig config) {
         Clock clock = Clock.systemUTC();
-        SubscriptionView view = SubscriptionView.start(config, SUBSCRIPTIONS_LOAD_TIMEOUT);
+        SubscriptionView view = SubscriptionView.start(config.bootstrapServers(), config.registryUrl(),
+                config.groupId() + "-subscriptions", SUBSCRIPTIONS_LOAD_TIMEOUT);
         WebhookSender sender = new WebhookSender(config,
                 new EgressGuard(new ForbiddenAddresses(config.allowedNetworks())), clock);
         AttemptRecorder recorder = new AttemptRecorder(config);
@@ -52,7 +54,8 @@ public final class HeraldDeliverer implements AutoCloseable {
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(500, config.maxInFlight())),
                 new StringDeserializer(), HeraldSerdes.<Delivery>valueDeserializer(config.registryUrl()));
         DeliveryWorker worker = new DeliveryWorker(consumer,
-                new DeliveryProcessor(view, sender, recorder, clock), config.maxInFlight(), SHUTDOWN_GRACE);
+                new DeliveryProcessor(view, new Endpoints(config.secretCipher()), sender, recorder, clock),
+                config.maxInFlight(), SHUTDOWN_GRACE);
         Thread thread = new Thread(worker, "delivery-worker");
         thread.start();
         LOG.info("Deliverer started in group {} against {}", config.groupId(), config.bootstrapServers());

@@ -1,4 +1,4 @@
-package io.herald.deliverer;
+package io.herald.schemas.store;
 
 import io.herald.schemas.SubscriptionKeys;
 import io.herald.schemas.Topics;
@@ -28,44 +28,44 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This deliverer's view of every webhook: the compacted subscriptions topic read from the start by a background
- * thread and kept up to date. {@link #syncToEnd()} lets a caller wait until the view includes everything written
- * so far, e.g. when a delivery names a webhook created a moment ago.
+ * A service's view of every webhook: the compacted {@link Topics#SUBSCRIPTIONS} topic read from the start by a
+ * background thread and kept up to date (tombstones remove). {@link #syncToEnd()} lets a caller wait until the view
+ * includes everything written so far: read-your-writes for the management API, and a catch-up for a deliverer
+ * that meets a webhook created a moment ago.
  */
-final class SubscriptionView implements AutoCloseable {
+public final class SubscriptionView implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SubscriptionView.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
 
     private final Consumer<String, Subscription> consumer;
-    private final Endpoints endpoints;
-    private final Map<String, Endpoint> byWebhookId = new ConcurrentHashMap<>();
+    private final Map<String, Subscription> byWebhookId = new ConcurrentHashMap<>();
     private final Queue<CompletableFuture<Void>> syncRequests = new ConcurrentLinkedQueue<>();
     private final List<PendingSync> pendingSyncs = new ArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
 
-    private SubscriptionView(Consumer<String, Subscription> consumer, Endpoints endpoints) {
+    private SubscriptionView(Consumer<String, Subscription> consumer) {
         this.consumer = consumer;
-        this.endpoints = endpoints;
         this.thread = new Thread(this::run, "subscription-view");
         this.thread.setDaemon(true);
     }
 
     /** Starts reading and returns once everything already on the topic is loaded. */
-    static SubscriptionView start(DelivererConfig config, Duration loadTimeout) {
+    public static SubscriptionView start(String bootstrapServers, String registryUrl, String clientId,
+            Duration loadTimeout) {
         Consumer<String, Subscription> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-                ConsumerConfig.CLIENT_ID_CONFIG, "herald-deliverer-subscriptions",
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.CLIENT_ID_CONFIG, clientId,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), HeraldSerdes.<Subscription>valueDeserializer(config.registryUrl()));
+                new StringDeserializer(), HeraldSerdes.<Subscription>valueDeserializer(registryUrl));
         List<TopicPartition> partitions = consumer.partitionsFor(Topics.SUBSCRIPTIONS).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition()))
                 .toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
-        SubscriptionView view = new SubscriptionView(consumer, new Endpoints(config.secretCipher()));
+        SubscriptionView view = new SubscriptionView(consumer);
         view.thread.start();
         try {
             view.syncToEnd().get(loadTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -81,12 +81,17 @@ final class SubscriptionView implements AutoCloseable {
         return view;
     }
 
-    Optional<Endpoint> find(String webhookId) {
+    public Optional<Subscription> find(String webhookId) {
         return Optional.ofNullable(byWebhookId.get(webhookId));
     }
 
+    /** The webhooks of one tenant, in no particular order. */
+    public List<Subscription> ofTenant(String tenant) {
+        return byWebhookId.values().stream().filter(s -> s.getTenant().equals(tenant)).toList();
+    }
+
     /** Completes once the view includes every subscription record written before this call. */
-    CompletableFuture<Void> syncToEnd() {
+    public CompletableFuture<Void> syncToEnd() {
         CompletableFuture<Void> synced = new CompletableFuture<>();
         syncRequests.add(synced);
         return synced;
@@ -128,10 +133,7 @@ final class SubscriptionView implements AutoCloseable {
             LOG.info("Webhook {} deleted", webhookId);
             return;
         }
-        Endpoint endpoint = endpoints.from(record.value());
-        endpoint.unusableReason().ifPresent(reason ->
-                LOG.error("Webhook {} of tenant {} cannot be delivered to: {}", webhookId, endpoint.tenant(), reason));
-        byWebhookId.put(webhookId, endpoint);
+        byWebhookId.put(webhookId, record.value());
     }
 
     private void completeSyncs() {
@@ -149,6 +151,18 @@ final class SubscriptionView implements AutoCloseable {
             }
             return reached;
         });
+    }
+
+    /** Blocks until {@link #syncToEnd()} completes; for request handlers that must see their own writes. */
+    public void awaitSynced(Duration timeout) {
+        try {
+            syncToEnd().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading subscriptions", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the subscriptions topic could not be read within " + timeout, e);
+        }
     }
 
     @Override
