@@ -1,6 +1,7 @@
 package io.herald.deliverer;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -8,6 +9,7 @@ import java.util.Optional;
 /**
  * A webhook as the deliverer needs it: secrets decrypted, the Authorization header ready. Held in memory only.
  *
+ * @param retiringSecrets secrets replaced by a rotation, which keep signing until they expire
  * @param asymmetricSecretKey the whsk_ ed25519 key, when the webhook also gets v1a signatures
  * @param heraldSignature whether to add X-Herald-Signature
  * @param unusableReason why deliveries can't be made (e.g. a secret that no configured key decrypts); empty when
@@ -20,6 +22,7 @@ record Endpoint(
         boolean active,
         String disabledReason,
         List<String> signingSecrets,
+        List<RetiringSecret> retiringSecrets,
         Optional<String> asymmetricSecretKey,
         boolean heraldSignature,
         Optional<String> authorization,
@@ -27,6 +30,21 @@ record Endpoint(
         Optional<Duration> timeout,
         long version,
         Optional<String> unusableReason) {
+
+    /** A rotated-out secret and the moment it stops signing. */
+    record RetiringSecret(String secret, Instant expiresAt) {
+        @Override
+        public String toString() {
+            return "RetiringSecret[expiresAt=" + expiresAt + "]";
+        }
+    }
+
+    /** The secrets that sign a request made at {@code now}: the current ones, then unexpired retiring ones. */
+    List<String> secretsAt(Instant now) {
+        List<String> secrets = new java.util.ArrayList<>(signingSecrets);
+        retiringSecrets.stream().filter(r -> r.expiresAt().isAfter(now)).forEach(r -> secrets.add(r.secret()));
+        return secrets;
+    }
 
     @Override
     public String toString() {

@@ -47,19 +47,39 @@ final class Endpoints {
             List<String> secrets = subscription.getSigningSecrets().stream()
                     .map(secret -> cipher.decrypt(secret, id))
                     .toList();
+            List<Endpoint.RetiringSecret> retiring = subscription.getRetiringSecrets().stream()
+                    .map(r -> new Endpoint.RetiringSecret(cipher.decrypt(r.getSecret(), id), r.getExpiresAt()))
+                    .toList();
             Optional<String> asymmetric = Optional.ofNullable(subscription.getAsymmetricKey())
                     .map(key -> cipher.decrypt(key.getSecretKey(), id));
-            return endpoint(subscription, secrets, asymmetric, authorization(subscription), Optional.empty());
+            return endpoint(subscription, secrets, retiring, asymmetric, authorization(subscription),
+                    Optional.empty());
         } catch (IllegalStateException e) {
-            return endpoint(subscription, List.of(), Optional.empty(), Optional.empty(), Optional.of(e.getMessage()));
+            return endpoint(subscription, List.of(), List.of(), Optional.empty(), Optional.empty(),
+                    Optional.of(e.getMessage()));
         }
     }
 
-    private Endpoint endpoint(Subscription s, List<String> secrets, Optional<String> asymmetricSecretKey,
-            Optional<String> authorization, Optional<String> unusable) {
-        return new Endpoint(s.getId(), s.getTenant(), s.getUrl(), s.getActive(), s.getDisabledReason(), secrets,
+    private Endpoint endpoint(Subscription s, List<String> secrets, List<Endpoint.RetiringSecret> retiring,
+            Optional<String> asymmetricSecretKey, Optional<String> authorization, Optional<String> unusable) {
+        return new Endpoint(s.getId(), s.getTenant(), withQuery(s.getUrl(), s.getQueryParameters()),
+                s.getActive(), s.getDisabledReason(), secrets, retiring,
                 asymmetricSecretKey, s.getHeraldSignature(), authorization, Map.copyOf(s.getHeaders()),
                 Optional.ofNullable(s.getTimeoutMs()).map(Duration::ofMillis), s.getVersion(), unusable);
+    }
+
+    /** The URL with the webhook's query parameters appended, form-encoded, after any it already has. */
+    static String withQuery(String url, Map<String, String> parameters) {
+        if (parameters.isEmpty()) {
+            return url;
+        }
+        StringBuilder query = new StringBuilder();
+        new java.util.TreeMap<>(parameters).forEach((name, value) -> query.append(query.length() == 0 ? "" : "&")
+                .append(java.net.URLEncoder.encode(name, StandardCharsets.UTF_8)).append('=')
+                .append(java.net.URLEncoder.encode(value, StandardCharsets.UTF_8)));
+        int fragment = url.indexOf('#');
+        String base = fragment < 0 ? url : url.substring(0, fragment);
+        return base + (base.contains("?") ? "&" : "?") + query;
     }
 
     private Optional<String> authorization(Subscription subscription) {

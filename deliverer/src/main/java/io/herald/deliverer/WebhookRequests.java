@@ -29,8 +29,8 @@ final class WebhookRequests {
     }
 
     /** v1 per symmetric secret (several during rotation), then v1a when the webhook has an ed25519 key. */
-    private static String signatures(Endpoint endpoint, String messageId, long timestamp, String body) {
-        String symmetric = WebhookSignatures.standardHeader(endpoint.signingSecrets(), messageId, timestamp, body);
+    private static String signatures(Endpoint endpoint, Instant now, String messageId, long timestamp, String body) {
+        String symmetric = WebhookSignatures.standardHeader(endpoint.secretsAt(now), messageId, timestamp, body);
         return endpoint.asymmetricSecretKey()
                 .map(key -> WebhookSignatures.asymmetric(key, messageId, timestamp, body))
                 .map(asymmetric -> symmetric.isEmpty() ? asymmetric : symmetric + ' ' + asymmetric)
@@ -51,7 +51,7 @@ final class WebhookRequests {
         endpoint.authorization().ifPresent(value -> request.header("Authorization", value));
         request.header(WebhookHeaders.ID, delivery.getId())
                 .header(WebhookHeaders.TIMESTAMP, Long.toString(timestamp))
-                .header(WebhookHeaders.SIGNATURE, signatures(endpoint, delivery.getId(), timestamp, body))
+                .header(WebhookHeaders.SIGNATURE, signatures(endpoint, now, delivery.getId(), timestamp, body))
                 .header(WebhookHeaders.EVENT_TYPE, delivery.getEventType())
                 .header(WebhookHeaders.ATTEMPT, Integer.toString(delivery.getAttempt()));
         if (endpoint.heraldSignature() && !endpoint.signingSecrets().isEmpty()) {

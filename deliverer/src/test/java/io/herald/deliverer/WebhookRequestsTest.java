@@ -54,7 +54,7 @@ class WebhookRequestsTest {
     @Test
     void addsAnEd25519SignatureWhenTheWebhookHasAKeyAndCanDropTheHeraldSignature() {
         WebhookKeyPairs.Keys keys = WebhookKeyPairs.generate();
-        Endpoint endpoint = new Endpoint("wh_1", "acme", "https://hooks.example.com/in", true, null, List.of(SECRET),
+        Endpoint endpoint = new Endpoint("wh_1", "acme", "https://hooks.example.com/in", true, null, List.of(SECRET), List.of(),
                 Optional.of(keys.secretKey()), false, Optional.empty(), Map.of(), Optional.empty(), 1,
                 Optional.empty());
 
@@ -67,7 +67,7 @@ class WebhookRequestsTest {
     }
 
     private static Endpoint endpoint(Map<String, String> headers, Optional<String> authorization) {
-        return new Endpoint("wh_1", "acme", "https://hooks.example.com/in", true, null, List.of(SECRET),
+        return new Endpoint("wh_1", "acme", "https://hooks.example.com/in", true, null, List.of(SECRET), List.of(),
                 Optional.empty(), true, authorization, headers, Optional.empty(), 1, Optional.empty());
     }
 

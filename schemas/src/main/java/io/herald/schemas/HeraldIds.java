@@ -17,6 +17,7 @@ public final class HeraldIds {
     public static final String WEBHOOK_PREFIX = "wh_";
     public static final String DELIVERY_PREFIX = "msg_";
     public static final String ATTEMPT_PREFIX = "atmpt_";
+    public static final String AUDIT_PREFIX = "aud_";
 
     private static final char[] CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
     private static final Pattern BODY = Pattern.compile("[0-9A-HJKMNP-TV-Z]{26}");
@@ -35,6 +36,15 @@ public final class HeraldIds {
 
     public static String newAttemptId() {
         return ATTEMPT_PREFIX + timeOrdered(Clock.systemUTC().millis());
+    }
+
+    public static String newAuditId() {
+        return AUDIT_PREFIX + timeOrdered(Clock.systemUTC().millis());
+    }
+
+    /** A random delivery id, for deliveries that belong to no routed event (webhook tests). */
+    public static String newDeliveryId() {
+        return DELIVERY_PREFIX + timeOrdered(Clock.systemUTC().millis());
     }
 
     /**

@@ -28,6 +28,8 @@ public final class Topics {
     public static final String DELIVERIES = "herald.deliveries";
     /** Outcome of every delivery attempt. Key: webhook id. */
     public static final String ATTEMPTS = "herald.attempts";
+    /** Every change to webhooks, secrets redacted. Key: tenant. */
+    public static final String AUDIT = "herald.audit";
 
     /** Default partition count of the high-volume topics; it bounds how many deliverers share the work. */
     public static final int DEFAULT_PARTITIONS = 6;
@@ -67,6 +69,7 @@ public final class Topics {
                 new TopicSpec(ORG_EVENTS, DEFAULT_PARTITIONS, events),
                 new TopicSpec(SUBSCRIPTIONS, 1, compacted),
                 new TopicSpec(DELIVERIES, DEFAULT_PARTITIONS, deliveries),
-                new TopicSpec(ATTEMPTS, DEFAULT_PARTITIONS, attempts));
+                new TopicSpec(ATTEMPTS, DEFAULT_PARTITIONS, attempts),
+                new TopicSpec(AUDIT, 3, Map.of("retention.ms", String.valueOf(Duration.ofDays(400).toMillis()))));
     }
 }
