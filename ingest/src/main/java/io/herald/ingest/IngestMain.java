@@ -9,6 +9,6 @@ public final class IngestMain {
     }
 
     public static void main(String[] args) {
-        Micronaut.run(IngestMain.class, args);
+        Micronaut.build(args).mainClass(IngestMain.class).environments(IngestServer.ENVIRONMENT).start();
     }
 }

@@ -6,10 +6,12 @@ import java.net.URI;
 import java.util.Map;
 
 /**
- * The ingest HTTP service (Micronaut): the event catalog and health today; HTTP ingest and the webhook management
- * API build on it. Start it in-process (tests, the local launcher) or through {@link IngestMain}.
+ * The ingest HTTP service (Micronaut): the webhook management API, the event catalog and health. Start it in-process (tests, the local launcher) or through {@link IngestMain}.
  */
 public final class IngestServer implements AutoCloseable {
+
+    /** The Micronaut environment that enables the ingest service's beans. */
+    public static final String ENVIRONMENT = "herald-ingest";
 
     private final ApplicationContext context;
     private final EmbeddedServer server;
@@ -22,6 +24,8 @@ public final class IngestServer implements AutoCloseable {
     /** Starts on the given port (0 for a free one) with extra Micronaut properties. */
     public static IngestServer start(int port, Map<String, Object> properties) {
         ApplicationContext context = ApplicationContext.builder()
+                .environments(ENVIRONMENT)
+                .deduceEnvironment(false)
                 .properties(Map.of("micronaut.server.port", port))
                 .properties(properties)
                 .start();

@@ -1,15 +1,30 @@
 package io.herald.ingest;
 
+import io.herald.schemas.config.CommonSettings;
 import io.herald.schemas.config.Setting;
 import java.util.List;
+import java.util.Optional;
 
-/** Keys the ingest service reads (Micronaut resolves them; see application.yml). */
+/** Keys the ingest service reads (Micronaut resolves them from properties or environment variables). */
 public final class IngestSettings {
 
     public static final Setting<Integer> PORT = Setting.integer("herald.ingest.port", 8080, 0, 65_535,
-            "HTTP port of the ingest service (event catalog, health; later HTTP ingest and the management API)");
+            "HTTP port of the ingest service (management API, event catalog, health)");
+    public static final Setting<String> API_KEYS = Setting.secretText("herald.ingest.api-keys",
+            "Keys allowed to call the management API, as tenant:name:sha256hex[,...] (tenant * = operator, all "
+                    + "tenants); the hash of a key is printf %s \"$KEY\" | sha256sum");
+    public static final Setting<Boolean> ALLOW_HTTP = Setting.flag("herald.ingest.allow-http", false,
+            "Accept plain http:// webhook URLs (development only; https is required otherwise)");
+    public static final Setting<Optional<String>> ALLOWED_NETWORKS = Setting.optionalText(
+            "herald.ingest.allowed-networks", "CIDRs a webhook URL may name literally although they are private or "
+                    + "loopback; keep in step with herald.deliverer.egress.allowed-networks", false);
+    public static final Setting<Integer> ROTATION_OVERLAP_MINUTES = Setting.integer(
+            "herald.ingest.secret-rotation-overlap-minutes", 1440, 0, 43_200,
+            "How long a rotated-out secret keeps signing deliveries, in minutes");
 
-    public static final List<Setting<?>> SETTINGS = List.of(PORT);
+    public static final List<Setting<?>> SETTINGS = List.of(PORT, CommonSettings.KAFKA_BOOTSTRAP_SERVERS,
+            CommonSettings.REGISTRY_URL, CommonSettings.SECRET_KEYS, API_KEYS, ALLOW_HTTP, ALLOWED_NETWORKS,
+            ROTATION_OVERLAP_MINUTES);
 
     private IngestSettings() {
     }

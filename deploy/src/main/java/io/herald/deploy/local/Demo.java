@@ -1,17 +1,21 @@
 package io.herald.deploy.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.ingest.publish.HeraldPublisher;
 import io.herald.ingest.publish.PublisherConfig;
-import io.herald.ingest.webhooks.CreatedWebhook;
-import io.herald.ingest.webhooks.WebhookDefinition;
-import io.herald.ingest.webhooks.WebhookStore;
 import io.herald.schemas.catalog.EventFilter;
-import io.herald.schemas.egress.ForbiddenAddresses;
 import io.herald.schemas.event.IamEvent;
 import io.herald.schemas.security.WebhookVerificationException;
 import io.herald.schemas.security.WebhookVerifier;
 import io.herald.testkit.WebhookReceiver;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +36,11 @@ final class Demo implements AutoCloseable {
     private final PrintStream out;
     private final WebhookReceiver receiver = WebhookReceiver.start();
     private final Map<String, WebhookVerifier> verifiers = new ConcurrentHashMap<>();
-    private final List<WebhookDefinition> activeWebhooks = new ArrayList<>();
-    private final List<CreatedWebhook> registered = new ArrayList<>();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final List<ActiveWebhook> activeWebhooks = new ArrayList<>();
+    private final List<Registered> registered = new ArrayList<>();
     private final AtomicLong verified = new AtomicLong();
     private final AtomicLong badSignatures = new AtomicLong();
     private final PipelineCounters counters;
@@ -51,23 +58,20 @@ final class Demo implements AutoCloseable {
         receiver.onRequest(this::verify);
     }
 
-    /** Registers the demo webhooks and prints them. */
+    /** Registers the demo webhooks through the management API, as a tenant's admin would, and prints them. */
     void registerWebhooks() {
-        try (WebhookStore store = WebhookStore.create(stack.bootstrapServers(), stack.registryUrl(), stack.cipher(),
-                new ForbiddenAddresses(LocalStack.LOCAL_NETWORKS))) {
-            register(store, "acme", "SIEM bridge", "/acme/siem", List.of("security.*"), true);
-            register(store, "acme", "User sync", "/acme/user-sync", List.of("user.*", "auth.password_reset"), true);
-            register(store, "acme", "Audit log", "/acme/audit", List.of("*"), true);
-            register(store, "acme", "Paused hook", "/acme/paused", List.of("*"), false);
-            register(store, "globex", "Globex audit", "/globex/audit", List.of("*"), true);
-        }
+        register("acme", "SIEM bridge", "/acme/siem", List.of("security.*"), true);
+        register("acme", "User sync", "/acme/user-sync", List.of("user.*", "auth.password_reset"), true);
+        register("acme", "Audit log", "/acme/audit", List.of("*"), true);
+        register("acme", "Paused hook", "/acme/paused", List.of("*"), false);
+        register("globex", "Globex audit", "/globex/audit", List.of("*"), true);
         awaitRouterSees(registered);
     }
 
-    private void awaitRouterSees(List<CreatedWebhook> webhooks) {
+    private void awaitRouterSees(List<Registered> webhooks) {
         long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
-        for (CreatedWebhook webhook : webhooks) {
-            while (!stack.router().knowsWebhook(webhook.subscription().getTenant(), webhook.id())) {
+        for (Registered webhook : webhooks) {
+            while (!stack.router().knowsWebhook(webhook.tenant(), webhook.id())) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the router did not see webhook " + webhook.id() + " in time");
                 }
@@ -129,18 +133,42 @@ final class Demo implements AutoCloseable {
                 verified.get(), badSignatures.get());
     }
 
-    private void register(WebhookStore store, String tenant, String name, String path, List<String> events,
-            boolean active) {
-        WebhookDefinition definition = new WebhookDefinition(tenant, name, "Herald demo", receiver.url(path),
-                events, Map.of("X-Demo", "true"), null, active);
-        CreatedWebhook created = store.create(definition);
-        verifiers.put(path, new WebhookVerifier(created.signingSecret()));
-        registered.add(created);
-        if (active) {
-            activeWebhooks.add(definition);
+    private void register(String tenant, String name, String path, List<String> events, boolean active) {
+        Map<String, Object> body = Map.of("name", name, "description", "Herald demo", "url", receiver.url(path),
+                "eventTypes", events, "active", active, "headers", Map.of("X-Demo", "true"));
+        JsonNode created;
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                            URI.create(stack.ingestUrl() + "/t/" + tenant + "/api/v1/webhooks"))
+                    .header("Authorization", "Bearer " + stack.operatorKey())
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 201) {
+                throw new IllegalStateException("registering " + name + " failed: HTTP " + response.statusCode()
+                        + " " + response.body());
+            }
+            created = JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException("the management API did not answer", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while registering webhooks", e);
         }
-        out.printf("  webhook %s  %-7s %-13s %-30s -> %s%s%n", created.id(), tenant, name, events, receiver.url(path),
+        String id = created.get("webhook").get("id").asText();
+        verifiers.put(path, new WebhookVerifier(created.get("secret").asText()));
+        registered.add(new Registered(tenant, id));
+        if (active) {
+            activeWebhooks.add(new ActiveWebhook(tenant, events));
+        }
+        out.printf("  webhook %s  %-7s %-13s %-30s -> %s%s%n", id, tenant, name, events, receiver.url(path),
                 active ? "" : "  (inactive: receives nothing)");
+    }
+
+    private record Registered(String tenant, String id) {
+    }
+
+    private record ActiveWebhook(String tenant, List<String> eventTypes) {
     }
 
     private int verify(WebhookReceiver.ReceivedRequest request) {

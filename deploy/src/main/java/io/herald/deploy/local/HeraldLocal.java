@@ -47,6 +47,9 @@ public final class HeraldLocal {
         out.println("  Schema registry (Apicurio) " + stack.registryUrl());
         out.println("  Schema registry (Confluent API) " + stack.confluentRegistryUrl());
         out.println("  Ingest service            " + stack.ingestUrl() + "  (try /api/v1/event-types, /health)");
+        out.println("  Operator API key (this run only) " + stack.operatorKey());
+        out.println("    curl -H 'Authorization: Bearer " + stack.operatorKey() + "' "
+                + stack.ingestUrl() + "/t/acme/api/v1/webhooks");
         if (!options.demo()) {
             out.println("Press Ctrl-C to stop.");
             finished.await();

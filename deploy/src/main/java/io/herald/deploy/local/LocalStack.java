@@ -3,6 +3,8 @@ package io.herald.deploy.local;
 import io.herald.deliverer.DelivererConfig;
 import io.herald.deliverer.HeraldDeliverer;
 import io.herald.ingest.IngestServer;
+import io.herald.ingest.api.ApiKeys;
+import io.herald.schemas.HeraldIds;
 import io.herald.router.HeraldRouter;
 import io.herald.router.RouterConfig;
 import io.herald.schemas.egress.Cidr;
@@ -37,6 +39,7 @@ final class LocalStack implements AutoCloseable {
     private final HeraldInfrastructure infrastructure;
     private final SecretCipher cipher;
     private final IngestServer ingest;
+    private final String operatorKey = "hk_local_" + HeraldIds.newEventId().substring(4).toLowerCase();
     private final HeraldRouter router;
 
     private final Path workDirectory;
@@ -48,12 +51,19 @@ final class LocalStack implements AutoCloseable {
             // that would race with the orderly shutdown below.
             infrastructure = remember(HeraldInfrastructure.start(workDirectory.resolve("kafka"),
                     workDirectory.resolve("registry.log")));
-            cipher = SecretCipher.fromKeyRing("local:" + SecretCipher.generateKey());
+            String keyRing = "local:" + SecretCipher.generateKey();
+            cipher = SecretCipher.fromKeyRing(keyRing);
             router = remember(HeraldRouter.start(new RouterConfig(infrastructure.bootstrapServers(),
                     infrastructure.registryUrl(), "herald-router", 1, workDirectory.resolve("router-state"))));
             remember(HeraldDeliverer.start(DelivererConfig.defaults(infrastructure.bootstrapServers(),
                     infrastructure.registryUrl(), cipher).withAllowedNetworks(LOCAL_NETWORKS)));
-            ingest = remember(IngestServer.start(ingestPort, Map.of()));
+            ingest = remember(IngestServer.start(ingestPort, Map.of(
+                    "herald.kafka.bootstrap-servers", infrastructure.bootstrapServers(),
+                    "herald.registry.url", infrastructure.registryUrl(),
+                    "herald.secrets.keys", keyRing,
+                    "herald.ingest.api-keys", "*:local-operator:" + ApiKeys.hash(operatorKey),
+                    "herald.ingest.allow-http", "true",
+                    "herald.ingest.allowed-networks", "127.0.0.0/8,::1")));
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -84,13 +94,13 @@ final class LocalStack implements AutoCloseable {
         return ingest.uri().toString();
     }
 
-    HeraldRouter router() {
-        return router;
+    /** An operator API key valid for this run only. */
+    String operatorKey() {
+        return operatorKey;
     }
 
-    /** The key ring this run encrypts webhook secrets with (random per run). */
-    SecretCipher cipher() {
-        return cipher;
+    HeraldRouter router() {
+        return router;
     }
 
     private <T extends AutoCloseable> T remember(T service) {

@@ -7,39 +7,46 @@ import io.herald.schemas.egress.ForbiddenAddresses;
 import io.herald.schemas.security.SecretCipher;
 import io.herald.schemas.security.WebhookKeyPairs;
 import io.herald.schemas.security.WebhookSecrets;
-import io.herald.schemas.subscription.AsymmetricSigningKey;
 import io.herald.schemas.serde.HeraldSerdes;
+import io.herald.schemas.subscription.AsymmetricSigningKey;
+import io.herald.schemas.subscription.AuditEntry;
 import io.herald.schemas.subscription.Subscription;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Writes webhook definitions to the compacted {@link Topics#SUBSCRIPTIONS} topic, the source of truth that the
- * router and deliverers read. Secrets are encrypted before they leave this class.
+ * Writes webhook definitions to the compacted {@link Topics#SUBSCRIPTIONS} topic, the source of truth the router
+ * and deliverers read, each change together with its {@link Topics#AUDIT} entry in one Kafka transaction: a change
+ * is stored with its audit record or not at all. Secrets are encrypted before they leave this class.
  */
 public final class WebhookStore implements AutoCloseable {
 
-    private final Producer<String, Subscription> producer;
+    /** The audit actor of changes made by Herald itself or through this Java API rather than the HTTP API. */
+    public static final String SYSTEM_ACTOR = "system";
+
+    private final Producer<String, SpecificRecord> producer;
     private final SecretCipher cipher;
     private final Clock clock;
     private final ForbiddenAddresses destinations;
 
-    WebhookStore(Producer<String, Subscription> producer, SecretCipher cipher, Clock clock,
+    WebhookStore(Producer<String, SpecificRecord> producer, SecretCipher cipher, Clock clock,
             ForbiddenAddresses destinations) {
         this.producer = producer;
         this.cipher = cipher;
         this.clock = clock;
         this.destinations = destinations;
+        producer.initTransactions();
     }
 
     /**
@@ -51,10 +58,11 @@ public final class WebhookStore implements AutoCloseable {
         Map<String, Object> props = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.CLIENT_ID_CONFIG, "herald-webhook-store",
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "herald-webhook-store-" + UUID.randomUUID(),
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         return new WebhookStore(new KafkaProducer<>(props, new StringSerializer(),
-                HeraldSerdes.<Subscription>valueSerializer(registryUrl)), cipher, Clock.systemUTC(), destinations);
+                HeraldSerdes.<SpecificRecord>valueSerializer(registryUrl)), cipher, Clock.systemUTC(), destinations);
     }
 
     /** Stores a new webhook with a generated {@code whsec_} secret; returns once it is durable. */
@@ -82,7 +90,7 @@ public final class WebhookStore implements AutoCloseable {
                 .setActive(definition.active())
                 .setDisabledReason(definition.active() ? null : "created inactive")
                 .setSigningSecrets(List.of(cipher.encrypt(signingSecret, id)))
-                .setAsymmetricKey(definition.asymmetricSignature() ? asymmetricKey(id) : null)
+                .setAsymmetricKey(definition.asymmetricSignature() ? newAsymmetricKey(id) : null)
                 .setHeraldSignature(definition.heraldSignature())
                 .setHeaders(definition.headers())
                 .setTimeoutMs(definition.timeoutMs())
@@ -90,46 +98,74 @@ public final class WebhookStore implements AutoCloseable {
                 .setUpdatedAt(now)
                 .setVersion(1)
                 .build();
-        await(put(subscription));
+        write(null, subscription, SYSTEM_ACTOR, "webhook.created");
         return new CreatedWebhook(subscription, signingSecret);
     }
 
-    private AsymmetricSigningKey asymmetricKey(String webhookId) {
+    /** A fresh ed25519 key pair for a webhook, its secret half encrypted. */
+    public AsymmetricSigningKey newAsymmetricKey(String webhookId) {
         WebhookKeyPairs.Keys keys = WebhookKeyPairs.generate();
         return new AsymmetricSigningKey(keys.publicKey(), cipher.encrypt(keys.secretKey(), webhookId));
     }
 
-    /** Writes a subscription as it is (the next version of an existing webhook, typically). */
-    public CompletableFuture<Void> put(Subscription subscription) {
-        return send(new ProducerRecord<>(Topics.SUBSCRIPTIONS,
-                SubscriptionKeys.of(subscription.getTenant(), subscription.getId()), subscription));
+    /** The cipher secrets are encrypted with, for callers that build subscriptions themselves. */
+    public SecretCipher cipher() {
+        return cipher;
     }
 
-    /** Deletes a webhook: a tombstone, which compaction keeps until every reader has seen it. */
-    public CompletableFuture<Void> delete(String tenant, String webhookId) {
-        return send(new ProducerRecord<>(Topics.SUBSCRIPTIONS, SubscriptionKeys.of(tenant, webhookId), null));
-    }
-
-    private CompletableFuture<Void> send(ProducerRecord<String, Subscription> record) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        producer.send(record, (metadata, error) -> {
-            if (error != null) {
-                done.completeExceptionally(error);
-            } else {
-                done.complete(null);
-            }
-        });
-        return done;
-    }
-
-    private static void await(CompletableFuture<Void> write) {
+    /**
+     * Stores a change atomically with its audit entry; returns once both are durable.
+     *
+     * @param before the webhook before the change, or null when it is new
+     * @param after the webhook after the change, or null to delete it (a tombstone)
+     * @param action what happened, e.g. {@code webhook.updated}
+     * @throws StoreUnavailableException if Kafka did not take the change; nothing was written
+     */
+    public synchronized void write(Subscription before, Subscription after, String actor, String action) {
+        Subscription subject = after != null ? after : before;
+        String key = SubscriptionKeys.of(subject.getTenant(), subject.getId());
+        AuditEntry audit = AuditEntry.newBuilder()
+                .setId(HeraldIds.newAuditId())
+                .setTenant(subject.getTenant())
+                .setActor(actor)
+                .setAction(action)
+                .setWebhookId(subject.getId())
+                .setAt(clock.instant())
+                .setBefore(RedactedJson.of(before))
+                .setAfter(RedactedJson.of(after))
+                .build();
         try {
-            write.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while storing a webhook", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("storing the webhook failed: " + e.getCause().getMessage(), e.getCause());
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS, key, after));
+            producer.send(new ProducerRecord<>(Topics.AUDIT, subject.getTenant(), audit));
+            producer.commitTransaction();
+        } catch (KafkaException e) {
+            abortQuietly();
+            throw new StoreUnavailableException("storing the webhook change failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Records an audit entry for something that changed no webhook (e.g. a secret revealed). */
+    public synchronized void audit(Subscription subject, String actor, String action) {
+        AuditEntry audit = AuditEntry.newBuilder()
+                .setId(HeraldIds.newAuditId()).setTenant(subject.getTenant()).setActor(actor).setAction(action)
+                .setWebhookId(subject.getId()).setAt(clock.instant())
+                .build();
+        try {
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(Topics.AUDIT, subject.getTenant(), audit));
+            producer.commitTransaction();
+        } catch (KafkaException e) {
+            abortQuietly();
+            throw new StoreUnavailableException("recording the audit entry failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void abortQuietly() {
+        try {
+            producer.abortTransaction();
+        } catch (KafkaException alreadyBroken) {
+            // the transaction is void either way
         }
     }
 

@@ -8,7 +8,9 @@ import io.herald.schemas.Topics;
 import io.herald.schemas.egress.Cidr;
 import io.herald.schemas.egress.ForbiddenAddresses;
 import io.herald.schemas.security.SecretCipher;
+import io.herald.schemas.subscription.AuditEntry;
 import io.herald.schemas.subscription.Subscription;
+import org.apache.avro.specific.SpecificRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -21,9 +23,9 @@ import org.junit.jupiter.api.Test;
 class WebhookStoreTest {
 
     private static final SecretCipher CIPHER = SecretCipher.fromKeyRing("k1:" + SecretCipher.generateKey());
-    private static final Serializer<Subscription> NOT_SERIALIZED = (topic, value) -> new byte[0];
+    private static final Serializer<SpecificRecord> NOT_SERIALIZED = (topic, value) -> new byte[0];
 
-    private final MockProducer<String, Subscription> producer =
+    private final MockProducer<String, SpecificRecord> producer =
             new MockProducer<>(true, null, new StringSerializer(), NOT_SERIALIZED);
 
     @Test
@@ -35,11 +37,17 @@ class WebhookStoreTest {
 
         assertThat(created.signingSecret()).startsWith("whsec_");
         assertThat(created.toString()).doesNotContain(created.signingSecret());
-        assertThat(producer.history()).hasSize(1);
+        assertThat(producer.history()).extracting(r -> r.topic()).containsExactly(Topics.SUBSCRIPTIONS, Topics.AUDIT);
+        assertThat(producer.transactionCommitted()).isTrue();
         var record = producer.history().get(0);
-        assertThat(record.topic()).isEqualTo(Topics.SUBSCRIPTIONS);
         assertThat(record.key()).isEqualTo(SubscriptionKeys.of("acme", created.id()));
-        Subscription stored = record.value();
+        Subscription stored = (Subscription) record.value();
+        AuditEntry audit = (AuditEntry) producer.history().get(1).value();
+        assertThat(audit.getAction()).isEqualTo("webhook.created");
+        assertThat(audit.getActor()).isEqualTo(WebhookStore.SYSTEM_ACTOR);
+        assertThat(audit.getBefore()).isNull();
+        assertThat(audit.getAfter()).contains("\"url\":\"https://siem.acme.test/in\"")
+                .doesNotContain(created.signingSecret().substring(6));
         assertThat(stored.getVersion()).isEqualTo(1);
         assertThat(new String(stored.getSigningSecrets().get(0).getCiphertext().array(), StandardCharsets.ISO_8859_1))
                 .doesNotContain(created.signingSecret().substring(6));
@@ -53,7 +61,7 @@ class WebhookStoreTest {
         CreatedWebhook created = store.create(WebhookDefinition.of("acme", "SIEM", "https://siem.acme.test/in",
                 List.of("*")).withAsymmetricSignature().withoutHeraldSignature());
 
-        Subscription stored = producer.history().get(0).value();
+        Subscription stored = (Subscription) producer.history().get(0).value();
         assertThat(created.publicKey()).hasValueSatisfying(key -> assertThat(key).startsWith("whpk_"));
         assertThat(stored.getAsymmetricKey().getPublicKey()).isEqualTo(created.publicKey().orElseThrow());
         assertThat(CIPHER.decrypt(stored.getAsymmetricKey().getSecretKey(), created.id())).startsWith("whsk_");

@@ -1,0 +1,68 @@
+package io.herald.ingest;
+
+import io.herald.ingest.api.ApiKeys;
+import io.herald.ingest.webhooks.WebhookStore;
+import io.herald.schemas.config.Setting;
+import io.herald.schemas.config.Settings;
+import io.herald.schemas.egress.ForbiddenAddresses;
+import io.herald.schemas.store.SubscriptionView;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.env.Environment;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Builds the ingest service's objects from its validated configuration. Only in the ingest service's own context:
+ * other Micronaut contexts in the same JVM (the deliverer's HTTP client, the local launcher) must not build them.
+ */
+@Factory
+@Requires(env = IngestServer.ENVIRONMENT)
+class IngestBeans {
+
+    private static final Duration SUBSCRIPTIONS_LOAD_TIMEOUT = Duration.ofSeconds(60);
+
+    /** Eager, so that bad configuration stops the service at startup with a message naming the key. */
+    @Context
+    IngestConfig config(Environment environment) {
+        Map<String, String> values = new HashMap<>();
+        for (Setting<?> setting : IngestSettings.SETTINGS) {
+            environment.getProperty(setting.name(), String.class).ifPresent(v -> values.put(setting.name(), v));
+        }
+        return IngestConfig.from(Settings.of(values));
+    }
+
+    @Singleton
+    ApiKeys apiKeys(IngestConfig config) {
+        return config.apiKeys();
+    }
+
+    @Singleton
+    ForbiddenAddresses destinations(IngestConfig config) {
+        return new ForbiddenAddresses(config.allowedNetworks());
+    }
+
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    SubscriptionView subscriptionView(IngestConfig config) {
+        return SubscriptionView.start(config.bootstrapServers(), config.registryUrl(), "herald-ingest-subscriptions",
+                SUBSCRIPTIONS_LOAD_TIMEOUT);
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    WebhookStore webhookStore(IngestConfig config, ForbiddenAddresses destinations) {
+        return WebhookStore.create(config.bootstrapServers(), config.registryUrl(), config.secretCipher(),
+                destinations);
+    }
+}

@@ -1,0 +1,45 @@
+package io.herald.ingest;
+
+import io.herald.ingest.api.ApiKeys;
+import io.herald.schemas.config.CommonSettings;
+import io.herald.schemas.config.ConfigException;
+import io.herald.schemas.config.Settings;
+import io.herald.schemas.egress.Cidr;
+import io.herald.schemas.security.SecretCipher;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/** The ingest service's configuration, validated at startup. */
+public record IngestConfig(
+        String bootstrapServers,
+        String registryUrl,
+        SecretCipher secretCipher,
+        ApiKeys apiKeys,
+        boolean allowHttp,
+        List<Cidr> allowedNetworks,
+        Duration rotationOverlap) {
+
+    public static IngestConfig from(Settings settings) {
+        return new IngestConfig(
+                settings.get(CommonSettings.KAFKA_BOOTSTRAP_SERVERS),
+                settings.get(CommonSettings.REGISTRY_URL),
+                parse(CommonSettings.SECRET_KEYS.name(), () -> SecretCipher.fromKeyRing(
+                        settings.get(CommonSettings.SECRET_KEYS))),
+                parse(IngestSettings.API_KEYS.name(), () -> ApiKeys.parse(settings.get(IngestSettings.API_KEYS))),
+                settings.get(IngestSettings.ALLOW_HTTP),
+                parse(IngestSettings.ALLOWED_NETWORKS.name(), () -> settings.get(IngestSettings.ALLOWED_NETWORKS)
+                        .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                                .map(Cidr::parse).toList())
+                        .orElse(List.of())),
+                Duration.ofMinutes(settings.get(IngestSettings.ROTATION_OVERLAP_MINUTES)));
+    }
+
+    private static <T> T parse(String key, java.util.function.Supplier<T> parser) {
+        try {
+            return parser.get();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key + ": " + e.getMessage());
+        }
+    }
+}
