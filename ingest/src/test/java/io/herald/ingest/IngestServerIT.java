@@ -2,18 +2,20 @@ package io.herald.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
+import io.herald.testkit.HeraldInfrastructure;
+import io.herald.testkit.HeraldInfrastructureExtension;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(HeraldInfrastructureExtension.class)
 class IngestServerIT {
 
     @Test
-    void servesTheEventCatalogAndHealth() throws Exception {
-        try (IngestServer server = IngestServer.start(0, Map.of())) {
+    void servesTheEventCatalogAndHealthWithoutAKey(HeraldInfrastructure infra) throws Exception {
+        try (IngestServer server = TestIngest.start(infra)) {
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> catalog = http.send(HttpRequest.newBuilder(
                     server.uri().resolve("/api/v1/event-types")).build(), HttpResponse.BodyHandlers.ofString());
@@ -27,5 +29,12 @@ class IngestServerIT {
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("UP");
         }
+    }
+
+    @Test
+    void refusesToStartWithoutItsConfiguration() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> IngestServer.start(0, java.util.Map.of()))
+                .hasStackTraceContaining("herald.kafka.bootstrap-servers (env HERALD_KAFKA_BOOTSTRAP_SERVERS) is "
+                        + "required");
     }
 }

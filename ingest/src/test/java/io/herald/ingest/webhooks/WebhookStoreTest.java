@@ -82,7 +82,8 @@ class WebhookStoreTest {
                 .hasMessageContaining("non-standard numeric IP spelling");
         assertThat(producer.history()).isEmpty();
 
-        WebhookStore local = new WebhookStore(producer, CIPHER, Clock.systemUTC(),
+        WebhookStore local = new WebhookStore(new MockProducer<>(true, null, new StringSerializer(), NOT_SERIALIZED),
+                CIPHER, Clock.systemUTC(),
                 new ForbiddenAddresses(List.of(Cidr.parse("127.0.0.0/8"))));
         assertThat(local.create(WebhookDefinition.of("acme", "x", "http://127.0.0.1:9000/", List.of("*"))).id())
                 .startsWith("wh_");

@@ -1,0 +1,28 @@
+package io.herald.ingest;
+
+import io.herald.ingest.api.ApiKeys;
+import io.herald.schemas.security.SecretCipher;
+import io.herald.testkit.HeraldInfrastructure;
+import java.util.Map;
+
+/** An ingest service on the shared test infrastructure, with one API key per test tenant and an operator key. */
+final class TestIngest {
+
+    static final String ACME_KEY = "hk_test_acme_portal";
+    static final String GLOBEX_KEY = "hk_test_globex_portal";
+    static final String OPERATOR_KEY = "hk_test_operator";
+    static final String KEY_RING = "test:" + SecretCipher.generateKey();
+
+    private TestIngest() {
+    }
+
+    static IngestServer start(HeraldInfrastructure infra) {
+        return IngestServer.start(0, Map.of(
+                "herald.kafka.bootstrap-servers", infra.bootstrapServers(),
+                "herald.registry.url", infra.registryUrl(),
+                "herald.secrets.keys", KEY_RING,
+                "herald.ingest.api-keys", "acme:acme-portal:" + ApiKeys.hash(ACME_KEY)
+                        + ",globex:globex-portal:" + ApiKeys.hash(GLOBEX_KEY)
+                        + ",*:ops:" + ApiKeys.hash(OPERATOR_KEY)));
+    }
+}
