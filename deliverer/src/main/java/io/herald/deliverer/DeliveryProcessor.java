@@ -42,9 +42,14 @@ final class DeliveryProcessor {
                 });
     }
 
-    /** The webhook, waiting for the view to catch up when it was created after this deliverer last looked. */
+    /**
+     * The webhook, at least in the version the router matched: when this deliverer's view is older (or lacks the
+     * webhook), it catches up first, so a rotated secret or changed URL is never missed.
+     */
     private CompletableFuture<Optional<Endpoint>> endpointOf(Delivery delivery) {
-        Optional<Endpoint> known = view.find(delivery.getWebhookId()).map(endpoints::from);
+        Optional<Endpoint> known = view.find(delivery.getWebhookId())
+                .filter(webhook -> webhook.getVersion() >= delivery.getWebhookVersion())
+                .map(endpoints::from);
         if (known.isPresent()) {
             return CompletableFuture.completedFuture(known);
         }

@@ -170,6 +170,22 @@ class DelivererIT {
     }
 
     @Test
+    void usesAtLeastTheWebhookVersionTheRouterMatched() {
+        Subscription v1 = webhook(receiver.url("/versioned"), WebhookSecrets.generate(), null);
+        String rotatedSecret = WebhookSecrets.generate();
+        Subscription v2 = Subscription.newBuilder(v1).setVersion(2)
+                .setSigningSecrets(List.of(CIPHER.encrypt(rotatedSecret, v1.getId()))).build();
+        store(v1);
+        store(v2);
+
+        Delivery delivery = deliver(v2, "{\"v\":2}");
+
+        assertThat(attempts.await(delivery.getId()).getOutcome()).isEqualTo(AttemptOutcome.SUCCEEDED);
+        ReceivedRequest request = receiver.requests("/versioned").get(0);
+        new io.herald.schemas.security.WebhookVerifier(rotatedSecret).verify(request.body(), request.headers());
+    }
+
+    @Test
     void refusesForbiddenDestinationsAndSurvivesHostileEndpoints() {
         try (MisbehavingServer endless = new MisbehavingServer(MisbehavingServer.Behaviour.ENDLESS_BODY);
              MisbehavingServer drip = new MisbehavingServer(MisbehavingServer.Behaviour.DRIP_HEADERS);
@@ -236,7 +252,7 @@ class DelivererIT {
         String eventId = HeraldIds.newEventId();
         Delivery delivery = Delivery.newBuilder()
                 .setId(HeraldIds.deliveryId(eventId, webhook.getId()))
-                .setTenant(webhook.getTenant()).setWebhookId(webhook.getId())
+                .setTenant(webhook.getTenant()).setWebhookId(webhook.getId()).setWebhookVersion(webhook.getVersion())
                 .setEventId(eventId).setEventType("user.created")
                 .setEventTimestamp(Instant.now()).setRoutedAt(Instant.now())
                 .setBody(body)

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.deliverer.DelivererConfig;
 import io.herald.deliverer.HeraldDeliverer;
+import io.herald.ingest.IngestServer;
+import io.herald.ingest.api.ApiKeys;
 import io.herald.ingest.publish.HeraldPublisher;
 import io.herald.ingest.publish.PublisherConfig;
 import io.herald.ingest.webhooks.CreatedWebhook;
@@ -60,6 +62,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class EndToEndIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String API_KEY = "hk_e2e_portal";
     private static final Map<String, String> WEBHOOK_ID_BY_PATH = new ConcurrentHashMap<>();
 
     private static HeraldInfrastructure infra;
@@ -67,13 +70,15 @@ class EndToEndIT {
     private static HeraldDeliverer deliverer;
     private static HeraldPublisher publisher;
     private static WebhookStore store;
+    private static IngestServer ingest;
     private static WebhookReceiver receiver;
     private static java.nio.file.Path routerState;
 
     @BeforeAll
     static void start(HeraldInfrastructure infrastructure) throws Exception {
         infra = infrastructure;
-        SecretCipher cipher = SecretCipher.fromKeyRing("e2e:" + SecretCipher.generateKey());
+        String keyRing = "e2e:" + SecretCipher.generateKey();
+        SecretCipher cipher = SecretCipher.fromKeyRing(keyRing);
         receiver = WebhookReceiver.start();
         routerState = Files.createTempDirectory("e2e-router");
         router = HeraldRouter.start(new RouterConfig(infra.bootstrapServers(), infra.registryUrl(), "e2e-router", 1,
@@ -84,10 +89,18 @@ class EndToEndIT {
         publisher = HeraldPublisher.create(PublisherConfig.of(infra.bootstrapServers(), infra.registryUrl(), "e2e"));
         store = WebhookStore.create(infra.bootstrapServers(), infra.registryUrl(), cipher,
                 new ForbiddenAddresses(List.of(Cidr.parse("127.0.0.0/8"))));
+        ingest = IngestServer.start(0, Map.of(
+                "herald.kafka.bootstrap-servers", infra.bootstrapServers(),
+                "herald.registry.url", infra.registryUrl(),
+                "herald.secrets.keys", keyRing, // the deliverer must decrypt what the API encrypts
+                "herald.ingest.api-keys", "api-e2e:portal:" + ApiKeys.hash(API_KEY),
+                "herald.ingest.allow-http", "true",
+                "herald.ingest.allowed-networks", "127.0.0.0/8"));
     }
 
     @AfterAll
     static void stop() throws java.io.IOException {
+        ingest.close();
         store.close();
         publisher.close();
         deliverer.close();
@@ -173,6 +186,67 @@ class EndToEndIT {
 
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output()).contains("node verifiers: 18 expectations met, 0 not met");
+    }
+
+    @Test
+    void aWebhookManagedThroughTheApiReceivesEventsUntilItIsDeactivatedOrDeleted() throws Exception {
+        JsonNode created = api("POST", "/t/api-e2e/api/v1/webhooks", Map.of("name", "via API",
+                "url", receiver.url("/api"), "eventTypes", List.of("user.*")));
+        String id = created.get("webhook").get("id").asText();
+        String firstSecret = created.get("secret").asText();
+        JsonNode sentinel = api("POST", "/t/api-e2e/api/v1/webhooks", Map.of("name", "sentinel",
+                "url", receiver.url("/api-sentinel"), "eventTypes", List.of("user.*")));
+        String sentinelId = sentinel.get("webhook").get("id").asText();
+        awaitRouterVersion("api-e2e", id, 1);
+        awaitRouterVersion("api-e2e", sentinelId, 1);
+
+        IamEvent created1 = publish(IamEvents.of("api-e2e", UserCreated.newBuilder().setUserId("usr_1").build()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.requests("/api").size() == 1);
+        new WebhookVerifier(firstSecret).verify(receiver.requests("/api").get(0).body(),
+                receiver.requests("/api").get(0).headers());
+
+        // Rotation: during the overlap each delivery verifies with the old secret and with the new one.
+        String secondSecret = api("POST", "/t/api-e2e/api/v1/webhooks/" + id + "/secret/rotate", null)
+                .get("secret").asText();
+        awaitRouterVersion("api-e2e", id, 2);
+        publish(IamEvents.of("api-e2e", UserCreated.newBuilder().setUserId("usr_2").build()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.requests("/api").size() == 2);
+        ReceivedRequest rotated = receiver.requests("/api").get(1);
+        assertThat(rotated.header("webhook-signature").split(" ")).hasSize(2);
+        new WebhookVerifier(firstSecret).verify(rotated.body(), rotated.headers());
+        new WebhookVerifier(secondSecret).verify(rotated.body(), rotated.headers());
+
+        api("PATCH", "/t/api-e2e/api/v1/webhooks/" + id, Map.of("active", false));
+        awaitRouterVersion("api-e2e", id, 3);
+        IamEvent whileInactive = publish(IamEvents.of("api-e2e", UserCreated.newBuilder().setUserId("usr_3").build()));
+        api("DELETE", "/t/api-e2e/api/v1/webhooks/" + id, null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !router.knowsWebhook("api-e2e", id));
+        IamEvent afterDelete = publish(IamEvents.of("api-e2e", UserCreated.newBuilder().setUserId("usr_4").build()));
+
+        // The sentinel got all four events: so every delivery of them has been routed, and none went to the
+        // deactivated or deleted webhook.
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.requests("/api-sentinel").size() == 4);
+        assertThat(routedPairs(Set.of(whileInactive.getId(), afterDelete.getId())))
+                .containsExactlyInAnyOrder(whileInactive.getId() + "->" + sentinelId,
+                        afterDelete.getId() + "->" + sentinelId);
+        assertThat(receiver.requests("/api")).hasSize(2);
+        assertThat(routedPairs(Set.of(created1.getId()))).contains(created1.getId() + "->" + id);
+    }
+
+    private static JsonNode api(String method, String path, Object body) throws Exception {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(ingest.uri() + path))
+                        .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                                : java.net.http.HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + API_KEY)
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isBetween(200, 299);
+        return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+    }
+
+    private static void awaitRouterVersion(String tenant, String id, long version) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> router.knownVersion(tenant, id).orElse(0) >= version);
     }
 
     private static CreatedWebhook register(String tenant, String path, List<String> events, boolean active) {

@@ -87,6 +87,7 @@ final class FanOutProcessor implements Processor<String, IamEvent, String, Deliv
                 .setId(HeraldIds.deliveryId(event.getId(), webhook.getId()))
                 .setTenant(event.getTenant())
                 .setWebhookId(webhook.getId())
+                .setWebhookVersion(webhook.getVersion())
                 .setEventId(event.getId())
                 .setEventType(event.getType())
                 .setEventTimestamp(event.getTimestamp())

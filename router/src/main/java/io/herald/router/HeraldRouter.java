@@ -6,6 +6,7 @@ import io.herald.schemas.serde.HeraldSerdes;
 import io.herald.schemas.subscription.Subscription;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.Properties;
 import io.herald.schemas.SubscriptionKeys;
 import org.apache.kafka.streams.KafkaStreams;
@@ -66,13 +67,23 @@ public final class HeraldRouter implements AutoCloseable {
      * are routed with it in view. False while the router is not running.
      */
     public boolean knowsWebhook(String tenant, String webhookId) {
+        return knownVersion(tenant, webhookId).isPresent();
+    }
+
+    /**
+     * The version of a webhook the router routes with, empty if it doesn't know the webhook (or it was deleted, or
+     * the router is not running). Events published once this reaches a version are routed with that version.
+     */
+    public OptionalLong knownVersion(String tenant, String webhookId) {
         if (!isRunning()) {
-            return false;
+            return OptionalLong.empty();
         }
         ReadOnlyKeyValueStore<String, ValueAndTimestamp<Subscription>> store = streams.store(
                 StoreQueryParameters.fromNameAndType(RouterTopology.SUBSCRIPTIONS_STORE,
                         QueryableStoreTypes.timestampedKeyValueStore()));
-        return store.get(SubscriptionKeys.of(tenant, webhookId)) != null;
+        ValueAndTimestamp<Subscription> stored = store.get(SubscriptionKeys.of(tenant, webhookId));
+        return stored == null || stored.value() == null ? OptionalLong.empty()
+                : OptionalLong.of(stored.value().getVersion());
     }
 
     public KafkaStreams.State state() {

@@ -79,6 +79,7 @@ class RouterTopologyTest {
         assertThat(delivery.getEventType()).isEqualTo("auth.login.success");
         assertThat(delivery.getRoutedAt()).isEqualTo(NOW);
         assertThat(delivery.getAttempt()).isEqualTo(1);
+        assertThat(delivery.getWebhookVersion()).isEqualTo(exact.getVersion());
         assertThat(delivery.getBody()).startsWith("{\"id\":\"" + login.getId() + "\",\"type\":\"auth.login.success\"")
                 .contains("\"tenant\":\"acme\"", "\"userId\":\"usr_1\"");
     }
