@@ -1,6 +1,7 @@
 package io.herald.ingest;
 
 import io.herald.ingest.api.ApiKeys;
+import io.herald.ingest.api.AuditLog;
 import io.herald.ingest.webhooks.WebhookStore;
 import io.herald.schemas.config.Setting;
 import io.herald.schemas.config.Settings;
@@ -57,6 +58,12 @@ class IngestBeans {
     SubscriptionView subscriptionView(IngestConfig config) {
         return SubscriptionView.start(config.bootstrapServers(), config.registryUrl(), "herald-ingest-subscriptions",
                 SUBSCRIPTIONS_LOAD_TIMEOUT);
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    AuditLog auditLog(IngestConfig config) {
+        return new AuditLog(config.bootstrapServers(), config.registryUrl(), SUBSCRIPTIONS_LOAD_TIMEOUT);
     }
 
     @Singleton

@@ -220,6 +220,18 @@ class WebhooksApiIT {
         assertThat(audit.get(1).getAfter()).contains("\"auth\":\"bearer\"");
         assertThat(audit.get(3).getAfter()).isNull();
 
+        Reply served = call("GET", "/t/globex/api/v1/audit?webhookId=" + id, GLOBEX_KEY, null);
+        assertThat(served.status()).isEqualTo(200);
+        List<String> actions = new ArrayList<>();
+        served.body().get("items").forEach(item -> actions.add(item.get("action").asText()));
+        assertThat(actions).as("newest first").containsExactly("webhook.deleted", "webhook.secret_rotated",
+                "webhook.updated", "webhook.created");
+        assertThat(served.body().get("items").get(0).get("actor").asText()).isEqualTo("key:globex-portal");
+        Reply paged = call("GET", "/t/globex/api/v1/audit?limit=1&webhookId=" + id + "&before="
+                + served.body().get("items").get(1).get("id").asText(), GLOBEX_KEY, null);
+        assertThat(paged.body().get("items").get(0).get("action").asText()).isEqualTo("webhook.updated");
+        assertThat(call("GET", "/t/globex/api/v1/audit", ACME_KEY, null).status()).isEqualTo(404);
+
         List<String> plaintexts = List.of(secret.substring("whsec_".length()), rotatedSecret.substring(6),
                 "pw-very-secret-123", "tok-very-secret-456");
         for (ConsumerRecord<byte[], byte[]> record : everyRecordOfEveryTopic()) {

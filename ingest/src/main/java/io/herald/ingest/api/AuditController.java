@@ -1,0 +1,43 @@
+package io.herald.ingest.api;
+
+import io.herald.ingest.api.ApiResponses.AuditPage;
+import io.herald.ingest.api.ApiResponses.AuditView;
+import io.herald.schemas.subscription.AuditEntry;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.util.List;
+
+/** A tenant's audit log, newest first: who changed which webhook, when, and how. */
+@Controller("/t/{tenant}/api/v1/audit")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class AuditController {
+
+    private final AuditLog log;
+    private final ApiAuthenticator authenticator;
+
+    public AuditController(AuditLog log, ApiAuthenticator authenticator) {
+        this.log = log;
+        this.authenticator = authenticator;
+    }
+
+    @Get("{?limit,before,webhookId}")
+    public AuditPage list(HttpRequest<?> request, @PathVariable String tenant, @Nullable @QueryValue Integer limit,
+            @Nullable @QueryValue String before, @Nullable @QueryValue String webhookId) {
+        authenticator.authorize(request, tenant);
+        int size = limit == null ? 50 : limit;
+        if (size < 1 || size > WebhookService.MAX_PAGE) {
+            throw ApiException.invalid(List.of(new FieldProblem("limit", "must be between 1 and "
+                    + WebhookService.MAX_PAGE)));
+        }
+        List<AuditEntry> entries = log.page(tenant, webhookId, before, size);
+        List<AuditView> items = entries.stream().map(e -> new AuditView(e.getId(), e.getActor(), e.getAction(),
+                e.getWebhookId(), e.getAt(), e.getBefore(), e.getAfter())).toList();
+        return new AuditPage(items, items.size() == size ? items.get(items.size() - 1).id() : null);
+    }
+}
