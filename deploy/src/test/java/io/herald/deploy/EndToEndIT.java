@@ -93,7 +93,7 @@ class EndToEndIT {
                 "herald.kafka.bootstrap-servers", infra.bootstrapServers(),
                 "herald.registry.url", infra.registryUrl(),
                 "herald.secrets.keys", keyRing, // the deliverer must decrypt what the API encrypts
-                "herald.ingest.api-keys", "api-e2e:portal:" + ApiKeys.hash(API_KEY),
+                "herald.ingest.api-keys", "*:e2e-operator:" + ApiKeys.hash(API_KEY), // tests use their own tenants
                 "herald.ingest.allow-http", "true",
                 "herald.ingest.allowed-networks", "127.0.0.0/8"));
     }
@@ -231,6 +231,33 @@ class EndToEndIT {
                         afterDelete.getId() + "->" + sentinelId);
         assertThat(receiver.requests("/api")).hasSize(2);
         assertThat(routedPairs(Set.of(created1.getId()))).contains(created1.getId() + "->" + id);
+    }
+
+    @Test
+    void theTestCallSendsASignedSyntheticEventAndReportsWhatTheEndpointAnswered() throws Exception {
+        receiver.respond("/api-broken", 500, Duration.ZERO);
+        JsonNode healthy = api("POST", "/t/api-tests/api/v1/webhooks", Map.of("name", "tested",
+                "url", receiver.url("/api-tested"), "eventTypes", List.of("security.*")));
+        JsonNode broken = api("POST", "/t/api-tests/api/v1/webhooks", Map.of("name", "broken",
+                "url", receiver.url("/api-broken"), "eventTypes", List.of("*")));
+
+        JsonNode ok = api("POST", "/t/api-tests/api/v1/webhooks/" + healthy.get("webhook").get("id").asText()
+                + "/test", Map.of("eventType", "security.impossible_travel"));
+        JsonNode failed = api("POST", "/t/api-tests/api/v1/webhooks/" + broken.get("webhook").get("id").asText()
+                + "/test", null);
+
+        assertThat(ok.get("outcome").asText()).isEqualTo("SUCCEEDED");
+        assertThat(ok.get("httpStatus").asInt()).isEqualTo(204);
+        assertThat(ok.get("eventType").asText()).isEqualTo("security.impossible_travel");
+        ReceivedRequest sent = receiver.requests("/api-tested").get(0);
+        new WebhookVerifier(healthy.get("secret").asText()).verify(sent.body(), sent.headers());
+        assertThat(sent.header("webhook-id")).isEqualTo(ok.get("deliveryId").asText());
+        JsonNode body = JSON.readTree(sent.body());
+        assertThat(body.get("type").asText()).isEqualTo("security.impossible_travel");
+        assertThat(body.get("data").get("distanceKm").asDouble()).isEqualTo(0.5);
+        assertThat(failed.get("outcome").asText()).isEqualTo("FAILED");
+        assertThat(failed.get("httpStatus").asInt()).isEqualTo(500);
+        assertThat(failed.get("responseExcerpt").asText()).contains("\"status\":500");
     }
 
     private static JsonNode api(String method, String path, Object body) throws Exception {

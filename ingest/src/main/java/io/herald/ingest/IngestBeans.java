@@ -2,6 +2,7 @@ package io.herald.ingest;
 
 import io.herald.ingest.api.ApiKeys;
 import io.herald.ingest.api.AuditLog;
+import io.herald.ingest.api.WebhookTester;
 import io.herald.ingest.webhooks.WebhookStore;
 import io.herald.schemas.config.Setting;
 import io.herald.schemas.config.Settings;
@@ -64,6 +65,12 @@ class IngestBeans {
     @Bean(preDestroy = "close")
     AuditLog auditLog(IngestConfig config) {
         return new AuditLog(config.bootstrapServers(), config.registryUrl(), SUBSCRIPTIONS_LOAD_TIMEOUT);
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    WebhookTester webhookTester(IngestConfig config, Clock clock) {
+        return new WebhookTester(config, clock);
     }
 
     @Singleton

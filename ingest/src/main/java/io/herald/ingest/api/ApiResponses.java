@@ -41,6 +41,21 @@ public final class ApiResponses {
             @Nullable String before, @Nullable String after) {
     }
 
+    /**
+     * What a test delivery did.
+     *
+     * @param outcome SUCCEEDED, FAILED, SKIPPED or REFUSED
+     */
+    @Serdeable
+    public record TestResult(String deliveryId, String eventType, String outcome, @Nullable Integer httpStatus,
+            long latencyMs, @Nullable String error, @Nullable String responseExcerpt) {
+    }
+
+    /** The body of a test call: the event type to send (default: the webhook's first subscribed type). */
+    @Serdeable
+    public record TestRequest(@Nullable String eventType) {
+    }
+
     @Serdeable
     public record AuditPage(List<AuditView> items, @Nullable String nextCursor) {
     }

@@ -69,6 +69,11 @@ public class WebhookService {
         return new CreatedWebhookView(WebhookView.of(created, now), secret);
     }
 
+    /** The stored webhook of a tenant, or 404. */
+    public Subscription subscription(String tenant, String id) {
+        return existing(tenant, id);
+    }
+
     public WebhookView get(String tenant, String id) {
         return WebhookView.of(existing(tenant, id), clock.instant());
     }

@@ -25,10 +25,12 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 public class WebhooksController {
 
     private final WebhookService webhooks;
+    private final WebhookTester tester;
     private final ApiAuthenticator authenticator;
 
-    public WebhooksController(WebhookService webhooks, ApiAuthenticator authenticator) {
+    public WebhooksController(WebhookService webhooks, WebhookTester tester, ApiAuthenticator authenticator) {
         this.webhooks = webhooks;
+        this.tester = tester;
         this.authenticator = authenticator;
     }
 
@@ -79,6 +81,14 @@ public class WebhooksController {
     @Post("/{id}/secret/rotate")
     public SecretView rotate(HttpRequest<?> request, @PathVariable String tenant, @PathVariable String id) {
         return webhooks.rotate(authorize(request, tenant), tenant, id);
+    }
+
+    /** Sends a synthetic, signed event to the webhook now and reports what its endpoint answered. */
+    @Post("/{id}/test")
+    public ApiResponses.TestResult test(HttpRequest<?> request, @PathVariable String tenant, @PathVariable String id,
+            @Nullable @Body ApiResponses.TestRequest body) {
+        authorize(request, tenant);
+        return tester.test(webhooks.subscription(tenant, id), body == null ? null : body.eventType());
     }
 
     private Caller authorize(HttpRequest<?> request, String tenant) {
