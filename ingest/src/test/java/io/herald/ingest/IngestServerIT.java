@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class IngestServerIT {
 
     @Test
-    void servesTheEventCatalogAndHealthWithoutAKey(HeraldInfrastructure infra) throws Exception {
+    void servesTheEventCatalogHealthAndOpenApiDocumentWithoutAKey(HeraldInfrastructure infra) throws Exception {
         try (IngestServer server = TestIngest.start(infra)) {
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> catalog = http.send(HttpRequest.newBuilder(
@@ -28,6 +28,13 @@ class IngestServerIT {
                     "\"dataFields\":[\"ipAddress\",\"targetUserId\",\"failedAttempts\",\"windowSeconds\",\"blocked\"]");
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("UP");
+
+            HttpResponse<String> openApi = http.send(HttpRequest.newBuilder(
+                    server.uri().resolve("/openapi/herald-management-api-0.1.yml")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(openApi.statusCode()).isEqualTo(200);
+            assertThat(openApi.body()).contains("openapi: 3", "/t/{tenant}/api/v1/webhooks/{id}/secret/rotate:",
+                    "operationId: createWebhook", "operationId: listAudit", "scheme: bearer");
         }
     }
 

@@ -160,6 +160,11 @@ class WebhooksApiIT {
                 .isEqualTo("is not allowed: 169.254.169.254 is a link-local address (cloud metadata lives here)");
         Reply malformed = send("POST", "/t/acme/api/v1/webhooks", ACME_KEY, "{\"name\": ");
         assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.body().get("error").asText()).isEqualTo("malformed_json");
+        Reply wrongType = send("POST", "/t/acme/api/v1/webhooks", ACME_KEY,
+                "{\"name\":\"x\",\"url\":\"https://x.acme.test\",\"eventTypes\":[\"*\"],\"timeoutMs\":\"soon\"}");
+        assertThat(wrongType.status()).isEqualTo(400);
+        assertThat(wrongType.body().get("fields").get(0).get("field").asText()).isEqualTo("timeoutMs");
         assertThat(ids(call("GET", "/t/acme/api/v1/webhooks?limit=100", ACME_KEY, null))).hasSize(before);
     }
 

@@ -27,7 +27,7 @@ public class AuditController {
     }
 
     @Get("{?limit,before,webhookId}")
-    public AuditPage list(HttpRequest<?> request, @PathVariable String tenant, @Nullable @QueryValue Integer limit,
+    public AuditPage listAudit(HttpRequest<?> request, @PathVariable String tenant, @Nullable @QueryValue Integer limit,
             @Nullable @QueryValue String before, @Nullable @QueryValue String webhookId) {
         authenticator.authorize(request, tenant);
         int size = limit == null ? 50 : limit;

@@ -35,14 +35,14 @@ public class WebhooksController {
     }
 
     @Post
-    public HttpResponse<CreatedWebhookView> create(HttpRequest<?> request, @PathVariable String tenant,
+    public HttpResponse<CreatedWebhookView> createWebhook(HttpRequest<?> request, @PathVariable String tenant,
             @Body WebhookInput input) {
         Caller caller = authorize(request, tenant);
         return HttpResponse.created(webhooks.create(caller, tenant, input));
     }
 
     @Get("{?limit,after,active,eventType}")
-    public WebhookPage list(HttpRequest<?> request, @PathVariable String tenant,
+    public WebhookPage listWebhooks(HttpRequest<?> request, @PathVariable String tenant,
             @Nullable @QueryValue Integer limit, @Nullable @QueryValue String after,
             @Nullable @QueryValue Boolean active, @Nullable @QueryValue String eventType) {
         authorize(request, tenant);
@@ -50,42 +50,42 @@ public class WebhooksController {
     }
 
     @Get("/{id}")
-    public WebhookView get(HttpRequest<?> request, @PathVariable String tenant, @PathVariable String id) {
+    public WebhookView getWebhook(HttpRequest<?> request, @PathVariable String tenant, @PathVariable String id) {
         authorize(request, tenant);
         return webhooks.get(tenant, id);
     }
 
     @Put("/{id}")
-    public WebhookView replace(HttpRequest<?> request, @PathVariable String tenant, @PathVariable String id,
+    public WebhookView replaceWebhook(HttpRequest<?> request, @PathVariable String tenant, @PathVariable String id,
             @Body WebhookInput input) {
         return webhooks.replace(authorize(request, tenant), tenant, id, input);
     }
 
     @Patch("/{id}")
-    public WebhookView patch(HttpRequest<?> request, @PathVariable String tenant, @PathVariable String id,
+    public WebhookView patchWebhook(HttpRequest<?> request, @PathVariable String tenant, @PathVariable String id,
             @Body WebhookInput input) {
         return webhooks.patch(authorize(request, tenant), tenant, id, input);
     }
 
     @Delete("/{id}")
-    public HttpResponse<Void> delete(HttpRequest<?> request, @PathVariable String tenant, @PathVariable String id) {
+    public HttpResponse<Void> deleteWebhook(HttpRequest<?> request, @PathVariable String tenant, @PathVariable String id) {
         webhooks.delete(authorize(request, tenant), tenant, id);
         return HttpResponse.noContent();
     }
 
     @Post("/{id}/secret/reveal")
-    public SecretView reveal(HttpRequest<?> request, @PathVariable String tenant, @PathVariable String id) {
+    public SecretView revealSecret(HttpRequest<?> request, @PathVariable String tenant, @PathVariable String id) {
         return webhooks.reveal(authorize(request, tenant), tenant, id);
     }
 
     @Post("/{id}/secret/rotate")
-    public SecretView rotate(HttpRequest<?> request, @PathVariable String tenant, @PathVariable String id) {
+    public SecretView rotateSecret(HttpRequest<?> request, @PathVariable String tenant, @PathVariable String id) {
         return webhooks.rotate(authorize(request, tenant), tenant, id);
     }
 
     /** Sends a synthetic, signed event to the webhook now and reports what its endpoint answered. */
     @Post("/{id}/test")
-    public ApiResponses.TestResult test(HttpRequest<?> request, @PathVariable String tenant, @PathVariable String id,
+    public ApiResponses.TestResult testWebhook(HttpRequest<?> request, @PathVariable String tenant, @PathVariable String id,
             @Nullable @Body ApiResponses.TestRequest body) {
         authorize(request, tenant);
         return tester.test(webhooks.subscription(tenant, id), body == null ? null : body.eventType());

@@ -10,7 +10,7 @@ import java.util.List;
 public class EventTypesController {
 
     @Get
-    public List<EventTypeView> list() {
+    public List<EventTypeView> listEventTypes() {
         return EventCatalog.get().types().stream().map(EventTypeView::of).toList();
     }
 }
