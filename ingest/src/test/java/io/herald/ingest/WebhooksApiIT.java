@@ -106,6 +106,25 @@ class WebhooksApiIT {
     }
 
     @Test
+    void signaturesAreChosenPerWebhookAndTheEd25519PublicKeyIsShownToTheTenant() throws Exception {
+        Reply created = call("POST", "/t/acme/api/v1/webhooks", ACME_KEY, Map.of("name", "signed",
+                "url", "https://signed.acme.test/in", "eventTypes", List.of("*"),
+                "signing", Map.of("ed25519", true, "heraldSignature", false)));
+        assertThat(created.status()).isEqualTo(201);
+        JsonNode signing = created.body().get("webhook").get("signing");
+        assertThat(signing.get("ed25519PublicKey").asText()).startsWith("whpk_");
+        assertThat(signing.get("heraldSignature").asBoolean()).isFalse();
+        String id = created.body().get("webhook").get("id").asText();
+
+        JsonNode read = call("GET", "/t/acme/api/v1/webhooks/" + id, ACME_KEY, null).body().get("signing");
+        assertThat(read.get("ed25519PublicKey").asText()).isEqualTo(signing.get("ed25519PublicKey").asText());
+        JsonNode switched = call("PATCH", "/t/acme/api/v1/webhooks/" + id, ACME_KEY,
+                Map.of("signing", Map.of("ed25519", false, "heraldSignature", true))).body().get("signing");
+        assertThat(switched.get("ed25519PublicKey").isNull()).isTrue();
+        assertThat(switched.get("heraldSignature").asBoolean()).isTrue();
+    }
+
+    @Test
     void listsPageByPageWithFilters() throws Exception {
         String tenant = "acme";
         String first = create(tenant, ACME_KEY, "p1", List.of("user.*"), true);
