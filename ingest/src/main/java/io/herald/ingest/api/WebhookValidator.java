@@ -93,23 +93,10 @@ final class WebhookValidator {
         }
         for (int i = 0; i < eventTypes.size(); i++) {
             String filter = eventTypes.get(i);
-            if (!isKnownFilter(filter)) {
+            if (!EventFilter.isValid(filter)) {
                 problems.add(new FieldProblem("eventTypes[" + i + "]", unknownFilterMessage(filter)));
             }
         }
-    }
-
-    static boolean isKnownFilter(String filter) {
-        if (filter == null) {
-            return false;
-        }
-        if (filter.equals(EventFilter.ALL)) {
-            return true;
-        }
-        if (filter.endsWith(".*")) {
-            return EventCatalog.get().families().contains(filter.substring(0, filter.length() - 2));
-        }
-        return EventCatalog.get().find(filter).isPresent();
     }
 
     /** Names the closest valid filters, so a typo is fixed at once. */

@@ -77,7 +77,7 @@ public record WebhookDefinition(
             problems.add("eventTypes needs at least one type, family.* wildcard or *");
         }
         for (String filter : eventTypes) {
-            if (!isKnownFilter(filter)) {
+            if (!EventFilter.isValid(filter)) {
                 problems.add("eventTypes: " + filter + " is neither a catalog event type, a family.* wildcard "
                         + "of a known family " + EventCatalog.get().families() + ", nor *");
             }
@@ -110,18 +110,5 @@ public record WebhookDefinition(
         } catch (URISyntaxException e) {
             return List.of("url is not a valid URL: " + e.getReason());
         }
-    }
-
-    private static boolean isKnownFilter(String filter) {
-        if (filter == null) {
-            return false;
-        }
-        if (filter.equals(EventFilter.ALL)) {
-            return true;
-        }
-        if (filter.endsWith(".*")) {
-            return EventCatalog.get().families().contains(filter.substring(0, filter.length() - 2));
-        }
-        return EventCatalog.get().find(filter).isPresent();
     }
 }

@@ -14,6 +14,20 @@ public final class EventFilter {
     private EventFilter() {
     }
 
+    /** Whether a filter can match anything: a catalog type, a wildcard of a catalog family, or {@code *}. */
+    public static boolean isValid(String filter) {
+        if (filter == null) {
+            return false;
+        }
+        if (filter.equals(ALL)) {
+            return true;
+        }
+        if (filter.endsWith(FAMILY_WILDCARD_SUFFIX)) {
+            return EventCatalog.get().families().contains(filter.substring(0, filter.length() - 2));
+        }
+        return EventCatalog.get().find(filter).isPresent();
+    }
+
     public static boolean matches(Collection<String> filters, String eventType) {
         for (String filter : filters) {
             if (matches(filter, eventType)) {

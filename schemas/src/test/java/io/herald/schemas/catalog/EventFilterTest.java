@@ -31,4 +31,11 @@ class EventFilterTest {
     void anyFilterOfAListMatches(String type, boolean matches) {
         assertThat(EventFilter.matches(List.of("user.*", "security.brute_force"), type)).isEqualTo(matches);
     }
+
+    @ParameterizedTest
+    @CsvSource({"user.created, true", "user.*, true", "*, true", "user.craeted, false", "bogus.*, false",
+            "user, false", "'', false"})
+    void filtersAreValidOnlyIfTheyCanMatchACatalogType(String filter, boolean valid) {
+        assertThat(EventFilter.isValid(filter)).isEqualTo(valid);
+    }
 }
