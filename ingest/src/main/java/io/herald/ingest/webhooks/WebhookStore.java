@@ -134,15 +134,8 @@ public final class WebhookStore implements AutoCloseable {
                 .setBefore(RedactedJson.of(before))
                 .setAfter(RedactedJson.of(after))
                 .build();
-        try {
-            producer.beginTransaction();
-            producer.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS, key, after));
-            producer.send(new ProducerRecord<>(Topics.AUDIT, subject.getTenant(), audit));
-            producer.commitTransaction();
-        } catch (KafkaException e) {
-            abortQuietly();
-            throw new StoreUnavailableException("storing the webhook change failed: " + e.getMessage(), e);
-        }
+        commit(List.of(new ProducerRecord<>(Topics.SUBSCRIPTIONS, key, after),
+                new ProducerRecord<>(Topics.AUDIT, subject.getTenant(), audit)));
     }
 
     /** Records an audit entry for something that changed no webhook (e.g. a secret revealed). */
@@ -151,13 +144,18 @@ public final class WebhookStore implements AutoCloseable {
                 .setId(HeraldIds.newAuditId()).setTenant(subject.getTenant()).setActor(actor).setAction(action)
                 .setWebhookId(subject.getId()).setAt(clock.instant())
                 .build();
+        commit(List.of(new ProducerRecord<>(Topics.AUDIT, subject.getTenant(), audit)));
+    }
+
+    /** Writes the records in one transaction: all of them become visible, or none. */
+    private void commit(List<ProducerRecord<String, SpecificRecord>> records) {
         try {
             producer.beginTransaction();
-            producer.send(new ProducerRecord<>(Topics.AUDIT, subject.getTenant(), audit));
+            records.forEach(producer::send);
             producer.commitTransaction();
         } catch (KafkaException e) {
             abortQuietly();
-            throw new StoreUnavailableException("recording the audit entry failed: " + e.getMessage(), e);
+            throw new StoreUnavailableException("storing the webhook change failed: " + e.getMessage(), e);
         }
     }
 
