@@ -2,6 +2,7 @@ package io.herald.deliverer;
 
 import io.herald.deliverer.egress.EgressProxy;
 import io.herald.deliverer.egress.NoProxy;
+import io.herald.deliverer.retry.RetrySchedule;
 import io.herald.schemas.config.CommonSettings;
 import io.herald.schemas.config.ConfigException;
 import io.herald.schemas.egress.Cidr;
@@ -23,6 +24,8 @@ import java.util.Optional;
  * @param allowedNetworks networks reachable although forbidden by default (see {@code ForbiddenAddresses})
  * @param trustStore CAs that endpoint certificates must chain to, instead of the JDK's; TLS is always verified
  * @param egressProxy the HTTP proxy webhook traffic goes through, if any
+ * @param retrySchedule delays before each retry for webhooks without their own, and the jitter
+ * @param maxRetryAfter the longest wait an endpoint's Retry-After can ask for
  */
 public record DelivererConfig(
         String bootstrapServers,
@@ -34,7 +37,9 @@ public record DelivererConfig(
         Duration connectTimeout,
         List<Cidr> allowedNetworks,
         Optional<TrustStore> trustStore,
-        Optional<EgressProxy> egressProxy) {
+        Optional<EgressProxy> egressProxy,
+        RetrySchedule retrySchedule,
+        Duration maxRetryAfter) {
 
     /** A PKCS12 (or JKS) file of trusted CA certificates. */
     public record TrustStore(Path path, String password) {
@@ -52,37 +57,44 @@ public record DelivererConfig(
     public static DelivererConfig defaults(String bootstrapServers, String registryUrl, SecretCipher secretCipher) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, GROUP_ID.defaultValue(),
                 MAX_IN_FLIGHT.defaultValue(), Duration.ofMillis(DEFAULT_TIMEOUT_MS.defaultValue()),
-                Duration.ofMillis(CONNECT_TIMEOUT_MS.defaultValue()), List.of(), Optional.empty(), Optional.empty());
+                Duration.ofMillis(CONNECT_TIMEOUT_MS.defaultValue()), List.of(), Optional.empty(), Optional.empty(),
+                new RetrySchedule(RetrySchedule.STANDARD, RETRY_JITTER_PERCENT.defaultValue() / 100.0),
+                Duration.ofSeconds(MAX_RETRY_AFTER_SECONDS.defaultValue()));
     }
 
     public DelivererConfig withGroupId(String group) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, group, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, egressProxy);
+                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter);
     }
 
     public DelivererConfig withMaxInFlight(int max) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, max, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, egressProxy);
+                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter);
     }
 
     public DelivererConfig withTimeouts(Duration attempt, Duration connect) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, attempt,
-                connect, allowedNetworks, trustStore, egressProxy);
+                connect, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter);
     }
 
     public DelivererConfig withAllowedNetworks(List<Cidr> networks) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, networks, trustStore, egressProxy);
+                connectTimeout, networks, trustStore, egressProxy, retrySchedule, maxRetryAfter);
     }
 
     public DelivererConfig withEgressProxy(EgressProxy proxy) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, Optional.of(proxy));
+                connectTimeout, allowedNetworks, trustStore, Optional.of(proxy), retrySchedule, maxRetryAfter);
+    }
+
+    public DelivererConfig withRetrySchedule(RetrySchedule schedule) {
+        return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
+                connectTimeout, allowedNetworks, trustStore, egressProxy, schedule, maxRetryAfter);
     }
 
     public DelivererConfig withTrustStore(TrustStore store) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, Optional.of(store), egressProxy);
+                connectTimeout, allowedNetworks, Optional.of(store), egressProxy, retrySchedule, maxRetryAfter);
     }
 
     public static final Setting<String> GROUP_ID = Setting.text("herald.deliverer.group-id", "herald-deliverer",
@@ -114,10 +126,22 @@ public record DelivererConfig(
             "Hosts reached without the proxy: names, domain suffixes, IPs or CIDRs, comma-separated; * for all",
             false);
 
+    public static final Setting<List<Duration>> RETRY_SCHEDULE = new Setting<>("herald.deliverer.retry.schedule",
+            "Delays before each retry: a preset (standard: 1m,5m,15m,40m = 5 attempts in about an hour; extended: "
+                    + "5s,5m,30m,2h,5h,10h,10h) or a list such as 30s,2m,10m; webhooks can have their own",
+            RetrySchedule.STANDARD, RetrySchedule::parseDelays, v -> true, "a preset name or delays such as 30s,5m",
+            false);
+    public static final Setting<Integer> RETRY_JITTER_PERCENT = Setting.integer("herald.deliverer.retry.jitter-percent",
+            20, 0, 50, "Each retry delay moves randomly up or down by at most this percentage");
+    public static final Setting<Integer> MAX_RETRY_AFTER_SECONDS = Setting.integer(
+            "herald.deliverer.retry.max-retry-after-seconds", 3600, 1, 86_400,
+            "The longest wait an endpoint's Retry-After header can impose on a retry");
+
     /** Every key the deliverer reads. */
     public static final List<Setting<?>> SETTINGS = List.of(CommonSettings.KAFKA_BOOTSTRAP_SERVERS,
             CommonSettings.REGISTRY_URL, CommonSettings.SECRET_KEYS, GROUP_ID, MAX_IN_FLIGHT, DEFAULT_TIMEOUT_MS,
-            CONNECT_TIMEOUT_MS, ALLOWED_NETWORKS, TRUST_STORE, TRUST_STORE_PASSWORD, EGRESS_PROXY, NO_PROXY);
+            CONNECT_TIMEOUT_MS, ALLOWED_NETWORKS, TRUST_STORE, TRUST_STORE_PASSWORD, EGRESS_PROXY, NO_PROXY,
+            RETRY_SCHEDULE, RETRY_JITTER_PERCENT, MAX_RETRY_AFTER_SECONDS);
 
     public static DelivererConfig from(Settings settings) {
         return new DelivererConfig(
@@ -131,7 +155,9 @@ public record DelivererConfig(
                 settings.get(ALLOWED_NETWORKS),
                 settings.get(TRUST_STORE).map(path -> new TrustStore(Path.of(path),
                         settings.get(TRUST_STORE_PASSWORD).orElse(null))),
-                settings.get(EGRESS_PROXY).map(url -> proxy(url, settings.get(NO_PROXY).orElse(""))));
+                settings.get(EGRESS_PROXY).map(url -> proxy(url, settings.get(NO_PROXY).orElse(""))),
+                new RetrySchedule(settings.get(RETRY_SCHEDULE), settings.get(RETRY_JITTER_PERCENT) / 100.0),
+                Duration.ofSeconds(settings.get(MAX_RETRY_AFTER_SECONDS)));
     }
 
     private static EgressProxy proxy(String url, String noProxy) {

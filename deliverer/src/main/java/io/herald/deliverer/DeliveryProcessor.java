@@ -3,7 +3,14 @@ package io.herald.deliverer;
 import io.herald.schemas.delivery.AttemptOutcome;
 import io.herald.schemas.delivery.Delivery;
 import io.herald.schemas.delivery.DeliveryAttempt;
+import io.herald.deliverer.retry.RetryDecision;
+import io.herald.deliverer.retry.RetryPolicy;
+import io.herald.deliverer.retry.RetryRouter;
+import io.herald.deliverer.retry.RetrySchedule;
+import io.herald.schemas.delivery.AttemptSummary;
 import io.herald.schemas.store.SubscriptionView;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -22,24 +29,71 @@ final class DeliveryProcessor {
     private final Endpoints endpoints;
     private final WebhookSender sender;
     private final AttemptRecorder recorder;
+    private final RetryRouter retries;
+    private final RetryPolicy policy;
+    private final RetrySchedule defaultSchedule;
     private final Clock clock;
 
     DeliveryProcessor(SubscriptionView view, Endpoints endpoints, WebhookSender sender, AttemptRecorder recorder,
-            Clock clock) {
+            RetryRouter retries, RetryPolicy policy, RetrySchedule defaultSchedule, Clock clock) {
         this.view = view;
         this.endpoints = endpoints;
         this.sender = sender;
         this.recorder = recorder;
+        this.retries = retries;
+        this.policy = policy;
+        this.defaultSchedule = defaultSchedule;
         this.clock = clock;
     }
 
+    /**
+     * Attempts the delivery; a failure is queued for its retry or dead-lettered before the attempt is recorded, and
+     * the returned future completes only when all of that is durable.
+     */
     CompletableFuture<DeliveryAttempt> process(Delivery delivery) {
-        return endpointOf(delivery)
-                .thenCompose(endpoint -> attempt(delivery, endpoint))
+        return endpointOf(delivery).thenCompose(endpoint -> attempt(delivery, endpoint)
+                .thenCompose(outcome -> followUp(delivery, endpoint, outcome))
                 .thenCompose(attempt -> {
                     log(delivery, attempt);
                     return recorder.record(attempt);
-                });
+                }));
+    }
+
+    /** Decides what follows the attempt, queues it, and returns the attempt record to write. */
+    private CompletableFuture<DeliveryAttempt> followUp(Delivery delivery, Optional<Endpoint> endpoint,
+            Attempted attempted) {
+        DeliveryAttempt attempt = attempted.record();
+        if (attempted.http() == null) {
+            return CompletableFuture.completedFuture(attempt); // skipped: nothing to retry
+        }
+        HttpOutcome http = attempted.http();
+        RetrySchedule schedule = endpoint.map(Endpoint::retryDelays).filter(d -> !d.isEmpty())
+                .map(d -> new RetrySchedule(d, defaultSchedule.jitter())).orElse(defaultSchedule);
+        RetryDecision decision = policy.decide(http.status(), http.refused(), http.succeeded(),
+                delivery.getAttempt(), http.retryAfter(), schedule, clock.instant());
+        Delivery withHistory = Delivery.newBuilder(delivery)
+                .setPreviousAttempts(withSummary(delivery, attempt))
+                .build();
+        if (decision instanceof RetryDecision.RetryAt retry) {
+            Delivery next = Delivery.newBuilder(withHistory).setAttempt(delivery.getAttempt() + 1).build();
+            attempt.setNextAttemptAt(retry.dueAt());
+            return retries.retry(next, retry.dueAt()).thenApply(queued -> attempt);
+        }
+        if (decision instanceof RetryDecision.GiveUp giveUp) {
+            return retries.deadLetter(withHistory, giveUp.reason()).thenApply(dead -> attempt);
+        }
+        return CompletableFuture.completedFuture(attempt);
+    }
+
+    private static List<AttemptSummary> withSummary(Delivery delivery, DeliveryAttempt attempt) {
+        List<AttemptSummary> history = new ArrayList<>(delivery.getPreviousAttempts());
+        history.add(new AttemptSummary(attempt.getAttempt(), attempt.getStartedAt(), attempt.getOutcome().name(),
+                attempt.getHttpStatus(), attempt.getError()));
+        return history;
+    }
+
+    /** An attempt's record, and the HTTP outcome it came from (null when nothing was sent). */
+    private record Attempted(DeliveryAttempt record, HttpOutcome http) {
     }
 
     /**
@@ -56,7 +110,7 @@ final class DeliveryProcessor {
         return view.syncToEnd().thenApply(synced -> view.find(delivery.getWebhookId()).map(endpoints::from));
     }
 
-    private CompletableFuture<DeliveryAttempt> attempt(Delivery delivery, Optional<Endpoint> found) {
+    private CompletableFuture<Attempted> attempt(Delivery delivery, Optional<Endpoint> found) {
         if (found.isEmpty()) {
             return skip(delivery, "webhook no longer exists");
         }
@@ -71,11 +125,13 @@ final class DeliveryProcessor {
         if (endpoint.unusableReason().isPresent()) {
             return skip(delivery, "webhook cannot be delivered to: " + endpoint.unusableReason().get());
         }
-        return sender.send(endpoint, delivery).thenApply(http -> DeliveryAttempts.fromHttp(delivery, http));
+        return sender.send(endpoint, delivery)
+                .thenApply(http -> new Attempted(DeliveryAttempts.fromHttp(delivery, http), http));
     }
 
-    private CompletableFuture<DeliveryAttempt> skip(Delivery delivery, String reason) {
-        return CompletableFuture.completedFuture(DeliveryAttempts.skipped(delivery, clock.instant(), reason));
+    private CompletableFuture<Attempted> skip(Delivery delivery, String reason) {
+        return CompletableFuture.completedFuture(
+                new Attempted(DeliveryAttempts.skipped(delivery, clock.instant(), reason), null));
     }
 
     private static void log(Delivery delivery, DeliveryAttempt attempt) {
@@ -84,9 +140,10 @@ final class DeliveryProcessor {
                     delivery.getEventId(), delivery.getEventType(), delivery.getWebhookId(), delivery.getTenant(),
                     attempt.getHttpStatus(), attempt.getLatencyMs());
         } else {
-            LOG.info("Delivery {} (event {}, {}) to webhook {} of tenant {} {}: {}", delivery.getId(),
+            LOG.info("Delivery {} (event {}, {}) to webhook {} of tenant {} attempt {} {}: {}{}", delivery.getId(),
                     delivery.getEventId(), delivery.getEventType(), delivery.getWebhookId(), delivery.getTenant(),
-                    attempt.getOutcome(), attempt.getError());
+                    attempt.getAttempt(), attempt.getOutcome(), attempt.getError(),
+                    attempt.getNextAttemptAt() == null ? "" : "; next attempt at " + attempt.getNextAttemptAt());
         }
     }
 }

@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param retiringSecrets secrets replaced by a rotation, which keep signing until they expire
  * @param asymmetricSecretKey the whsk_ ed25519 key, when the webhook also gets v1a signatures
  * @param heraldSignature whether to add X-Herald-Signature
+ * @param retryDelays this webhook's retry schedule; empty for the deliverer's default
  * @param unusableReason why deliveries can't be made (e.g. a secret that no configured key decrypts); empty when
  *     fine
  */
@@ -28,6 +29,7 @@ record Endpoint(
         Optional<String> authorization,
         Map<String, String> headers,
         Optional<Duration> timeout,
+        List<Duration> retryDelays,
         long version,
         Optional<String> unusableReason) {
 

@@ -65,7 +65,8 @@ final class Endpoints {
         return new Endpoint(s.getId(), s.getTenant(), withQuery(s.getUrl(), s.getQueryParameters()),
                 s.getActive(), s.getDisabledReason(), secrets, retiring,
                 asymmetricSecretKey, s.getHeraldSignature(), authorization, Map.copyOf(s.getHeaders()),
-                Optional.ofNullable(s.getTimeoutMs()).map(Duration::ofMillis), s.getVersion(), unusable);
+                Optional.ofNullable(s.getTimeoutMs()).map(Duration::ofMillis),
+                s.getRetryDelaysMs().stream().map(Duration::ofMillis).toList(), s.getVersion(), unusable);
     }
 
     /** The URL with the webhook's query parameters appended, form-encoded, after any it already has. */

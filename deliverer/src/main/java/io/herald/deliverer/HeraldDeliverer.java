@@ -1,6 +1,9 @@
 package io.herald.deliverer;
 
 import io.herald.deliverer.egress.EgressGuard;
+import io.herald.deliverer.retry.RetryForwarder;
+import io.herald.deliverer.retry.RetryPolicy;
+import io.herald.deliverer.retry.RetryRouter;
 import io.herald.schemas.delivery.Delivery;
 import io.herald.schemas.egress.ForbiddenAddresses;
 import io.herald.schemas.serde.HeraldSerdes;
@@ -27,13 +30,17 @@ public final class HeraldDeliverer implements AutoCloseable {
     private final SubscriptionView view;
     private final WebhookSender sender;
     private final AttemptRecorder recorder;
+    private final RetryRouter retries;
+    private final RetryForwarder forwarder;
     private final DeliveryWorker worker;
 
     private HeraldDeliverer(SubscriptionView view, WebhookSender sender, AttemptRecorder recorder,
-            DeliveryWorker worker) {
+            RetryRouter retries, RetryForwarder forwarder, DeliveryWorker worker) {
         this.view = view;
         this.sender = sender;
         this.recorder = recorder;
+        this.retries = retries;
+        this.forwarder = forwarder;
         this.worker = worker;
     }
 
@@ -44,6 +51,10 @@ public final class HeraldDeliverer implements AutoCloseable {
         WebhookSender sender = new WebhookSender(config,
                 new EgressGuard(new ForbiddenAddresses(config.allowedNetworks())), clock);
         AttemptRecorder recorder = new AttemptRecorder(config);
+        RetryRouter retries = new RetryRouter(config.bootstrapServers(), config.registryUrl(), clock);
+        RetryForwarder forwarder = new RetryForwarder(config.bootstrapServers(), config.registryUrl(),
+                config.groupId(), clock);
+        forwarder.start();
         KafkaConsumer<String, Delivery> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
@@ -54,12 +65,14 @@ public final class HeraldDeliverer implements AutoCloseable {
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(500, config.maxInFlight())),
                 new StringDeserializer(), HeraldSerdes.<Delivery>valueDeserializer(config.registryUrl()));
         DeliveryWorker worker = new DeliveryWorker(consumer,
-                new DeliveryProcessor(view, new Endpoints(config.secretCipher()), sender, recorder, clock),
+                new DeliveryProcessor(view, new Endpoints(config.secretCipher()), sender, recorder, retries,
+                        new RetryPolicy(config.maxRetryAfter(), new java.security.SecureRandom()),
+                        config.retrySchedule(), clock),
                 config.maxInFlight(), SHUTDOWN_GRACE);
         Thread thread = new Thread(worker, "delivery-worker");
         thread.start();
         LOG.info("Deliverer started in group {} against {}", config.groupId(), config.bootstrapServers());
-        return new HeraldDeliverer(view, sender, recorder, worker);
+        return new HeraldDeliverer(view, sender, recorder, retries, forwarder, worker);
     }
 
     /** Stops polling, lets in-flight deliveries finish (up to a grace period), commits, and releases resources. */
@@ -73,6 +86,8 @@ public final class HeraldDeliverer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        forwarder.close();
+        retries.close();
         recorder.close();
         sender.close();
         view.close();

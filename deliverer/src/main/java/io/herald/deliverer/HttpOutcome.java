@@ -1,6 +1,8 @@
 package io.herald.deliverer;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * What one HTTP attempt produced: a status and response excerpt, or an error when no response arrived.
@@ -9,9 +11,15 @@ import java.time.Instant;
  * @param error why the attempt failed: no response (timeout, refused connection...) or a response that broke a
  *     limit; null otherwise
  * @param refused whether Herald refused to connect at all (forbidden destination): a permanent failure
+ * @param retryAfter how long the endpoint asked Herald to wait (its Retry-After header), if it did
  */
 record HttpOutcome(Instant startedAt, long latencyMs, Integer status, String responseExcerpt, String error,
-        boolean refused) {
+        boolean refused, Optional<Duration> retryAfter) {
+
+    HttpOutcome(Instant startedAt, long latencyMs, Integer status, String responseExcerpt, String error,
+            boolean refused) {
+        this(startedAt, latencyMs, status, responseExcerpt, error, refused, Optional.empty());
+    }
 
     /** A 2xx that broke no limit. */
     boolean succeeded() {

@@ -162,7 +162,26 @@ final class WebhookSender implements AutoCloseable {
             return new HttpOutcome(started, elapsedMs(startNanos), response.code(), excerpt,
                     "response has " + headers + " headers, more than " + MAX_RESPONSE_HEADERS, false);
         }
-        return new HttpOutcome(started, elapsedMs(startNanos), response.code(), excerpt, null, false);
+        return new HttpOutcome(started, elapsedMs(startNanos), response.code(), excerpt, null, false,
+                retryAfter(response.getHeaders().get("Retry-After"), started));
+    }
+
+    /** Retry-After as seconds or as an HTTP date; anything unreadable is ignored. */
+    static Optional<Duration> retryAfter(String value, Instant now) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim()))));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Instant at = java.time.ZonedDateTime.parse(value.trim(),
+                        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                return Optional.of(at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO);
+            } catch (java.time.format.DateTimeParseException notADate) {
+                return Optional.empty();
+            }
+        }
     }
 
     private static HttpOutcome refused(Instant started, long startNanos, String reason) {

@@ -6,6 +6,7 @@ import io.herald.schemas.HeraldIds;
 import io.herald.schemas.SubscriptionKeys;
 import io.herald.schemas.Topics;
 import io.herald.schemas.delivery.AttemptOutcome;
+import io.herald.schemas.delivery.DeadLetter;
 import io.herald.schemas.delivery.Delivery;
 import io.herald.schemas.egress.Cidr;
 import io.herald.schemas.delivery.DeliveryAttempt;
@@ -18,6 +19,7 @@ import io.herald.testkit.HeraldInfrastructure;
 import io.herald.testkit.HeraldInfrastructureExtension;
 import io.herald.testkit.WebhookReceiver;
 import io.herald.testkit.WebhookReceiver.ReceivedRequest;
+import io.herald.testkit.WebhookReceiver.Reply;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +53,7 @@ class DelivererIT {
     private static KafkaProducer<String, Subscription> subscriptions;
     private static KafkaProducer<String, Delivery> deliveries;
     private static AttemptCollector attempts;
+    private static DeadLetterCollector deadLetters;
 
     @BeforeAll
     static void start(HeraldInfrastructure infra) {
@@ -61,6 +64,7 @@ class DelivererIT {
         deliveries = new KafkaProducer<>(producer, new StringSerializer(),
                 HeraldSerdes.<Delivery>valueSerializer(infra.registryUrl()));
         attempts = new AttemptCollector(infra);
+        deadLetters = new DeadLetterCollector(infra);
         deliverer = HeraldDeliverer.start(DelivererConfig.defaults(infra.bootstrapServers(), infra.registryUrl(), CIPHER)
                 .withGroupId("deliverer-it").withMaxInFlight(64)
                 .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(2))
@@ -71,6 +75,7 @@ class DelivererIT {
     static void stop() {
         deliverer.close();
         attempts.close();
+        deadLetters.close();
         subscriptions.close();
         deliveries.close();
         receiver.close();
@@ -167,6 +172,72 @@ class DelivererIT {
         assertThat(toDisabled.getError()).isEqualTo("webhook is disabled: paused by admin");
         assertThat(receiver.requests("/unknown")).isEmpty();
         assertThat(receiver.requests("/disabled")).isEmpty();
+    }
+
+    @Test
+    void retriesA503TwiceThenDeliversOnceOnScheduleWithTheSameWebhookId() {
+        receiver.script("/flaky", Reply.of(503), Reply.of(503), Reply.of(200));
+        Subscription flaky = webhook(receiver.url("/flaky"), WebhookSecrets.generate(), null);
+        flaky.setRetryDelaysMs(List.of(400L, 400L, 400L));
+        store(flaky);
+
+        Delivery delivery = deliver(flaky, "{\"flaky\":true}");
+
+        List<DeliveryAttempt> tries = attempts.awaitAll(delivery.getId(), 3);
+        assertThat(tries).extracting(DeliveryAttempt::getOutcome)
+                .containsExactly(AttemptOutcome.FAILED, AttemptOutcome.FAILED, AttemptOutcome.SUCCEEDED);
+        assertThat(tries).extracting(DeliveryAttempt::getHttpStatus).containsExactly(503, 503, 200);
+        assertThat(tries.get(2).getNextAttemptAt()).isNull();
+        List<ReceivedRequest> requests = receiver.requests("/flaky");
+        assertThat(requests).hasSize(3).extracting(r -> r.header("webhook-id")).containsOnly(delivery.getId());
+        assertThat(requests).extracting(r -> r.header("x-herald-attempt")).containsExactly("1", "2", "3");
+        for (int i = 0; i < 2; i++) {
+            // never early: each retry arrives at or after the due time its predecessor's attempt record announced
+            assertThat(requests.get(i + 1).receivedAt()).isAfterOrEqualTo(tries.get(i).getNextAttemptAt());
+        }
+    }
+
+    @Test
+    void exhaustedGoneAndRefusedDeliveriesAreDeadLetteredWithTheirHistory() {
+        receiver.respond("/always-500", 500, Duration.ZERO);
+        receiver.respond("/gone", 410, Duration.ZERO);
+        Subscription failing = webhook(receiver.url("/always-500"), WebhookSecrets.generate(), null);
+        failing.setRetryDelaysMs(List.of(200L));
+        Subscription gone = webhook(receiver.url("/gone"), WebhookSecrets.generate(), null);
+        Subscription refused = webhook("http://10.0.0.1/hook", WebhookSecrets.generate(), null);
+        store(failing, gone, refused);
+
+        Delivery toFailing = deliver(failing, "{}");
+        Delivery toGone = deliver(gone, "{}");
+        Delivery toRefused = deliver(refused, "{}");
+
+        DeadLetter exhausted = deadLetters.await(toFailing.getId());
+        assertThat(exhausted.getReason()).isEqualTo("gave up after 2 attempts");
+        assertThat(exhausted.getDelivery().getPreviousAttempts()).extracting(s -> s.getAttempt() + ":" + s.getHttpStatus())
+                .containsExactly("1:500", "2:500");
+        assertThat(deadLetters.await(toGone.getId()).getReason()).isEqualTo("endpoint answered 410 Gone; not retried");
+        assertThat(receiver.requests("/gone")).hasSize(1);
+        DeadLetter refusal = deadLetters.await(toRefused.getId());
+        assertThat(refusal.getReason()).isEqualTo("destination refused; not retried");
+        assertThat(refusal.getDelivery().getPreviousAttempts().get(0).getOutcome()).isEqualTo("REFUSED");
+    }
+
+    @Test
+    void honoursRetryAfter() {
+        receiver.script("/busy", new Reply(429, Map.of("Retry-After", "2")), Reply.of(200));
+        Subscription busy = webhook(receiver.url("/busy"), WebhookSecrets.generate(), null);
+        busy.setRetryDelaysMs(List.of(100L));
+        store(busy);
+
+        Delivery delivery = deliver(busy, "{}");
+
+        List<DeliveryAttempt> tries = attempts.awaitAll(delivery.getId(), 2);
+        assertThat(tries.get(1).getOutcome()).isEqualTo(AttemptOutcome.SUCCEEDED);
+        assertThat(Duration.between(tries.get(0).getStartedAt(), tries.get(0).getNextAttemptAt()))
+                .isBetween(Duration.ofMillis(1_900), Duration.ofMillis(2_100));
+        List<ReceivedRequest> requests = receiver.requests("/busy");
+        assertThat(Duration.between(requests.get(0).receivedAt(), requests.get(1).receivedAt()))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(1_800));
     }
 
     @Test
@@ -276,10 +347,51 @@ class DelivererIT {
         return mac.doFinal(content.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Reads herald.deliveries.dlq in the background, indexed by delivery id. */
+    private static final class DeadLetterCollector implements AutoCloseable {
+
+        private final Map<String, DeadLetter> byDelivery = new ConcurrentHashMap<>();
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        DeadLetterCollector(HeraldInfrastructure infra) {
+            KafkaConsumer<String, DeadLetter> consumer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
+                    ConsumerConfig.GROUP_ID_CONFIG, "dlq-collector-" + HeraldIds.newEventId(),
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                    new StringDeserializer(), HeraldSerdes.<DeadLetter>valueDeserializer(infra.registryUrl()));
+            consumer.subscribe(List.of(Topics.DEAD_LETTERS));
+            thread = new Thread(() -> {
+                try (consumer) {
+                    while (running) {
+                        consumer.poll(Duration.ofMillis(100))
+                                .forEach(r -> byDelivery.put(r.value().getDelivery().getId(), r.value()));
+                    }
+                }
+            }, "dlq-collector");
+            thread.start();
+        }
+
+        DeadLetter await(String deliveryId) {
+            return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> byDelivery.get(deliveryId), letter -> letter != null);
+        }
+
+        @Override
+        public void close() {
+            running = false;
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** Reads herald.attempts in the background, indexed by delivery id. */
     private static final class AttemptCollector implements AutoCloseable {
 
-        private final Map<String, DeliveryAttempt> byDelivery = new ConcurrentHashMap<>();
+        private final Map<String, List<DeliveryAttempt>> byDelivery = new ConcurrentHashMap<>();
         private final Thread thread;
         private volatile boolean running = true;
 
@@ -293,16 +405,26 @@ class DelivererIT {
             thread = new Thread(() -> {
                 try (consumer) {
                     while (running) {
-                        consumer.poll(Duration.ofMillis(100))
-                                .forEach(r -> byDelivery.put(r.value().getDeliveryId(), r.value()));
+                        consumer.poll(Duration.ofMillis(100)).forEach(r -> byDelivery
+                                .computeIfAbsent(r.value().getDeliveryId(), id -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                                .add(r.value()));
                     }
                 }
             }, "attempt-collector");
             thread.start();
         }
 
+        /** The first attempt of a delivery. */
         DeliveryAttempt await(String deliveryId) {
-            return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> byDelivery.get(deliveryId), a -> a != null);
+            return awaitAll(deliveryId, 1).get(0);
+        }
+
+        /** The first {@code count} attempts of a delivery, in attempt order. */
+        List<DeliveryAttempt> awaitAll(String deliveryId, int count) {
+            return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> byDelivery.getOrDefault(deliveryId, List.of()), list -> list.size() >= count)
+                    .stream().sorted(java.util.Comparator.comparingInt(DeliveryAttempt::getAttempt)).limit(count)
+                    .toList();
         }
 
         @Override

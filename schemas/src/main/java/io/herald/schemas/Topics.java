@@ -28,6 +28,21 @@ public final class Topics {
     public static final String DELIVERIES = "herald.deliveries";
     /** Outcome of every delivery attempt. Key: webhook id. */
     public static final String ATTEMPTS = "herald.attempts";
+    /** Deliveries Herald gave up on, with their attempt history. Key: webhook id. */
+    public static final String DEAD_LETTERS = "herald.deliveries.dlq";
+    /** Prefix of the delayed-retry topics, one per tier: herald.deliveries.retry.5s, ...retry.1m, ... */
+    public static final String RETRY_PREFIX = "herald.deliveries.retry.";
+    /** Header of a retry record: when it is due, as epoch milliseconds in decimal text. */
+    public static final String DUE_AT_HEADER = "herald-due-at";
+
+    /**
+     * The retry tiers. A retry goes to the longest tier not longer than its delay, so a tier holds records of
+     * similar delays and a 1-hour retry never sits in front of a 1-minute one; the due-time header decides when.
+     */
+    public static final List<Duration> RETRY_TIERS = List.of(Duration.ofSeconds(5), Duration.ofMinutes(1),
+            Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(40), Duration.ofHours(2),
+            Duration.ofHours(5), Duration.ofHours(10));
+
     /** Every change to webhooks, secrets redacted. Key: tenant. */
     public static final String AUDIT = "herald.audit";
 
@@ -43,6 +58,28 @@ public final class Topics {
             "org", ORG_EVENTS);
 
     private Topics() {
+    }
+
+    /** The retry topic for a delay: the longest tier not longer than it (the shortest for shorter delays). */
+    public static String retryTopicFor(Duration delay) {
+        Duration tier = RETRY_TIERS.get(0);
+        for (Duration candidate : RETRY_TIERS) {
+            if (candidate.compareTo(delay) <= 0) {
+                tier = candidate;
+            }
+        }
+        return retryTopic(tier);
+    }
+
+    public static List<String> retryTopics() {
+        return RETRY_TIERS.stream().map(Topics::retryTopic).toList();
+    }
+
+    private static String retryTopic(Duration tier) {
+        long seconds = tier.toSeconds();
+        String label = seconds % 3600 == 0 ? seconds / 3600 + "h" : seconds % 60 == 0 ? seconds / 60 + "m"
+                : seconds + "s";
+        return RETRY_PREFIX + label;
     }
 
     /** The topics IAM events are published to, in a stable order. */
@@ -61,7 +98,7 @@ public final class Topics {
         Map<String, String> compacted = Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0");
         Map<String, String> deliveries = Map.of("retention.ms", String.valueOf(Duration.ofDays(3).toMillis()));
         Map<String, String> attempts = Map.of("retention.ms", String.valueOf(Duration.ofDays(30).toMillis()));
-        return List.of(
+        List<TopicSpec> specs = new java.util.ArrayList<>(List.of(
                 new TopicSpec(AUTH_EVENTS, DEFAULT_PARTITIONS, events),
                 new TopicSpec(USER_EVENTS, DEFAULT_PARTITIONS, events),
                 new TopicSpec(APP_EVENTS, DEFAULT_PARTITIONS, events),
@@ -70,6 +107,12 @@ public final class Topics {
                 new TopicSpec(SUBSCRIPTIONS, 1, compacted),
                 new TopicSpec(DELIVERIES, DEFAULT_PARTITIONS, deliveries),
                 new TopicSpec(ATTEMPTS, DEFAULT_PARTITIONS, attempts),
-                new TopicSpec(AUDIT, 3, Map.of("retention.ms", String.valueOf(Duration.ofDays(400).toMillis()))));
+                new TopicSpec(AUDIT, 3, Map.of("retention.ms", String.valueOf(Duration.ofDays(400).toMillis()))),
+                new TopicSpec(DEAD_LETTERS, DEFAULT_PARTITIONS,
+                        Map.of("retention.ms", String.valueOf(Duration.ofDays(30).toMillis())))));
+        // A retry topic keeps its records at least two days beyond the longest tier.
+        retryTopics().forEach(topic -> specs.add(new TopicSpec(topic, DEFAULT_PARTITIONS,
+                Map.of("retention.ms", String.valueOf(Duration.ofDays(3).toMillis())))));
+        return List.copyOf(specs);
     }
 }

@@ -29,6 +29,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private final ExecutorService executor;
     private final Map<String, List<ReceivedRequest>> received = new ConcurrentHashMap<>();
     private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
+    private final Map<String, java.util.Deque<Reply>> scripts = new ConcurrentHashMap<>();
     private volatile RequestListener listener = request -> 204;
 
     private WebhookReceiver(HttpServer server, ExecutorService executor) {
@@ -69,6 +70,21 @@ public final class WebhookReceiver implements AutoCloseable {
         behaviours.put(path, new Behaviour(status, delay));
     }
 
+    /**
+     * Makes a path answer with a sequence of replies, one per request; the last one repeats. For endpoints that
+     * fail in scripted ways (503 twice, then 200).
+     */
+    public void script(String path, Reply... replies) {
+        scripts.put(path, new java.util.concurrent.ConcurrentLinkedDeque<>(List.of(replies)));
+    }
+
+    /** A scripted reply: a status and extra response headers. */
+    public record Reply(int status, Map<String, String> headers) {
+        public static Reply of(int status) {
+            return new Reply(status, Map.of());
+        }
+    }
+
     /** Decides the status of requests on paths without a fixed behaviour (e.g. by verifying signatures). */
     public void onRequest(RequestListener listener) {
         this.listener = listener;
@@ -93,7 +109,12 @@ public final class WebhookReceiver implements AutoCloseable {
                     exchange.getRequestURI().getRawQuery(), Map.copyOf(headers), body, Instant.now());
             received.computeIfAbsent(path, p -> new CopyOnWriteArrayList<>()).add(request);
             Behaviour behaviour = behaviours.get(path);
-            int status = behaviour != null ? behaviour.status() : listener.statusFor(request);
+            Reply scripted = nextScripted(path);
+            int status = scripted != null ? scripted.status()
+                    : behaviour != null ? behaviour.status() : listener.statusFor(request);
+            if (scripted != null) {
+                scripted.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+            }
             if (behaviour != null && !behaviour.delay().isZero()) {
                 Thread.sleep(behaviour.delay().toMillis());
             }
@@ -108,6 +129,16 @@ public final class WebhookReceiver implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (IOException clientWentAway) {
             // the deliverer gave up (timeout); nothing to answer
+        }
+    }
+
+    private Reply nextScripted(String path) {
+        java.util.Deque<Reply> script = scripts.get(path);
+        if (script == null) {
+            return null;
+        }
+        synchronized (script) {
+            return script.size() > 1 ? script.pollFirst() : script.peekFirst();
         }
     }
 

@@ -1,0 +1,68 @@
+package io.herald.deliverer.retry;
+
+import io.herald.schemas.Topics;
+import io.herald.schemas.delivery.DeadLetter;
+import io.herald.schemas.delivery.Delivery;
+import io.herald.schemas.serde.HeraldSerdes;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Sends a failed delivery on: to the retry tier for its delay, with its due time, or to the dead letters. */
+public final class RetryRouter implements AutoCloseable {
+
+    private final Producer<String, SpecificRecord> producer;
+    private final Clock clock;
+
+    public RetryRouter(String bootstrapServers, String registryUrl, Clock clock) {
+        this.clock = clock;
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.CLIENT_ID_CONFIG, "herald-deliverer-retries",
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 5),
+                new StringSerializer(), HeraldSerdes.<SpecificRecord>valueSerializer(registryUrl));
+    }
+
+    /** Queues {@code next} (the following attempt) to be handed back to the deliverers at {@code dueAt}. */
+    public CompletableFuture<Void> retry(Delivery next, Instant dueAt) {
+        String topic = Topics.retryTopicFor(Duration.between(clock.instant(), dueAt));
+        ProducerRecord<String, SpecificRecord> record = new ProducerRecord<>(topic, next.getWebhookId(), next);
+        record.headers().add(Topics.DUE_AT_HEADER,
+                Long.toString(dueAt.toEpochMilli()).getBytes(StandardCharsets.US_ASCII));
+        return send(record);
+    }
+
+    /** Gives up on a delivery whose history holds every attempt. */
+    public CompletableFuture<Void> deadLetter(Delivery withHistory, String reason) {
+        DeadLetter letter = new DeadLetter(withHistory, reason, clock.instant());
+        return send(new ProducerRecord<>(Topics.DEAD_LETTERS, withHistory.getWebhookId(), letter));
+    }
+
+    private CompletableFuture<Void> send(ProducerRecord<String, SpecificRecord> record) {
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        producer.send(record, (metadata, error) -> {
+            if (error != null) {
+                sent.completeExceptionally(error);
+            } else {
+                sent.complete(null);
+            }
+        });
+        return sent;
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

@@ -1,0 +1,82 @@
+package io.herald.deliverer.retry;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * When to try a failed delivery again: the delays before each retry (the first attempt is immediate), each
+ * spread by a jitter so that endpoints that failed together are not all retried at the same instant.
+ *
+ * @param delays the delay before retry 1, 2, ...; its length is the number of retries
+ * @param jitter the largest fraction a delay is moved up or down by (0.2 = ±20%)
+ */
+public record RetrySchedule(List<Duration> delays, double jitter) {
+
+    /** LumoAuth's policy: 5 attempts over about an hour. */
+    public static final List<Duration> STANDARD = List.of(Duration.ofMinutes(1), Duration.ofMinutes(5),
+            Duration.ofMinutes(15), Duration.ofMinutes(40));
+    /** Like Svix's: 8 attempts over about 28 hours. */
+    public static final List<Duration> EXTENDED = List.of(Duration.ofSeconds(5), Duration.ofMinutes(5),
+            Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(5), Duration.ofHours(10),
+            Duration.ofHours(10));
+    private static final Map<String, List<Duration>> PRESETS = Map.of("standard", STANDARD, "extended", EXTENDED);
+
+    public RetrySchedule {
+        delays = List.copyOf(delays);
+        if (delays.stream().anyMatch(d -> d.isNegative() || d.isZero())) {
+            throw new IllegalArgumentException("retry delays must be positive");
+        }
+        if (jitter < 0 || jitter >= 1) {
+            throw new IllegalArgumentException("jitter must be from 0 up to (not including) 1");
+        }
+    }
+
+    /**
+     * Parses a preset name ({@code standard}, {@code extended}) or a comma-separated list of delays such as
+     * {@code 30s,2m,10m,1h} (units ms, s, m, h).
+     */
+    public static List<Duration> parseDelays(String text) {
+        String trimmed = text.trim().toLowerCase(Locale.ROOT);
+        if (PRESETS.containsKey(trimmed)) {
+            return PRESETS.get(trimmed);
+        }
+        return Arrays.stream(trimmed.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .map(RetrySchedule::parseDuration).toList();
+    }
+
+    static Duration parseDuration(String text) {
+        try {
+            if (text.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+            }
+            long amount = Long.parseLong(text.substring(0, text.length() - 1));
+            return switch (text.charAt(text.length() - 1)) {
+                case 's' -> Duration.ofSeconds(amount);
+                case 'm' -> Duration.ofMinutes(amount);
+                case 'h' -> Duration.ofHours(amount);
+                default -> throw new IllegalArgumentException();
+            };
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a delay such as 500ms, 30s, 5m or 2h");
+        }
+    }
+
+    /** How many attempts in all: the first, then one per delay. */
+    public int maxAttempts() {
+        return delays.size() + 1;
+    }
+
+    /** The jittered delay before the attempt after {@code attempt}, or empty when no retry is left. */
+    public java.util.Optional<Duration> delayAfter(int attempt, RandomGenerator random) {
+        if (attempt < 1 || attempt > delays.size()) {
+            return java.util.Optional.empty();
+        }
+        Duration base = delays.get(attempt - 1);
+        double factor = 1 + (random.nextDouble() * 2 - 1) * jitter;
+        return java.util.Optional.of(Duration.ofMillis(Math.max(1, Math.round(base.toMillis() * factor))));
+    }
+}

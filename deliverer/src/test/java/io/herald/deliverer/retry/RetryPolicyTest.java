@@ -1,0 +1,83 @@
+package io.herald.deliverer.retry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class RetryPolicyTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
+    private static final RetrySchedule STANDARD = new RetrySchedule(RetrySchedule.STANDARD, 0);
+    private final RetryPolicy policy = new RetryPolicy(Duration.ofHours(1), new Random(7));
+
+    @ParameterizedTest(name = "status {0}, refused {1}, attempt {2} -> {3}")
+    @CsvSource(nullValues = "none", value = {
+            "200,  false, 1, done",
+            "204,  false, 3, done",
+            "503,  false, 1, retry in 60",
+            "500,  false, 2, retry in 300",
+            "429,  false, 3, retry in 900",
+            "404,  false, 4, retry in 2400",
+            "302,  false, 1, retry in 60",
+            "none, false, 1, retry in 60",
+            "503,  false, 5, give up: gave up after 5 attempts",
+            "410,  false, 1, give up: endpoint answered 410 Gone; not retried",
+            "none, true,  1, give up: destination refused; not retried",
+    })
+    void mapsEveryOutcomeToWhatHappensNext(Integer status, boolean refused, int attempt, String expected) {
+        boolean succeeded = status != null && status >= 200 && status < 300;
+        RetryDecision decision = policy.decide(status, refused, succeeded, attempt, Optional.empty(), STANDARD, NOW);
+
+        assertThat(describe(decision)).isEqualTo(expected);
+    }
+
+    @Test
+    void honoursRetryAfterWhenLongerThanTheScheduleButNeverBeyondTheCap() {
+        RetryDecision later = policy.decide(429, false, false, 1, Optional.of(Duration.ofMinutes(10)), STANDARD, NOW);
+        RetryDecision sooner = policy.decide(429, false, false, 1, Optional.of(Duration.ofSeconds(5)), STANDARD, NOW);
+        RetryDecision capped = policy.decide(503, false, false, 1, Optional.of(Duration.ofDays(3)), STANDARD, NOW);
+
+        assertThat(describe(later)).isEqualTo("retry in 600");
+        assertThat(describe(sooner)).as("never earlier than the schedule").isEqualTo("retry in 60");
+        assertThat(describe(capped)).isEqualTo("retry in 3600");
+    }
+
+    @Test
+    void jitterSpreadsDelaysWithinTheConfiguredFraction() {
+        RetrySchedule jittered = new RetrySchedule(List.of(Duration.ofMinutes(10)), 0.2);
+        Random random = new Random(1);
+        for (int i = 0; i < 1_000; i++) {
+            long seconds = jittered.delayAfter(1, random).orElseThrow().toSeconds();
+            assertThat(seconds).isBetween(480L, 720L);
+        }
+    }
+
+    @Test
+    void parsesPresetsAndDelayLists() {
+        assertThat(RetrySchedule.parseDelays("standard")).isEqualTo(RetrySchedule.STANDARD);
+        assertThat(RetrySchedule.parseDelays("extended")).hasSize(7);
+        assertThat(RetrySchedule.parseDelays("500ms, 30s,2m,1h")).containsExactly(Duration.ofMillis(500),
+                Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofHours(1));
+        assertThatThrownBy(() -> RetrySchedule.parseDelays("5 minutes"))
+                .hasMessage("'5 minutes' is not a delay such as 500ms, 30s, 5m or 2h");
+        assertThat(new RetrySchedule(RetrySchedule.STANDARD, 0.2).maxAttempts()).isEqualTo(5);
+    }
+
+    private static String describe(RetryDecision decision) {
+        if (decision instanceof RetryDecision.RetryAt retry) {
+            return "retry in " + Duration.between(NOW, retry.dueAt()).toSeconds();
+        }
+        if (decision instanceof RetryDecision.GiveUp giveUp) {
+            return "give up: " + giveUp.reason();
+        }
+        return "done";
+    }
+}
