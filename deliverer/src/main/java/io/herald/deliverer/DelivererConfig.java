@@ -126,11 +126,10 @@ public record DelivererConfig(
             "Hosts reached without the proxy: names, domain suffixes, IPs or CIDRs, comma-separated; * for all",
             false);
 
-    public static final Setting<List<Duration>> RETRY_SCHEDULE = new Setting<>("herald.deliverer.retry.schedule",
+    public static final Setting<String> RETRY_SCHEDULE = new Setting<>("herald.deliverer.retry.schedule",
             "Delays before each retry: a preset (standard: 1m,5m,15m,40m = 5 attempts in about an hour; extended: "
                     + "5s,5m,30m,2h,5h,10h,10h) or a list such as 30s,2m,10m; webhooks can have their own",
-            RetrySchedule.STANDARD, RetrySchedule::parseDelays, v -> true, "a preset name or delays such as 30s,5m",
-            false);
+            "standard", String::trim, DelivererConfig::isSchedule, "a preset name or delays such as 30s,5m", false);
     public static final Setting<Integer> RETRY_JITTER_PERCENT = Setting.integer("herald.deliverer.retry.jitter-percent",
             20, 0, 50, "Each retry delay moves randomly up or down by at most this percentage");
     public static final Setting<Integer> MAX_RETRY_AFTER_SECONDS = Setting.integer(
@@ -156,7 +155,8 @@ public record DelivererConfig(
                 settings.get(TRUST_STORE).map(path -> new TrustStore(Path.of(path),
                         settings.get(TRUST_STORE_PASSWORD).orElse(null))),
                 settings.get(EGRESS_PROXY).map(url -> proxy(url, settings.get(NO_PROXY).orElse(""))),
-                new RetrySchedule(settings.get(RETRY_SCHEDULE), settings.get(RETRY_JITTER_PERCENT) / 100.0),
+                new RetrySchedule(RetrySchedule.parseDelays(settings.get(RETRY_SCHEDULE)),
+                        settings.get(RETRY_JITTER_PERCENT) / 100.0),
                 Duration.ofSeconds(settings.get(MAX_RETRY_AFTER_SECONDS)));
     }
 
@@ -165,6 +165,14 @@ public record DelivererConfig(
             return EgressProxy.of(url, NoProxy.parse(noProxy));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(EGRESS_PROXY.name() + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean isSchedule(String value) {
+        try {
+            return !RetrySchedule.parseDelays(value).isEmpty();
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

@@ -36,8 +36,9 @@ public final class Topics {
     public static final String DUE_AT_HEADER = "herald-due-at";
 
     /**
-     * The retry tiers. A retry goes to the longest tier not longer than its delay, so a tier holds records of
-     * similar delays and a 1-hour retry never sits in front of a 1-minute one; the due-time header decides when.
+     * The retry tiers. A retry goes to the tier nearest its delay (by ratio), so a tier holds records of similar
+     * delays, jittered ones included, and a 1-hour retry never sits in front of a 1-minute one; the due-time
+     * header decides when.
      */
     public static final List<Duration> RETRY_TIERS = List.of(Duration.ofSeconds(5), Duration.ofMinutes(1),
             Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(40), Duration.ofHours(2),
@@ -60,15 +61,16 @@ public final class Topics {
     private Topics() {
     }
 
-    /** The retry topic for a delay: the longest tier not longer than it (the shortest for shorter delays). */
+    /** The retry topic for a delay: the tier nearest to it by ratio. */
     public static String retryTopicFor(Duration delay) {
-        Duration tier = RETRY_TIERS.get(0);
-        for (Duration candidate : RETRY_TIERS) {
-            if (candidate.compareTo(delay) <= 0) {
-                tier = candidate;
+        double millis = Math.max(1, delay.toMillis());
+        Duration nearest = RETRY_TIERS.get(0);
+        for (Duration tier : RETRY_TIERS) {
+            if (Math.abs(Math.log(millis / tier.toMillis())) < Math.abs(Math.log(millis / nearest.toMillis()))) {
+                nearest = tier;
             }
         }
-        return retryTopic(tier);
+        return retryTopic(nearest);
     }
 
     public static List<String> retryTopics() {
