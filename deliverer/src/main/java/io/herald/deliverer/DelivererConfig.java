@@ -26,6 +26,7 @@ import java.util.Optional;
  * @param egressProxy the HTTP proxy webhook traffic goes through, if any
  * @param retrySchedule delays before each retry for webhooks without their own, and the jitter
  * @param maxRetryAfter the longest wait an endpoint's Retry-After can ask for
+ * @param endpointLimits per-webhook in-flight limit and circuit breaker
  */
 public record DelivererConfig(
         String bootstrapServers,
@@ -39,7 +40,18 @@ public record DelivererConfig(
         Optional<TrustStore> trustStore,
         Optional<EgressProxy> egressProxy,
         RetrySchedule retrySchedule,
-        Duration maxRetryAfter) {
+        Duration maxRetryAfter,
+        EndpointLimits endpointLimits) {
+
+    /**
+     * What keeps one endpoint from holding up others.
+     *
+     * @param maxInFlightPerWebhook requests to one webhook under way at once in this deliverer
+     * @param circuitFailureThreshold consecutive failures that open a webhook's circuit
+     * @param circuitOpenFor how long an open circuit sends deliveries straight to the retry path
+     */
+    public record EndpointLimits(int maxInFlightPerWebhook, int circuitFailureThreshold, Duration circuitOpenFor) {
+    }
 
     /** A PKCS12 (or JKS) file of trusted CA certificates. */
     public record TrustStore(Path path, String password) {
@@ -59,42 +71,49 @@ public record DelivererConfig(
                 MAX_IN_FLIGHT.defaultValue(), Duration.ofMillis(DEFAULT_TIMEOUT_MS.defaultValue()),
                 Duration.ofMillis(CONNECT_TIMEOUT_MS.defaultValue()), List.of(), Optional.empty(), Optional.empty(),
                 new RetrySchedule(RetrySchedule.STANDARD, RETRY_JITTER_PERCENT.defaultValue() / 100.0),
-                Duration.ofSeconds(MAX_RETRY_AFTER_SECONDS.defaultValue()));
+                Duration.ofSeconds(MAX_RETRY_AFTER_SECONDS.defaultValue()),
+                new EndpointLimits(MAX_IN_FLIGHT_PER_WEBHOOK.defaultValue(), CIRCUIT_FAILURES.defaultValue(),
+                        Duration.ofSeconds(CIRCUIT_OPEN_SECONDS.defaultValue())));
     }
 
     public DelivererConfig withGroupId(String group) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, group, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter);
+                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits);
     }
 
     public DelivererConfig withMaxInFlight(int max) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, max, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter);
+                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits);
     }
 
     public DelivererConfig withTimeouts(Duration attempt, Duration connect) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, attempt,
-                connect, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter);
+                connect, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits);
     }
 
     public DelivererConfig withAllowedNetworks(List<Cidr> networks) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, networks, trustStore, egressProxy, retrySchedule, maxRetryAfter);
+                connectTimeout, networks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits);
     }
 
     public DelivererConfig withEgressProxy(EgressProxy proxy) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, Optional.of(proxy), retrySchedule, maxRetryAfter);
+                connectTimeout, allowedNetworks, trustStore, Optional.of(proxy), retrySchedule, maxRetryAfter, endpointLimits);
     }
 
     public DelivererConfig withRetrySchedule(RetrySchedule schedule) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, egressProxy, schedule, maxRetryAfter);
+                connectTimeout, allowedNetworks, trustStore, egressProxy, schedule, maxRetryAfter, endpointLimits);
+    }
+
+    public DelivererConfig withEndpointLimits(EndpointLimits limits) {
+        return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
+                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, limits);
     }
 
     public DelivererConfig withTrustStore(TrustStore store) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, Optional.of(store), egressProxy, retrySchedule, maxRetryAfter);
+                connectTimeout, allowedNetworks, Optional.of(store), egressProxy, retrySchedule, maxRetryAfter, endpointLimits);
     }
 
     public static final Setting<String> GROUP_ID = Setting.text("herald.deliverer.group-id", "herald-deliverer",
@@ -136,11 +155,22 @@ public record DelivererConfig(
             "herald.deliverer.retry.max-retry-after-seconds", 3600, 1, 86_400,
             "The longest wait an endpoint's Retry-After header can impose on a retry");
 
+    public static final Setting<Integer> MAX_IN_FLIGHT_PER_WEBHOOK = Setting.integer(
+            "herald.deliverer.max-in-flight-per-webhook", 16, 1, 10_000,
+            "Requests to one webhook under way at once per deliverer; more wait on the retry path");
+    public static final Setting<Integer> CIRCUIT_FAILURES = Setting.integer(
+            "herald.deliverer.circuit.failure-threshold", 5, 1, 1_000,
+            "Consecutive failures after which a webhook's circuit opens (deliveries go to the retry path unsent)");
+    public static final Setting<Integer> CIRCUIT_OPEN_SECONDS = Setting.integer(
+            "herald.deliverer.circuit.open-seconds", 30, 1, 3_600,
+            "How long an open circuit lasts before one trial request may close it");
+
     /** Every key the deliverer reads. */
     public static final List<Setting<?>> SETTINGS = List.of(CommonSettings.KAFKA_BOOTSTRAP_SERVERS,
             CommonSettings.REGISTRY_URL, CommonSettings.SECRET_KEYS, GROUP_ID, MAX_IN_FLIGHT, DEFAULT_TIMEOUT_MS,
             CONNECT_TIMEOUT_MS, ALLOWED_NETWORKS, TRUST_STORE, TRUST_STORE_PASSWORD, EGRESS_PROXY, NO_PROXY,
-            RETRY_SCHEDULE, RETRY_JITTER_PERCENT, MAX_RETRY_AFTER_SECONDS);
+            RETRY_SCHEDULE, RETRY_JITTER_PERCENT, MAX_RETRY_AFTER_SECONDS, MAX_IN_FLIGHT_PER_WEBHOOK,
+            CIRCUIT_FAILURES, CIRCUIT_OPEN_SECONDS);
 
     public static DelivererConfig from(Settings settings) {
         return new DelivererConfig(
@@ -157,7 +187,9 @@ public record DelivererConfig(
                 settings.get(EGRESS_PROXY).map(url -> proxy(url, settings.get(NO_PROXY).orElse(""))),
                 new RetrySchedule(RetrySchedule.parseDelays(settings.get(RETRY_SCHEDULE)),
                         settings.get(RETRY_JITTER_PERCENT) / 100.0),
-                Duration.ofSeconds(settings.get(MAX_RETRY_AFTER_SECONDS)));
+                Duration.ofSeconds(settings.get(MAX_RETRY_AFTER_SECONDS)),
+                new EndpointLimits(settings.get(MAX_IN_FLIGHT_PER_WEBHOOK), settings.get(CIRCUIT_FAILURES),
+                        Duration.ofSeconds(settings.get(CIRCUIT_OPEN_SECONDS))));
     }
 
     private static EgressProxy proxy(String url, String noProxy) {

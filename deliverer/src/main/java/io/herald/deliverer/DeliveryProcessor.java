@@ -32,10 +32,13 @@ final class DeliveryProcessor {
     private final RetryRouter retries;
     private final RetryPolicy policy;
     private final RetrySchedule defaultSchedule;
+    private final EndpointGuard guard;
     private final Clock clock;
 
     DeliveryProcessor(SubscriptionView view, Endpoints endpoints, WebhookSender sender, AttemptRecorder recorder,
-            RetryRouter retries, RetryPolicy policy, RetrySchedule defaultSchedule, Clock clock) {
+            RetryRouter retries, RetryPolicy policy, RetrySchedule defaultSchedule, EndpointGuard guard,
+            Clock clock) {
+        this.guard = guard;
         this.view = view;
         this.endpoints = endpoints;
         this.sender = sender;
@@ -50,13 +53,28 @@ final class DeliveryProcessor {
      * Attempts the delivery; a failure is queued for its retry or dead-lettered before the attempt is recorded, and
      * the returned future completes only when all of that is durable.
      */
-    CompletableFuture<DeliveryAttempt> process(Delivery delivery) {
+    CompletableFuture<Void> process(Delivery delivery) {
         return endpointOf(delivery).thenCompose(endpoint -> attempt(delivery, endpoint)
-                .thenCompose(outcome -> followUp(delivery, endpoint, outcome))
+                .thenCompose(outcome -> finish(delivery, endpoint, outcome)));
+    }
+
+    private CompletableFuture<Void> finish(Delivery delivery, Optional<Endpoint> endpoint, Attempted outcome) {
+        if (outcome.deferral() != null) {
+            return defer(delivery, outcome.deferral());
+        }
+        return followUp(delivery, endpoint, outcome)
                 .thenCompose(attempt -> {
                     log(delivery, attempt);
                     return recorder.record(attempt);
-                }));
+                })
+                .thenApply(recorded -> null);
+    }
+
+    /** Not attempted now (its endpoint is saturated or its circuit open): back to the retry path, unchanged. */
+    private CompletableFuture<Void> defer(Delivery delivery, EndpointGuard.Admission deferral) {
+        LOG.debug("Delivery {} to webhook {} deferred until {}: {}", delivery.getId(), delivery.getWebhookId(),
+                deferral.retryAt(), deferral.reason());
+        return retries.retry(delivery, deferral.retryAt());
     }
 
     /** Decides what follows the attempt, queues it, and returns the attempt record to write. */
@@ -92,8 +110,11 @@ final class DeliveryProcessor {
         return history;
     }
 
-    /** An attempt's record, and the HTTP outcome it came from (null when nothing was sent). */
-    private record Attempted(DeliveryAttempt record, HttpOutcome http) {
+    /**
+     * An attempt's record and the HTTP outcome it came from (null when nothing was sent), or the deferral of a
+     * delivery the endpoint guard did not admit (then there is no record).
+     */
+    private record Attempted(DeliveryAttempt record, HttpOutcome http, EndpointGuard.Admission deferral) {
     }
 
     /**
@@ -125,13 +146,20 @@ final class DeliveryProcessor {
         if (endpoint.unusableReason().isPresent()) {
             return skip(delivery, "webhook cannot be delivered to: " + endpoint.unusableReason().get());
         }
-        return sender.send(endpoint, delivery)
-                .thenApply(http -> new Attempted(DeliveryAttempts.fromHttp(delivery, http), http));
+        return guard.admit(endpoint.webhookId()).thenCompose(admission -> {
+            if (!admission.admitted()) {
+                return CompletableFuture.completedFuture(new Attempted(null, null, admission));
+            }
+            return sender.send(endpoint, delivery).thenApply(http -> {
+                guard.completed(endpoint.webhookId(), http.succeeded(), !http.refused());
+                return new Attempted(DeliveryAttempts.fromHttp(delivery, http), http, null);
+            });
+        });
     }
 
     private CompletableFuture<Attempted> skip(Delivery delivery, String reason) {
         return CompletableFuture.completedFuture(
-                new Attempted(DeliveryAttempts.skipped(delivery, clock.instant(), reason), null));
+                new Attempted(DeliveryAttempts.skipped(delivery, clock.instant(), reason), null, null));
     }
 
     private static void log(Delivery delivery, DeliveryAttempt attempt) {

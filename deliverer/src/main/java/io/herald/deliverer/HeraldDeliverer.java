@@ -67,7 +67,9 @@ public final class HeraldDeliverer implements AutoCloseable {
         DeliveryWorker worker = new DeliveryWorker(consumer,
                 new DeliveryProcessor(view, new Endpoints(config.secretCipher()), sender, recorder, retries,
                         new RetryPolicy(config.maxRetryAfter(), new java.security.SecureRandom()),
-                        config.retrySchedule(), clock),
+                        config.retrySchedule(), new EndpointGuard(config.endpointLimits().maxInFlightPerWebhook(),
+                                config.endpointLimits().circuitFailureThreshold(),
+                                config.endpointLimits().circuitOpenFor(), clock), clock),
                 config.maxInFlight(), SHUTDOWN_GRACE);
         Thread thread = new Thread(worker, "delivery-worker");
         thread.start();

@@ -68,7 +68,8 @@ class DelivererIT {
         deliverer = HeraldDeliverer.start(DelivererConfig.defaults(infra.bootstrapServers(), infra.registryUrl(), CIPHER)
                 .withGroupId("deliverer-it").withMaxInFlight(64)
                 .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(2))
-                .withAllowedNetworks(List.of(Cidr.parse("127.0.0.0/8")))); // the test receivers live on loopback
+                .withAllowedNetworks(List.of(Cidr.parse("127.0.0.0/8"))) // the test receivers live on loopback
+                .withEndpointLimits(new DelivererConfig.EndpointLimits(8, 3, Duration.ofSeconds(5))));
     }
 
     @AfterAll
@@ -238,6 +239,58 @@ class DelivererIT {
         List<ReceivedRequest> requests = receiver.requests("/busy");
         assertThat(Duration.between(requests.get(0).receivedAt(), requests.get(1).receivedAt()))
                 .isGreaterThanOrEqualTo(Duration.ofMillis(1_800));
+    }
+
+    @Test
+    void aBlackHoledEndpointWithABacklogBeyondTheWholeInFlightBudgetDoesNotDelayHealthyOnes() {
+        try (MisbehavingServer blackHole = new MisbehavingServer(MisbehavingServer.Behaviour.BLACK_HOLE)) {
+            Subscription dead = webhook(blackHole.url(), WebhookSecrets.generate(), 3_000);
+            List<Subscription> healthy = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                healthy.add(webhook(receiver.url("/healthy-" + i), WebhookSecrets.generate(), null));
+            }
+            store(dead);
+            healthy.forEach(DelivererIT::store);
+
+            // 100 deliveries for the dead endpoint (more than the 64 in flight this deliverer allows in all),
+            // interleaved with 40 for healthy ones.
+            Map<String, Instant> sentAt = new ConcurrentHashMap<>();
+            for (int i = 0; i < 100; i++) {
+                deliverQuietly(dead, "{\"n\":" + i + "}");
+                if (i % 10 == 0) {
+                    deliveries.flush();
+                }
+                if (i % 10 < 4) {
+                    Delivery toHealthy = deliverQuietly(healthy.get(i % 10), "{\"n\":" + i + "}");
+                    sentAt.put(toHealthy.getId(), Instant.now());
+                }
+            }
+            deliveries.flush();
+
+            List<ReceivedRequest> received = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> java.util.stream.IntStream.range(0, 4)
+                            .mapToObj(i -> receiver.requests("/healthy-" + i)).flatMap(List::stream).toList(),
+                            list -> list.size() >= 40);
+            Duration worst = received.stream()
+                    .map(r -> Duration.between(sentAt.get(r.header("webhook-id")), r.receivedAt()))
+                    .max(Duration::compareTo).orElseThrow();
+            // Without isolation the dead endpoint would hold every slot for its 3 s timeout.
+            assertThat(worst).as("slowest healthy delivery").isLessThan(Duration.ofMillis(2_500));
+            assertThat(blackHole.connections()).as("in-flight limit per webhook").isLessThanOrEqualTo(8);
+        }
+    }
+
+    private static Delivery deliverQuietly(Subscription webhook, String body) {
+        String eventId = HeraldIds.newEventId();
+        Delivery delivery = Delivery.newBuilder()
+                .setId(HeraldIds.deliveryId(eventId, webhook.getId()))
+                .setTenant(webhook.getTenant()).setWebhookId(webhook.getId()).setWebhookVersion(webhook.getVersion())
+                .setEventId(eventId).setEventType("user.created")
+                .setEventTimestamp(Instant.now()).setRoutedAt(Instant.now())
+                .setBody(body)
+                .build();
+        deliveries.send(new ProducerRecord<>(Topics.DELIVERIES, webhook.getId(), delivery));
+        return delivery;
     }
 
     @Test

@@ -25,7 +25,9 @@ final class MisbehavingServer implements AutoCloseable {
         /** 200 with 150 small headers. */
         MANY_HEADERS,
         /** 200 with a 64 KiB header. */
-        HUGE_HEADER
+        HUGE_HEADER,
+        /** Accepts the request and never answers. */
+        BLACK_HOLE
     }
 
     private final ServerSocket socket;
@@ -90,6 +92,11 @@ final class MisbehavingServer implements AutoCloseable {
                         head.append("X-Noise-").append(i).append(": 1\r\n");
                     }
                     out.write(ascii(head.append("\r\n").toString()));
+                }
+                case BLACK_HOLE -> {
+                    while (open && in.read() != -1) {
+                        // keep the connection, say nothing
+                    }
                 }
                 case HUGE_HEADER -> out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Huge: "
                         + "y".repeat(64 * 1024) + "\r\n\r\n"));

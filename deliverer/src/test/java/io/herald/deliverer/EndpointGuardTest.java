@@ -1,0 +1,118 @@
+package io.herald.deliverer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class EndpointGuardTest {
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T12:00:00Z"));
+    private final EndpointGuard guard = new EndpointGuard(2, 3, Duration.ofSeconds(30), clock);
+
+    @Test
+    void admitsUpToTheLimitQueuesAsManyAgainAndDefersTheRest() {
+        assertThat(now(guard.admit("wh_a")).admitted()).isTrue();
+        assertThat(now(guard.admit("wh_a")).admitted()).isTrue();
+        CompletableFuture<EndpointGuard.Admission> third = guard.admit("wh_a");
+        CompletableFuture<EndpointGuard.Admission> fourth = guard.admit("wh_a");
+        EndpointGuard.Admission fifth = now(guard.admit("wh_a"));
+
+        assertThat(third).isNotDone();
+        assertThat(fourth).isNotDone();
+        assertThat(fifth.admitted()).isFalse();
+        assertThat(fifth.reason()).isEqualTo("2 requests in flight and 2 waiting");
+        assertThat(fifth.retryAt()).isEqualTo(clock.instant().plus(EndpointGuard.SATURATED_BACKOFF));
+        assertThat(now(guard.admit("wh_b")).admitted()).as("other webhooks are unaffected").isTrue();
+
+        guard.completed("wh_a", true, true);
+        assertThat(third).isCompletedWithValue(EndpointGuard.Admission.ADMITTED);
+        assertThat(fourth).isNotDone();
+    }
+
+    @Test
+    void anOpeningCircuitSendsTheWaitingToTheRetryPath() {
+        guard.admit("wh_a");
+        guard.admit("wh_a");
+        guard.completed("wh_a", false, true);
+        guard.completed("wh_a", false, true); // two failures, nothing in flight
+        guard.admit("wh_a");
+        guard.admit("wh_a");
+        CompletableFuture<EndpointGuard.Admission> waiting = guard.admit("wh_a");
+        assertThat(waiting).isNotDone();
+
+        guard.completed("wh_a", false, true); // the third failure opens the circuit
+
+        assertThat(waiting.join().admitted()).isFalse();
+        assertThat(waiting.join().reason()).isEqualTo("circuit open after 3 consecutive failures");
+    }
+
+    @Test
+    void opensAfterConsecutiveFailuresThenLetsOneTrialDecide() {
+        for (int i = 0; i < 3; i++) {
+            guard.admit("wh_a");
+            guard.completed("wh_a", false, true);
+        }
+        EndpointGuard.Admission open = now(guard.admit("wh_a"));
+        assertThat(open.admitted()).isFalse();
+        assertThat(open.reason()).isEqualTo("circuit open after 3 consecutive failures");
+        assertThat(open.retryAt()).isEqualTo(clock.instant().plusSeconds(30));
+
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(now(guard.admit("wh_a")).admitted()).as("the trial").isTrue();
+        assertThat(now(guard.admit("wh_a")).reason()).isEqualTo("circuit half-open, trial under way");
+        guard.completed("wh_a", false, true);
+        assertThat(guard.isOpen("wh_a")).as("a failed trial opens it again").isTrue();
+
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(now(guard.admit("wh_a")).admitted()).isTrue();
+        guard.completed("wh_a", true, true);
+        assertThat(guard.isOpen("wh_a")).isFalse();
+        assertThat(now(guard.admit("wh_a")).admitted()).isTrue();
+    }
+
+    @Test
+    void refusalsDoNotCountAgainstTheEndpointsHealth() {
+        for (int i = 0; i < 5; i++) {
+            guard.admit("wh_a");
+            guard.completed("wh_a", false, false);
+        }
+        assertThat(guard.isOpen("wh_a")).isFalse();
+    }
+
+    private static EndpointGuard.Admission now(CompletableFuture<EndpointGuard.Admission> admission) {
+        assertThat(admission).as("decided at once").isDone();
+        return admission.join();
+    }
+
+    private static final class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneId.of("UTC");
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+}
