@@ -66,7 +66,7 @@ class WebhooksApiIT {
     void createsReadsUpdatesReplacesAndDeletesAWebhook() throws Exception {
         Reply created = call("POST", "/t/acme/api/v1/webhooks", ACME_KEY, Map.of(
                 "name", "SIEM", "url", "https://siem.acme.test/in", "eventTypes", List.of("security.*"),
-                "headers", Map.of("X-Team", "sec"), "timeoutMs", 5000));
+                "headers", Map.of("X-Team", "sec"), "timeoutMs", 5000, "retrySchedule", List.of("30s", "5m", "2h")));
         assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
         String id = created.body().get("webhook").get("id").asText();
         assertThat(created.body().get("secret").asText()).startsWith("whsec_");
@@ -79,6 +79,7 @@ class WebhooksApiIT {
         Reply read = call("GET", "/t/acme/api/v1/webhooks/" + id, ACME_KEY, null);
         assertThat(read.status()).isEqualTo(200);
         assertThat(read.body().get("headers").get("X-Team").asText()).isEqualTo("sec");
+        assertThat(read.body().get("retrySchedule").toString()).isEqualTo("[\"30s\",\"5m\",\"2h\"]");
         assertThat(read.body().toString()).doesNotContain("whsec_");
 
         Reply patched = call("PATCH", "/t/acme/api/v1/webhooks/" + id, ACME_KEY, Map.of("active", false,
@@ -161,6 +162,7 @@ class WebhooksApiIT {
                 "eventTypes", List.of("user.craeted", "auth.*"),
                 "headers", Map.of("webhook-signature", "forged"),
                 "timeoutMs", 0,
+                "retrySchedule", List.of("5 minutes"),
                 "auth", Map.of("type", "bearer")));
 
         assertThat(invalid.status()).isEqualTo(422);
@@ -168,7 +170,8 @@ class WebhooksApiIT {
         Map<String, String> problems = new java.util.HashMap<>();
         invalid.body().get("fields").forEach(f -> problems.put(f.get("field").asText(), f.get("problem").asText()));
         assertThat(problems).containsOnlyKeys("name", "url", "eventTypes[0]", "headers.webhook-signature",
-                "timeoutMs", "auth.token");
+                "timeoutMs", "auth.token", "retrySchedule");
+        assertThat(problems.get("retrySchedule")).isEqualTo("'5 minutes' is not a delay such as 500ms, 30s, 5m or 2h");
         assertThat(problems.get("url")).isEqualTo("must use https");
         assertThat(problems.get("eventTypes[0]")).contains("closest: user.created");
         assertThat(problems.get("name")).isEqualTo("is required");

@@ -1,5 +1,6 @@
 package io.herald.deliverer.retry;
 
+import io.herald.schemas.config.Durations;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -45,24 +46,7 @@ public record RetrySchedule(List<Duration> delays, double jitter) {
             return PRESETS.get(trimmed);
         }
         return Arrays.stream(trimmed.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                .map(RetrySchedule::parseDuration).toList();
-    }
-
-    static Duration parseDuration(String text) {
-        try {
-            if (text.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
-            }
-            long amount = Long.parseLong(text.substring(0, text.length() - 1));
-            return switch (text.charAt(text.length() - 1)) {
-                case 's' -> Duration.ofSeconds(amount);
-                case 'm' -> Duration.ofMinutes(amount);
-                case 'h' -> Duration.ofHours(amount);
-                default -> throw new IllegalArgumentException();
-            };
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a delay such as 500ms, 30s, 5m or 2h");
-        }
+                .map(Durations::parse).toList();
     }
 
     /** How many attempts in all: the first, then one per delay. */

@@ -22,6 +22,7 @@ record WebhookDraft(
         Map<String, String> queryParameters,
         Integer timeoutMs,
         Integer rateLimitPerSecond,
+        List<String> retrySchedule,
         boolean ed25519,
         boolean heraldSignature) {
 }

@@ -10,6 +10,7 @@ import java.util.Map;
  * is optional and an absent one stays as it is.
  *
  * @param secret a whsec_ secret to use instead of a generated one (POST only)
+ * @param retrySchedule delays before each retry, such as ["30s", "5m", "1h"]; empty for the service default
  * @param signing which signatures deliveries carry
  */
 @Serdeable
@@ -25,6 +26,7 @@ public record WebhookInput(
         @Nullable Map<String, String> queryParameters,
         @Nullable Integer timeoutMs,
         @Nullable Integer rateLimitPerSecond,
+        @Nullable List<String> retrySchedule,
         @Nullable SigningInput signing) {
 
     /**

@@ -182,6 +182,7 @@ public class WebhookService {
                 .setQueryParameters(draft.queryParameters())
                 .setTimeoutMs(draft.timeoutMs())
                 .setRateLimitPerSecond(draft.rateLimitPerSecond())
+                .setRetryDelaysMs(RetryDelays.parse(draft.retrySchedule()))
                 .setHeraldSignature(draft.heraldSignature())
                 .setAsymmetricKey(!draft.ed25519() ? null
                         : before != null && before.getAsymmetricKey() != null ? before.getAsymmetricKey()
@@ -216,6 +217,7 @@ public class WebhookService {
                 pick(in.queryParameters(), patch ? base.getQueryParameters() : Map.of()),
                 pick(in.timeoutMs(), patch ? base.getTimeoutMs() : null),
                 pick(in.rateLimitPerSecond(), patch ? base.getRateLimitPerSecond() : null),
+                pick(in.retrySchedule(), patch ? RetryDelays.format(base.getRetryDelaysMs()) : List.of()),
                 pick(signing == null ? null : signing.ed25519(), patch ? base.getAsymmetricKey() != null : false),
                 pick(signing == null ? null : signing.heraldSignature(), patch ? base.getHeraldSignature() : true));
     }

@@ -49,6 +49,7 @@ final class WebhookValidator {
         queryParameters(problems, draft.queryParameters());
         range(problems, "timeoutMs", draft.timeoutMs(), MAX_TIMEOUT_MS);
         range(problems, "rateLimitPerSecond", draft.rateLimitPerSecond(), MAX_RATE_PER_SECOND);
+        retrySchedule(problems, draft.retrySchedule());
         return problems;
     }
 
@@ -166,6 +167,21 @@ final class WebhookValidator {
                         "needs a name of 1 to 100 characters and a value of at most 1024"));
             }
         });
+    }
+
+    private static void retrySchedule(List<FieldProblem> problems, List<String> schedule) {
+        if (schedule.size() > RetryDelays.MAX_RETRIES) {
+            problems.add(new FieldProblem("retrySchedule", "must have at most " + RetryDelays.MAX_RETRIES
+                    + " delays"));
+            return;
+        }
+        try {
+            if (RetryDelays.parse(schedule).stream().anyMatch(ms -> ms < 1 || ms > RetryDelays.MAX_DELAY_MS)) {
+                problems.add(new FieldProblem("retrySchedule", "each delay must be positive and at most 24h"));
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add(new FieldProblem("retrySchedule", e.getMessage()));
+        }
     }
 
     private static void text(List<FieldProblem> problems, String field, String value, int max, boolean required) {

@@ -25,6 +25,7 @@ public record WebhookView(
         Map<String, String> queryParameters,
         @Nullable Integer timeoutMs,
         @Nullable Integer rateLimitPerSecond,
+        List<String> retrySchedule,
         SigningView signing,
         Instant createdAt,
         Instant updatedAt,
@@ -53,7 +54,7 @@ public record WebhookView(
         return new WebhookView(s.getId(), s.getTenant(), s.getName(), s.getDescription(), s.getUrl(),
                 List.copyOf(s.getEventTypes()), s.getActive(), s.getDisabledReason(), authView,
                 Map.copyOf(s.getHeaders()), Map.copyOf(s.getQueryParameters()), s.getTimeoutMs(),
-                s.getRateLimitPerSecond(),
+                s.getRateLimitPerSecond(), RetryDelays.format(s.getRetryDelaysMs()),
                 new SigningView(s.getHeraldSignature(),
                         s.getAsymmetricKey() == null ? null : s.getAsymmetricKey().getPublicKey(), secrets),
                 s.getCreatedAt(), s.getUpdatedAt(), s.getVersion());
