@@ -16,6 +16,10 @@ import io.herald.ingest.webhooks.WebhookDefinition;
 import io.herald.ingest.webhooks.WebhookStore;
 import io.herald.router.HeraldRouter;
 import io.herald.router.RouterConfig;
+import io.herald.router.health.EndpointHealthPolicy;
+import io.herald.deliverer.retry.RetrySchedule;
+import io.herald.schemas.delivery.AttemptOutcome;
+import io.herald.schemas.delivery.DeliveryAttempt;
 import io.herald.schemas.HeraldIds;
 import io.herald.schemas.IamEvents;
 import io.herald.schemas.Topics;
@@ -81,10 +85,13 @@ class EndToEndIT {
         SecretCipher cipher = SecretCipher.fromKeyRing(keyRing);
         receiver = WebhookReceiver.start();
         routerState = Files.createTempDirectory("e2e-router");
-        router = HeraldRouter.start(new RouterConfig(infra.bootstrapServers(), infra.registryUrl(), "e2e-router", 1,
-                routerState));
+        // Short health and retry rules, so a failing webhook is disabled within seconds.
+        router = HeraldRouter.start(RouterConfig.defaults(infra.bootstrapServers(), infra.registryUrl(), "e2e-router",
+                routerState).withHealth(new EndpointHealthPolicy(true, 3, Duration.ZERO)));
         deliverer = HeraldDeliverer.start(DelivererConfig.defaults(infra.bootstrapServers(), infra.registryUrl(), cipher)
                 .withGroupId("e2e-deliverer").withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(2))
+                .withRetrySchedule(new RetrySchedule(List.of(Duration.ofSeconds(1), Duration.ofSeconds(1),
+                        Duration.ofSeconds(1)), 0))
                 .withAllowedNetworks(List.of(Cidr.parse("127.0.0.0/8")))); // the test receiver is on loopback
         publisher = HeraldPublisher.create(PublisherConfig.of(infra.bootstrapServers(), infra.registryUrl(), "e2e"));
         store = WebhookStore.create(infra.bootstrapServers(), infra.registryUrl(), cipher,
@@ -260,6 +267,71 @@ class EndToEndIT {
         assertThat(failed.get("responseExcerpt").asText()).contains("\"status\":500");
     }
 
+    @Test
+    void aWebhookThatKeepsFailingIsDisabledItsAdminsAreToldAndReEnablingRestartsDelivery() throws Exception {
+        receiver.respond("/health-failing", 503, Duration.ZERO);
+        receiver.respond("/health-gone", 410, Duration.ZERO);
+        String failing = createWebhook("health-e2e", "failing", "/health-failing", List.of("user.*"));
+        String gone = createWebhook("health-e2e", "gone", "/health-gone", List.of("user.*"));
+        String admin = createWebhook("health-e2e", "admin", "/health-admin", List.of("herald.webhook.disabled"));
+        awaitRouterVersion("health-e2e", failing, 1);
+        awaitRouterVersion("health-e2e", gone, 1);
+        awaitRouterVersion("health-e2e", admin, 1);
+
+        publish(IamEvents.of("health-e2e", UserCreated.newBuilder().setUserId("usr_h1").build()));
+
+        // Three failed attempts, a second apart, disable the failing webhook; the 410 disables the other at once.
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.requests("/health-admin").size() >= 2);
+        Map<String, JsonNode> notices = new java.util.HashMap<>();
+        for (ReceivedRequest request : receiver.requests("/health-admin")) {
+            JsonNode notice = JSON.readTree(request.body());
+            assertThat(notice.get("type").asText()).isEqualTo("herald.webhook.disabled");
+            assertThat(notice.get("tenant").asText()).isEqualTo("health-e2e");
+            notices.put(notice.get("data").get("webhookId").asText(), notice.get("data"));
+        }
+        assertThat(notices.keySet()).containsExactlyInAnyOrder(failing, gone);
+        JsonNode failingNotice = notices.get(failing);
+        assertThat(failingNotice.get("webhookName").asText()).isEqualTo("failing");
+        assertThat(failingNotice.get("consecutiveFailures").asInt()).isEqualTo(3);
+        assertThat(failingNotice.get("lastHttpStatus").asInt()).isEqualTo(503);
+        assertThat(failingNotice.get("reason").asText()).startsWith("3 attempts in a row failed");
+        assertThat(notices.get(gone).get("reason").asText()).isEqualTo("the endpoint answered 410 Gone");
+        assertThat(notices.get(gone).get("consecutiveFailures").asInt()).isEqualTo(1);
+
+        JsonNode disabled = api("GET", "/t/health-e2e/api/v1/webhooks/" + failing, null);
+        assertThat(disabled.get("active").asBoolean()).isFalse();
+        assertThat(disabled.get("disabledReason").asText()).isEqualTo(failingNotice.get("reason").asText());
+        assertThat(disabled.get("disabledAt").isNull()).isFalse();
+        JsonNode audit = api("GET", "/t/health-e2e/api/v1/audit?webhookId=" + failing, null).get("items").get(0);
+        assertThat(audit.get("action").asText()).isEqualTo("webhook.disabled");
+        assertThat(audit.get("actor").asText()).isEqualTo("herald");
+
+        // The retry queued before the webhook was disabled is dropped as skipped, never sent.
+        await().atMost(Duration.ofSeconds(30)).until(() -> allValues(Topics.ATTEMPTS, DeliveryAttempt.class).stream()
+                .anyMatch(a -> a.getWebhookId().equals(failing) && a.getOutcome() == AttemptOutcome.SKIPPED));
+        assertThat(receiver.requests("/health-failing")).hasSize(3);
+        assertThat(receiver.requests("/health-gone")).hasSize(1);
+
+        // Re-enabled (and repaired), it receives events again, and its failure count starts afresh.
+        receiver.respond("/health-failing", 204, Duration.ZERO);
+        JsonNode enabled = api("PATCH", "/t/health-e2e/api/v1/webhooks/" + failing, Map.of("active", true));
+        assertThat(enabled.get("active").asBoolean()).isTrue();
+        assertThat(enabled.get("disabledReason").isNull()).isTrue();
+        assertThat(enabled.get("disabledAt").isNull()).isTrue();
+        awaitRouterVersion("health-e2e", failing, 3);
+        publish(IamEvents.of("health-e2e", UserCreated.newBuilder().setUserId("usr_h2").build()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.requests("/health-failing").size() == 4);
+        assertThat(JSON.readTree(receiver.requests("/health-failing").get(3).body()).get("data").get("userId")
+                .asText()).isEqualTo("usr_h2");
+        assertThat(receiver.requests("/health-admin")).hasSize(2);
+    }
+
+    private static String createWebhook(String tenant, String name, String path, List<String> eventTypes)
+            throws Exception {
+        return api("POST", "/t/" + tenant + "/api/v1/webhooks", Map.of("name", name, "url", receiver.url(path),
+                "eventTypes", eventTypes)).get("webhook").get("id").asText();
+    }
+
     private static JsonNode api(String method, String path, Object body) throws Exception {
         java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create(ingest.uri() + path))
@@ -311,24 +383,32 @@ class EndToEndIT {
     }
 
     private static Set<String> routedPairs(Set<String> eventIds) {
-        try (KafkaConsumer<String, Delivery> consumer = new KafkaConsumer<>(Map.of(
+        Set<String> pairs = new HashSet<>();
+        for (Delivery delivery : allValues(Topics.DELIVERIES, Delivery.class)) {
+            if (eventIds.contains(delivery.getEventId())) {
+                pairs.add(delivery.getEventId() + "->" + delivery.getWebhookId());
+            }
+        }
+        return pairs;
+    }
+
+    /** Every committed record of a topic so far. */
+    private static <T extends org.apache.avro.specific.SpecificRecord> List<T> allValues(String topic,
+            Class<T> type) {
+        try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), HeraldSerdes.<Delivery>valueDeserializer(infra.registryUrl()))) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.DELIVERIES).stream()
+                new StringDeserializer(), HeraldSerdes.<T>valueDeserializer(infra.registryUrl()))) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            Set<String> pairs = new HashSet<>();
+            List<T> values = new ArrayList<>();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (eventIds.contains(r.value().getEventId())) {
-                        pairs.add(r.value().getEventId() + "->" + r.key());
-                    }
-                });
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(type.cast(r.value())));
             }
-            return pairs;
+            return values;
         }
     }
 

@@ -10,6 +10,7 @@ import io.herald.schemas.IamEvents;
 import io.herald.schemas.InvalidEventException;
 import io.herald.schemas.Topics;
 import io.herald.schemas.data.AuthLoginSucceeded;
+import io.herald.schemas.data.HeraldWebhookDisabled;
 import io.herald.schemas.data.UserRoleChanged;
 import io.herald.schemas.event.IamEvent;
 import io.herald.schemas.serde.HeraldSerdes;
@@ -91,6 +92,12 @@ class HeraldPublisherIT {
                 .setUserId("usr_1").setMethod("password").build()))
                 .isInstanceOf(InvalidEventException.class)
                 .hasMessageContaining("got \"Not A Slug\"");
+        // Only Herald may say that a tenant's webhook was disabled.
+        assertThatThrownBy(() -> publisher.publish("acme", HeraldWebhookDisabled.newBuilder().setWebhookId("wh_1")
+                .setWebhookName("spoofed").setReason("none").setConsecutiveFailures(1)
+                .setFailingSince(java.time.Instant.now()).build()))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("type herald.webhook.disabled is emitted by Herald only");
     }
 
     private static ConsumerRecord<String, IamEvent> read(PublishedEvent published) {

@@ -1,8 +1,5 @@
 package io.herald.router;
 
-import io.herald.schemas.delivery.Delivery;
-import io.herald.schemas.event.IamEvent;
-import io.herald.schemas.serde.HeraldSerdes;
 import io.herald.schemas.subscription.Subscription;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,10 +30,7 @@ public final class HeraldRouter implements AutoCloseable {
     }
 
     public static HeraldRouter start(RouterConfig config) {
-        var topology = RouterTopology.build(
-                HeraldSerdes.<IamEvent>valueSerde(config.registryUrl()),
-                HeraldSerdes.<Subscription>valueSerde(config.registryUrl()),
-                HeraldSerdes.<Delivery>valueSerde(config.registryUrl()),
+        var topology = RouterTopology.build(RouterSerdes.registry(config.registryUrl()), config.health(),
                 Clock.systemUTC());
         KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config));
         streams.setUncaughtExceptionHandler(error -> {

@@ -3,7 +3,9 @@ package io.herald.router;
 import io.herald.schemas.config.CommonSettings;
 import io.herald.schemas.config.Setting;
 import io.herald.schemas.config.Settings;
+import io.herald.router.health.EndpointHealthPolicy;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -11,14 +13,19 @@ import java.util.List;
  *
  * @param applicationId Kafka Streams application id: the consumer group and the prefix of internal topics
  * @param streamThreads processing threads in this instance
- * @param stateDirectory where the subscriptions store lives (rebuilt from the topic when lost)
+ * @param stateDirectory where the subscriptions and health stores live (rebuilt from Kafka when lost)
+ * @param health when failing webhooks are disabled
  */
 public record RouterConfig(
         String bootstrapServers,
         String registryUrl,
         String applicationId,
         int streamThreads,
-        Path stateDirectory) {
+        Path stateDirectory,
+        EndpointHealthPolicy health) {
+
+    /** Svix's rule: a webhook that has failed every attempt for 5 days is disabled; 20 failures at the least. */
+    public static final EndpointHealthPolicy DEFAULT_HEALTH = new EndpointHealthPolicy(true, 20, Duration.ofDays(5));
 
     public static final Setting<String> APPLICATION_ID = Setting.text("herald.router.application-id",
             "herald-router", "Kafka Streams application id of the router (its consumer group)");
@@ -28,9 +35,29 @@ public record RouterConfig(
             System.getProperty("java.io.tmpdir") + "/herald-router",
             "Directory of the router's local state (the subscriptions store); rebuilt from Kafka when lost");
 
+    public static final Setting<Boolean> AUTO_DISABLE = Setting.flag("herald.health.auto-disable", true,
+            "Whether webhooks that keep failing are disabled (410 Gone disables at once regardless)");
+    public static final Setting<Integer> DISABLE_AFTER_FAILURES = Setting.integer(
+            "herald.health.disable-after-failures", DEFAULT_HEALTH.failures(), 1, 1_000_000,
+            "Failed attempts in a row before a webhook is disabled (and it must have failed for the time below)");
+    public static final Setting<Integer> DISABLE_AFTER_HOURS = Setting.integer("herald.health.disable-after-hours",
+            (int) DEFAULT_HEALTH.failingFor().toHours(), 0, 24 * 365,
+            "Hours a webhook must have been failing every attempt before it is disabled");
+
     /** Every key the router reads, for documentation and startup logs. */
     public static final List<Setting<?>> SETTINGS = List.of(CommonSettings.KAFKA_BOOTSTRAP_SERVERS,
-            CommonSettings.REGISTRY_URL, APPLICATION_ID, STREAM_THREADS, STATE_DIR);
+            CommonSettings.REGISTRY_URL, APPLICATION_ID, STREAM_THREADS, STATE_DIR, AUTO_DISABLE,
+            DISABLE_AFTER_FAILURES, DISABLE_AFTER_HOURS);
+
+    /** A router with the default settings, for embedding and tests. */
+    public static RouterConfig defaults(String bootstrapServers, String registryUrl, String applicationId,
+            Path stateDirectory) {
+        return new RouterConfig(bootstrapServers, registryUrl, applicationId, 1, stateDirectory, DEFAULT_HEALTH);
+    }
+
+    public RouterConfig withHealth(EndpointHealthPolicy policy) {
+        return new RouterConfig(bootstrapServers, registryUrl, applicationId, streamThreads, stateDirectory, policy);
+    }
 
     public static RouterConfig from(Settings settings) {
         return new RouterConfig(
@@ -38,6 +65,8 @@ public record RouterConfig(
                 settings.get(CommonSettings.REGISTRY_URL),
                 settings.get(APPLICATION_ID),
                 settings.get(STREAM_THREADS),
-                Path.of(settings.get(STATE_DIR)));
+                Path.of(settings.get(STATE_DIR)),
+                new EndpointHealthPolicy(settings.get(AUTO_DISABLE), settings.get(DISABLE_AFTER_FAILURES),
+                        Duration.ofHours(settings.get(DISABLE_AFTER_HOURS))));
     }
 }

@@ -1,8 +1,8 @@
 package io.herald.router;
 
 import io.herald.schemas.Topics;
-import io.herald.schemas.delivery.Delivery;
-import io.herald.schemas.event.IamEvent;
+import io.herald.router.health.EndpointHealthPolicy;
+import io.herald.router.health.EndpointHealthTopology;
 import io.herald.schemas.subscription.Subscription;
 import java.time.Clock;
 import org.apache.kafka.common.serialization.Serde;
@@ -18,7 +18,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The router's topology: every event topic, joined with the subscriptions (a global table, keyed
- * {@code tenant:webhookId}), fanned out to {@link Topics#DELIVERIES}. Processors and the store are named
+ * {@code tenant:webhookId}), fanned out to {@link Topics#DELIVERIES}; and the attempts, followed to disable
+ * webhooks that keep failing ({@link EndpointHealthTopology}). Processors and the store are named
  * explicitly so that changes to the topology don't rename them.
  */
 public final class RouterTopology {
@@ -28,17 +29,19 @@ public final class RouterTopology {
     private RouterTopology() {
     }
 
-    public static Topology build(Serde<IamEvent> events, Serde<Subscription> subscriptions, Serde<Delivery> deliveries,
-            Clock clock) {
+    public static Topology build(RouterSerdes serdes, EndpointHealthPolicy health, Clock clock) {
+        Serde<Subscription> subscriptions = serdes.subscriptions();
         StreamsBuilder builder = new StreamsBuilder();
         builder.globalTable(Topics.SUBSCRIPTIONS,
                 Consumed.with(Serdes.String(), subscriptions).withName("subscriptions-source"),
                 Materialized.<String, Subscription, KeyValueStore<Bytes, byte[]>>as(SUBSCRIPTIONS_STORE)
                         .withKeySerde(Serdes.String())
                         .withValueSerde(subscriptions));
-        builder.stream(Topics.eventTopics(), Consumed.with(Serdes.String(), events).withName("iam-events-source"))
+        builder.stream(Topics.eventTopics(), Consumed.with(Serdes.String(), serdes.events())
+                        .withName("iam-events-source"))
                 .process(() -> new FanOutProcessor(clock), Named.as("fan-out-to-webhooks"))
-                .to(Topics.DELIVERIES, Produced.with(Serdes.String(), deliveries).withName("deliveries-sink"));
+                .to(Topics.DELIVERIES, Produced.with(Serdes.String(), serdes.deliveries()).withName("deliveries-sink"));
+        EndpointHealthTopology.addTo(builder, SUBSCRIPTIONS_STORE, serdes.attempts(), serdes.records(), health, clock);
         return builder.build();
     }
 }

@@ -12,12 +12,12 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /** Avro single-object encoding as a Kafka serde: lets TopologyTestDriver tests run without a registry. */
-final class AvroTestSerde {
+public final class AvroTestSerde {
 
     private AvroTestSerde() {
     }
 
-    static <T extends SpecificRecord> Serde<T> of(Schema schema) {
+    public static <T extends SpecificRecord> Serde<T> of(Schema schema) {
         BinaryMessageEncoder<T> encoder = new BinaryMessageEncoder<>(SpecificData.get(), schema);
         BinaryMessageDecoder<T> decoder = new BinaryMessageDecoder<>(SpecificData.get(), schema);
         return Serdes.serdeFrom(
@@ -34,6 +34,23 @@ final class AvroTestSerde {
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
+                });
+    }
+
+    /** Serializes any generated record; reading needs the concrete type ({@link #of}). */
+    public static Serde<SpecificRecord> anyRecord() {
+        return Serdes.serdeFrom(
+                (topic, value) -> {
+                    try {
+                        return value == null ? null
+                                : new BinaryMessageEncoder<SpecificRecord>(SpecificData.get(), value.getSchema())
+                                        .encode(value).array();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                },
+                (topic, bytes) -> {
+                    throw new UnsupportedOperationException("read with AvroTestSerde.of(schema)");
                 });
     }
 }

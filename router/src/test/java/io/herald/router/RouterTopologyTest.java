@@ -13,6 +13,7 @@ import io.herald.schemas.data.SecurityBruteForce;
 import io.herald.schemas.data.UserCreated;
 import io.herald.schemas.data.UserRoleChanged;
 import io.herald.schemas.delivery.Delivery;
+import io.herald.schemas.delivery.DeliveryAttempt;
 import io.herald.schemas.event.IamEvent;
 import io.herald.schemas.serde.HeraldSerdes;
 import io.herald.schemas.subscription.Subscription;
@@ -47,8 +48,9 @@ class RouterTopologyTest {
     @BeforeEach
     void startDriver() {
         HeraldSerdes.trustHeraldRecords();
-        driver = new TopologyTestDriver(RouterTopology.build(events, subscriptionSerde, deliveries,
-                Clock.fixed(NOW, ZoneOffset.UTC)));
+        driver = new TopologyTestDriver(RouterTopology.build(new RouterSerdes(events, subscriptionSerde, deliveries,
+                AvroTestSerde.of(DeliveryAttempt.getClassSchema()), AvroTestSerde.anyRecord()),
+                RouterConfig.DEFAULT_HEALTH, Clock.fixed(NOW, ZoneOffset.UTC)));
         subscriptions = driver.createInputTopic(Topics.SUBSCRIPTIONS, Serdes.String().serializer(),
                 subscriptionSerde.serializer());
         output = driver.createOutputTopic(Topics.DELIVERIES, Serdes.String().deserializer(),

@@ -21,6 +21,8 @@ public final class Topics {
     public static final String SECURITY_EVENTS = "iam.security";
     /** B2B organization events: org.*. */
     public static final String ORG_EVENTS = "iam.org";
+    /** Herald's own notices about tenants' webhooks: herald.* (e.g. herald.webhook.disabled). Key: tenant:webhookId. */
+    public static final String HERALD_EVENTS = "iam.herald";
 
     /** Webhook definitions, compacted. Key: tenant:webhookId; a tombstone deletes the webhook. */
     public static final String SUBSCRIPTIONS = "herald.subscriptions";
@@ -56,7 +58,8 @@ public final class Topics {
             "app", APP_EVENTS,
             "token", APP_EVENTS,
             "security", SECURITY_EVENTS,
-            "org", ORG_EVENTS);
+            "org", ORG_EVENTS,
+            "herald", HERALD_EVENTS);
 
     private Topics() {
     }
@@ -86,7 +89,7 @@ public final class Topics {
 
     /** The topics IAM events are published to, in a stable order. */
     public static List<String> eventTopics() {
-        return List.of(AUTH_EVENTS, USER_EVENTS, APP_EVENTS, SECURITY_EVENTS, ORG_EVENTS);
+        return List.of(AUTH_EVENTS, USER_EVENTS, APP_EVENTS, SECURITY_EVENTS, ORG_EVENTS, HERALD_EVENTS);
     }
 
     /** The topic that carries events of a family (the part of the type before the first dot). */
@@ -106,6 +109,7 @@ public final class Topics {
                 new TopicSpec(APP_EVENTS, DEFAULT_PARTITIONS, events),
                 new TopicSpec(SECURITY_EVENTS, DEFAULT_PARTITIONS, events),
                 new TopicSpec(ORG_EVENTS, DEFAULT_PARTITIONS, events),
+                new TopicSpec(HERALD_EVENTS, 3, events),
                 new TopicSpec(SUBSCRIPTIONS, 1, compacted),
                 new TopicSpec(DELIVERIES, DEFAULT_PARTITIONS, deliveries),
                 new TopicSpec(ATTEMPTS, DEFAULT_PARTITIONS, attempts),

@@ -53,8 +53,8 @@ final class LocalStack implements AutoCloseable {
                     workDirectory.resolve("registry.log")));
             String keyRing = "local:" + SecretCipher.generateKey();
             cipher = SecretCipher.fromKeyRing(keyRing);
-            router = remember(HeraldRouter.start(new RouterConfig(infrastructure.bootstrapServers(),
-                    infrastructure.registryUrl(), "herald-router", 1, workDirectory.resolve("router-state"))));
+            router = remember(HeraldRouter.start(RouterConfig.defaults(infrastructure.bootstrapServers(),
+                    infrastructure.registryUrl(), "herald-router", workDirectory.resolve("router-state"))));
             remember(HeraldDeliverer.start(DelivererConfig.defaults(infrastructure.bootstrapServers(),
                     infrastructure.registryUrl(), cipher).withAllowedNetworks(LOCAL_NETWORKS)));
             ingest = remember(IngestServer.start(ingestPort, Map.of(

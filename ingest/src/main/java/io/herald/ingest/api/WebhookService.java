@@ -175,8 +175,9 @@ public class WebhookService {
                 .setUrl(draft.url())
                 .setEventTypes(List.copyOf(draft.eventTypes()))
                 .setActive(draft.active())
-                .setDisabledReason(draft.active() ? null : before != null && !before.getActive()
+                .setDisabledReason(draft.active() ? null : stillDisabled(before)
                         ? before.getDisabledReason() : "disabled through the API")
+                .setDisabledAt(draft.active() ? null : stillDisabled(before) ? before.getDisabledAt() : now)
                 .setAuth(auth)
                 .setHeaders(draft.headers())
                 .setQueryParameters(draft.queryParameters())
@@ -191,6 +192,10 @@ public class WebhookService {
                         .filter(r -> r.getExpiresAt().isAfter(now)).toList())
                 .setUpdatedAt(now)
                 .build();
+    }
+
+    private static boolean stillDisabled(Subscription before) {
+        return before != null && !before.getActive();
     }
 
     private Object encryptAuth(WebhookInput.AuthInput auth, String webhookId) {

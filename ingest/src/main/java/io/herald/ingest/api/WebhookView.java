@@ -20,6 +20,7 @@ public record WebhookView(
         List<String> eventTypes,
         boolean active,
         @Nullable String disabledReason,
+        @Nullable Instant disabledAt,
         AuthView auth,
         Map<String, String> headers,
         Map<String, String> queryParameters,
@@ -52,7 +53,7 @@ public record WebhookView(
         int secrets = s.getSigningSecrets().size()
                 + (int) s.getRetiringSecrets().stream().filter(r -> r.getExpiresAt().isAfter(now)).count();
         return new WebhookView(s.getId(), s.getTenant(), s.getName(), s.getDescription(), s.getUrl(),
-                List.copyOf(s.getEventTypes()), s.getActive(), s.getDisabledReason(), authView,
+                List.copyOf(s.getEventTypes()), s.getActive(), s.getDisabledReason(), s.getDisabledAt(), authView,
                 Map.copyOf(s.getHeaders()), Map.copyOf(s.getQueryParameters()), s.getTimeoutMs(),
                 s.getRateLimitPerSecond(), RetryDelays.format(s.getRetryDelaysMs()),
                 new SigningView(s.getHeraldSignature(),

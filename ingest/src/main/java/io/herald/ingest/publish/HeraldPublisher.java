@@ -1,10 +1,13 @@
 package io.herald.ingest.publish;
 
 import io.herald.schemas.IamEvents;
+import io.herald.schemas.InvalidEventException;
 import io.herald.schemas.catalog.EventCatalog;
+import io.herald.schemas.catalog.EventType;
 import io.herald.schemas.event.IamEvent;
 import io.herald.schemas.serde.HeraldSerdes;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.avro.specific.SpecificRecord;
@@ -57,7 +60,11 @@ public final class HeraldPublisher implements AutoCloseable {
      */
     public CompletableFuture<PublishedEvent> publish(IamEvent event) {
         IamEvents.requireValid(event);
-        String topic = EventCatalog.get().find(event.getType()).orElseThrow().topic();
+        EventType type = EventCatalog.get().find(event.getType()).orElseThrow();
+        if (type.emittedByHerald()) {
+            throw new InvalidEventException(List.of("type " + type.name() + " is emitted by Herald only"));
+        }
+        String topic = type.topic();
         CompletableFuture<PublishedEvent> result = new CompletableFuture<>();
         producer.send(new ProducerRecord<>(topic, IamEvents.key(event), event), (metadata, error) -> {
             if (error != null) {

@@ -2,6 +2,7 @@ package io.herald.ingest.webhooks;
 
 import io.herald.schemas.HeraldIds;
 import io.herald.schemas.SubscriptionKeys;
+import io.herald.schemas.audit.AuditEntries;
 import io.herald.schemas.Topics;
 import io.herald.schemas.egress.ForbiddenAddresses;
 import io.herald.schemas.security.SecretCipher;
@@ -89,6 +90,7 @@ public final class WebhookStore implements AutoCloseable {
                 .setEventTypes(definition.eventTypes())
                 .setActive(definition.active())
                 .setDisabledReason(definition.active() ? null : "created inactive")
+                .setDisabledAt(definition.active() ? null : now)
                 .setSigningSecrets(List.of(cipher.encrypt(signingSecret, id)))
                 .setAsymmetricKey(definition.asymmetricSignature() ? newAsymmetricKey(id) : null)
                 .setHeraldSignature(definition.heraldSignature())
@@ -124,26 +126,14 @@ public final class WebhookStore implements AutoCloseable {
     public synchronized void write(Subscription before, Subscription after, String actor, String action) {
         Subscription subject = after != null ? after : before;
         String key = SubscriptionKeys.of(subject.getTenant(), subject.getId());
-        AuditEntry audit = AuditEntry.newBuilder()
-                .setId(HeraldIds.newAuditId())
-                .setTenant(subject.getTenant())
-                .setActor(actor)
-                .setAction(action)
-                .setWebhookId(subject.getId())
-                .setAt(clock.instant())
-                .setBefore(RedactedJson.of(before))
-                .setAfter(RedactedJson.of(after))
-                .build();
+        AuditEntry audit = AuditEntries.change(before, after, actor, action, clock.instant());
         commit(List.of(new ProducerRecord<>(Topics.SUBSCRIPTIONS, key, after),
                 new ProducerRecord<>(Topics.AUDIT, subject.getTenant(), audit)));
     }
 
     /** Records an audit entry for something that changed no webhook (e.g. a secret revealed). */
     public synchronized void audit(Subscription subject, String actor, String action) {
-        AuditEntry audit = AuditEntry.newBuilder()
-                .setId(HeraldIds.newAuditId()).setTenant(subject.getTenant()).setActor(actor).setAction(action)
-                .setWebhookId(subject.getId()).setAt(clock.instant())
-                .build();
+        AuditEntry audit = AuditEntries.event(subject, actor, action, clock.instant());
         commit(List.of(new ProducerRecord<>(Topics.AUDIT, subject.getTenant(), audit)));
     }
 

@@ -35,6 +35,11 @@ public record EventType(
         return name.substring(0, name.indexOf('.'));
     }
 
+    /** Whether only Herald itself emits events of this type (the {@code herald} family); IAM services may not. */
+    public boolean emittedByHerald() {
+        return family().equals("herald");
+    }
+
     /** The topic events of this type are published to. */
     public String topic() {
         return Topics.topicForFamily(family())

@@ -1,4 +1,4 @@
-package io.herald.ingest.webhooks;
+package io.herald.schemas.audit;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -12,14 +12,14 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** A webhook as JSON for the audit log: every setting, but no secret, token or password, not even encrypted. */
-final class RedactedJson {
+public final class RedactedJson {
 
     private static final JsonFactory JSON = new JsonFactory();
 
     private RedactedJson() {
     }
 
-    static String of(Subscription s) {
+    public static String of(Subscription s) {
         if (s == null) {
             return null;
         }
@@ -37,6 +37,9 @@ final class RedactedJson {
             json.writeEndArray();
             json.writeBooleanField("active", s.getActive());
             json.writeStringField("disabledReason", s.getDisabledReason());
+            if (s.getDisabledAt() != null) {
+                json.writeStringField("disabledAt", s.getDisabledAt().toString());
+            }
             Object auth = s.getAuth();
             json.writeStringField("auth", auth instanceof BearerTokenAuth ? "bearer"
                     : auth instanceof BasicAuth basic ? "basic:" + basic.getUsername() : "none");

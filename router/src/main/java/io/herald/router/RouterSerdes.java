@@ -1,0 +1,25 @@
+package io.herald.router;
+
+import io.herald.schemas.delivery.Delivery;
+import io.herald.schemas.delivery.DeliveryAttempt;
+import io.herald.schemas.event.IamEvent;
+import io.herald.schemas.serde.HeraldSerdes;
+import io.herald.schemas.subscription.Subscription;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+
+/**
+ * The value serdes of the router's topics.
+ *
+ * @param records any of Herald's records, for outputs that go to several topics
+ */
+public record RouterSerdes(Serde<IamEvent> events, Serde<Subscription> subscriptions, Serde<Delivery> deliveries,
+        Serde<DeliveryAttempt> attempts, Serde<SpecificRecord> records) {
+
+    /** Avro in Confluent wire format against the registry at {@code registryUrl}. */
+    public static RouterSerdes registry(String registryUrl) {
+        return new RouterSerdes(HeraldSerdes.valueSerde(registryUrl), HeraldSerdes.valueSerde(registryUrl),
+                HeraldSerdes.valueSerde(registryUrl), HeraldSerdes.valueSerde(registryUrl),
+                HeraldSerdes.valueSerde(registryUrl));
+    }
+}

@@ -1,0 +1,247 @@
+package io.herald.router.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.herald.router.AvroTestSerde;
+import io.herald.router.RouterSerdes;
+import io.herald.router.RouterTopology;
+import io.herald.schemas.HeraldIds;
+import io.herald.schemas.SubscriptionKeys;
+import io.herald.schemas.Topics;
+import io.herald.schemas.data.HeraldWebhookDisabled;
+import io.herald.schemas.delivery.AttemptOutcome;
+import io.herald.schemas.delivery.Delivery;
+import io.herald.schemas.delivery.DeliveryAttempt;
+import io.herald.schemas.event.IamEvent;
+import io.herald.schemas.serde.HeraldSerdes;
+import io.herald.schemas.subscription.AuditEntry;
+import io.herald.schemas.subscription.Subscription;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class EndpointHealthTopologyTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-24T10:15:30Z");
+
+    private final Serde<Subscription> subscriptionSerde = AvroTestSerde.of(Subscription.getClassSchema());
+    private final Serde<DeliveryAttempt> attemptSerde = AvroTestSerde.of(DeliveryAttempt.getClassSchema());
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, Subscription> subscriptions;
+    private TestInputTopic<String, DeliveryAttempt> attempts;
+    private TestOutputTopic<String, Subscription> disabled;
+    private TestOutputTopic<String, AuditEntry> audit;
+    private TestOutputTopic<String, IamEvent> notices;
+
+    @AfterEach
+    void closeDriver() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    @Test
+    void disablesAfterTheThresholdAndWritesTheWebhookTheAuditEntryAndTheNoticeTogether() {
+        start(new EndpointHealthPolicy(true, 3, Duration.ZERO));
+        Subscription webhook = register(webhook("acme", 4));
+
+        fail(webhook, NOW.minusSeconds(120), 503, "endpoint answered HTTP 503");
+        fail(webhook, NOW.minusSeconds(60), null, "connection refused");
+        assertThat(disabled.isEmpty()).isTrue();
+        fail(webhook, NOW.minusSeconds(1), 502, "endpoint answered HTTP 502");
+
+        KeyValue<String, Subscription> stored = disabled.readKeyValue();
+        assertThat(stored.key).isEqualTo(SubscriptionKeys.of("acme", webhook.getId()));
+        Subscription after = stored.value;
+        assertThat(after.getActive()).isFalse();
+        assertThat(after.getVersion()).isEqualTo(5);
+        assertThat(after.getDisabledAt()).isEqualTo(NOW);
+        assertThat(after.getUpdatedAt()).isEqualTo(NOW);
+        assertThat(after.getDisabledReason())
+                .isEqualTo("3 attempts in a row failed over 119 seconds; last: endpoint answered HTTP 502");
+        assertThat(after.getUrl()).isEqualTo(webhook.getUrl());
+
+        KeyValue<String, AuditEntry> entry = audit.readKeyValue();
+        assertThat(entry.key).isEqualTo("acme");
+        assertThat(entry.value.getAction()).isEqualTo("webhook.disabled");
+        assertThat(entry.value.getActor()).isEqualTo("herald");
+        assertThat(entry.value.getWebhookId()).isEqualTo(webhook.getId());
+        assertThat(entry.value.getBefore()).contains("\"active\":true");
+        assertThat(entry.value.getAfter()).contains("\"active\":false").contains("\"disabledAt\":\"" + NOW + "\"");
+
+        KeyValue<String, IamEvent> notice = notices.readKeyValue();
+        assertThat(notice.key).isEqualTo("acme:" + webhook.getId());
+        assertThat(notice.value.getType()).isEqualTo("herald.webhook.disabled");
+        assertThat(notice.value.getTenant()).isEqualTo("acme");
+        assertThat(notice.value.getTimestamp()).isEqualTo(NOW);
+        HeraldWebhookDisabled data = (HeraldWebhookDisabled) notice.value.getData();
+        assertThat(data.getWebhookId()).isEqualTo(webhook.getId());
+        assertThat(data.getWebhookName()).isEqualTo("hook of acme");
+        assertThat(data.getReason()).isEqualTo(after.getDisabledReason());
+        assertThat(data.getConsecutiveFailures()).isEqualTo(3);
+        assertThat(data.getFailingSince()).isEqualTo(NOW.minusSeconds(120));
+        assertThat(data.getLastHttpStatus()).isEqualTo(502);
+        assertThat(data.getLastError()).isEqualTo("endpoint answered HTTP 502");
+        assertThat(disabled.isEmpty() && audit.isEmpty() && notices.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aSuccessEndsTheRunAndSkippedAttemptsNeitherCountNorEndIt() {
+        start(new EndpointHealthPolicy(true, 3, Duration.ZERO));
+        Subscription webhook = register(webhook("acme", 1));
+
+        fail(webhook, NOW, 503, "503");
+        fail(webhook, NOW, 503, "503");
+        attempt(webhook, AttemptOutcome.SUCCEEDED, NOW, 204, null);
+        fail(webhook, NOW, 503, "503");
+        attempt(webhook, AttemptOutcome.SKIPPED, NOW, null, "webhook is disabled");
+        fail(webhook, NOW, 503, "503");
+        assertThat(disabled.isEmpty()).isTrue();
+
+        fail(webhook, NOW, 503, "503");
+        assertThat(disabled.readValue().getActive()).isFalse();
+    }
+
+    @Test
+    void bothTheCountAndTheTimeFailingMustBeReached() {
+        start(new EndpointHealthPolicy(true, 2, Duration.ofHours(1)));
+        Subscription webhook = register(webhook("acme", 1));
+        Instant first = NOW.minus(Duration.ofHours(2));
+
+        fail(webhook, first, 500, "500");
+        fail(webhook, first.plusSeconds(60), 500, "500");
+        fail(webhook, first.plus(Duration.ofMinutes(59)), 500, "500");
+        assertThat(disabled.isEmpty()).isTrue();
+
+        fail(webhook, first.plus(Duration.ofMinutes(61)), 500, "500");
+        assertThat(disabled.readValue().getDisabledReason()).startsWith("4 attempts in a row failed over 61 minutes");
+    }
+
+    @Test
+    void goneDisablesAtOnceEvenWithAutoDisableOff() {
+        start(new EndpointHealthPolicy(false, 3, Duration.ZERO));
+        Subscription webhook = register(webhook("acme", 1));
+
+        for (int i = 0; i < 10; i++) {
+            fail(webhook, NOW, 503, "503");
+        }
+        assertThat(disabled.isEmpty()).isTrue();
+
+        fail(webhook, NOW, 410, "endpoint answered HTTP 410");
+        assertThat(disabled.readValue().getDisabledReason()).isEqualTo("the endpoint answered 410 Gone");
+        assertThat(((HeraldWebhookDisabled) notices.readValue().getData()).getConsecutiveFailures()).isEqualTo(11);
+    }
+
+    @Test
+    void aChangeToTheWebhookStartsANewRun() {
+        start(new EndpointHealthPolicy(true, 3, Duration.ZERO));
+        Subscription webhook = register(webhook("acme", 1));
+        fail(webhook, NOW, 503, "503");
+        fail(webhook, NOW, 503, "503");
+
+        Subscription repaired = register(Subscription.newBuilder(webhook).setUrl("https://example.com/fixed")
+                .setVersion(2).build());
+        fail(repaired, NOW, 503, "503");
+        fail(repaired, NOW, 503, "503");
+        assertThat(disabled.isEmpty()).isTrue();
+
+        fail(repaired, NOW, 503, "503");
+        assertThat(disabled.readValue().getVersion()).isEqualTo(3);
+    }
+
+    @Test
+    void leavesUnknownInactiveAndOtherTenantsWebhooksAlone() {
+        start(new EndpointHealthPolicy(true, 1, Duration.ZERO));
+        Subscription inactive = register(Subscription.newBuilder(webhook("acme", 1)).setActive(false).build());
+        Subscription unknown = webhook("acme", 1);
+        Subscription globex = register(webhook("globex", 1));
+
+        fail(inactive, NOW, 503, "503");
+        fail(unknown, NOW, 503, "503");
+        // An attempt claiming another tenant must not disable globex's webhook.
+        fail(Subscription.newBuilder(globex).setTenant("acme").build(), NOW, 503, "503");
+
+        assertThat(disabled.isEmpty()).isTrue();
+        assertThat(audit.isEmpty()).isTrue();
+        assertThat(notices.isEmpty()).isTrue();
+    }
+
+    @Test
+    void theFailureStreakSurvivesASerdeRoundTrip() {
+        Serde<FailureStreak> serde = FailureStreakSerde.create();
+        FailureStreak full = new FailureStreak(7, 12, NOW, 503, "endpoint answered HTTP 503 ☃");
+        FailureStreak bare = new FailureStreak(1, 1, NOW, null, null);
+        assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", full))).isEqualTo(full);
+        assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", bare))).isEqualTo(bare);
+    }
+
+    private void start(EndpointHealthPolicy policy) {
+        HeraldSerdes.trustHeraldRecords();
+        Serde<IamEvent> events = AvroTestSerde.of(IamEvent.getClassSchema());
+        driver = new TopologyTestDriver(RouterTopology.build(new RouterSerdes(events, subscriptionSerde,
+                AvroTestSerde.of(Delivery.getClassSchema()), attemptSerde, AvroTestSerde.anyRecord()), policy,
+                Clock.fixed(NOW, ZoneOffset.UTC)));
+        subscriptions = driver.createInputTopic(Topics.SUBSCRIPTIONS, Serdes.String().serializer(),
+                subscriptionSerde.serializer());
+        attempts = driver.createInputTopic(Topics.ATTEMPTS, Serdes.String().serializer(),
+                attemptSerde.serializer());
+        disabled = driver.createOutputTopic(Topics.SUBSCRIPTIONS, Serdes.String().deserializer(),
+                subscriptionSerde.deserializer());
+        audit = driver.createOutputTopic(Topics.AUDIT, Serdes.String().deserializer(),
+                AvroTestSerde.<AuditEntry>of(AuditEntry.getClassSchema()).deserializer());
+        notices = driver.createOutputTopic(Topics.HERALD_EVENTS, Serdes.String().deserializer(),
+                events.deserializer());
+    }
+
+    private Subscription register(Subscription webhook) {
+        subscriptions.pipeInput(SubscriptionKeys.of(webhook.getTenant(), webhook.getId()), webhook);
+        return webhook;
+    }
+
+    private void fail(Subscription webhook, Instant at, Integer status, String error) {
+        attempt(webhook, AttemptOutcome.FAILED, at, status, error);
+    }
+
+    private void attempt(Subscription webhook, AttemptOutcome outcome, Instant at, Integer status, String error) {
+        attempts.pipeInput(webhook.getId(), DeliveryAttempt.newBuilder()
+                .setId(HeraldIds.newAttemptId())
+                .setDeliveryId("msg_test")
+                .setTenant(webhook.getTenant())
+                .setWebhookId(webhook.getId())
+                .setEventId("evt_test")
+                .setEventType("user.created")
+                .setAttempt(1)
+                .setOutcome(outcome)
+                .setStartedAt(at)
+                .setLatencyMs(5)
+                .setHttpStatus(status)
+                .setError(error)
+                .build());
+    }
+
+    private static Subscription webhook(String tenant, long version) {
+        return Subscription.newBuilder()
+                .setId(HeraldIds.newWebhookId())
+                .setTenant(tenant)
+                .setName("hook of " + tenant)
+                .setUrl("https://example.com/hook")
+                .setEventTypes(List.of("*"))
+                .setActive(true)
+                .setSigningSecrets(List.of())
+                .setCreatedAt(NOW)
+                .setUpdatedAt(NOW)
+                .setVersion(version)
+                .build();
+    }
+}
