@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param retrySchedule delays before each retry for webhooks without their own, and the jitter
  * @param maxRetryAfter the longest wait an endpoint's Retry-After can ask for
  * @param endpointLimits per-webhook in-flight limit and circuit breaker
+ * @param sessionTimeout how long a silent deliverer keeps its partitions before the group hands them on
  */
 public record DelivererConfig(
         String bootstrapServers,
@@ -41,7 +42,8 @@ public record DelivererConfig(
         Optional<EgressProxy> egressProxy,
         RetrySchedule retrySchedule,
         Duration maxRetryAfter,
-        EndpointLimits endpointLimits) {
+        EndpointLimits endpointLimits,
+        Duration sessionTimeout) {
 
     /**
      * What keeps one endpoint from holding up others.
@@ -73,47 +75,54 @@ public record DelivererConfig(
                 new RetrySchedule(RetrySchedule.STANDARD, RETRY_JITTER_PERCENT.defaultValue() / 100.0),
                 Duration.ofSeconds(MAX_RETRY_AFTER_SECONDS.defaultValue()),
                 new EndpointLimits(MAX_IN_FLIGHT_PER_WEBHOOK.defaultValue(), CIRCUIT_FAILURES.defaultValue(),
-                        Duration.ofSeconds(CIRCUIT_OPEN_SECONDS.defaultValue())));
+                        Duration.ofSeconds(CIRCUIT_OPEN_SECONDS.defaultValue())),
+                Duration.ofSeconds(SESSION_TIMEOUT_SECONDS.defaultValue()));
     }
 
     public DelivererConfig withGroupId(String group) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, group, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits);
+                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout);
     }
 
     public DelivererConfig withMaxInFlight(int max) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, max, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits);
+                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout);
     }
 
     public DelivererConfig withTimeouts(Duration attempt, Duration connect) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, attempt,
-                connect, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits);
+                connect, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout);
     }
 
     public DelivererConfig withAllowedNetworks(List<Cidr> networks) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, networks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits);
+                connectTimeout, networks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout);
     }
 
     public DelivererConfig withEgressProxy(EgressProxy proxy) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, Optional.of(proxy), retrySchedule, maxRetryAfter, endpointLimits);
+                connectTimeout, allowedNetworks, trustStore, Optional.of(proxy), retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout);
     }
 
     public DelivererConfig withRetrySchedule(RetrySchedule schedule) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, egressProxy, schedule, maxRetryAfter, endpointLimits);
+                connectTimeout, allowedNetworks, trustStore, egressProxy, schedule, maxRetryAfter, endpointLimits, sessionTimeout);
     }
 
     public DelivererConfig withEndpointLimits(EndpointLimits limits) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, limits);
+                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, limits, sessionTimeout);
+    }
+
+    public DelivererConfig withSessionTimeout(Duration timeout) {
+        return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
+                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits,
+                timeout);
     }
 
     public DelivererConfig withTrustStore(TrustStore store) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, Optional.of(store), egressProxy, retrySchedule, maxRetryAfter, endpointLimits);
+                connectTimeout, allowedNetworks, Optional.of(store), egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout);
     }
 
     public static final Setting<String> GROUP_ID = Setting.text("herald.deliverer.group-id", "herald-deliverer",
@@ -165,12 +174,16 @@ public record DelivererConfig(
             "herald.deliverer.circuit.open-seconds", 30, 1, 3_600,
             "How long an open circuit lasts before one trial request may close it");
 
+    public static final Setting<Integer> SESSION_TIMEOUT_SECONDS = Setting.integer(
+            "herald.deliverer.session-timeout-seconds", 45, 6, 300,
+            "How long a deliverer that stops responding keeps its partitions before the others take them over");
+
     /** Every key the deliverer reads. */
     public static final List<Setting<?>> SETTINGS = List.of(CommonSettings.KAFKA_BOOTSTRAP_SERVERS,
             CommonSettings.REGISTRY_URL, CommonSettings.SECRET_KEYS, GROUP_ID, MAX_IN_FLIGHT, DEFAULT_TIMEOUT_MS,
             CONNECT_TIMEOUT_MS, ALLOWED_NETWORKS, TRUST_STORE, TRUST_STORE_PASSWORD, EGRESS_PROXY, NO_PROXY,
             RETRY_SCHEDULE, RETRY_JITTER_PERCENT, MAX_RETRY_AFTER_SECONDS, MAX_IN_FLIGHT_PER_WEBHOOK,
-            CIRCUIT_FAILURES, CIRCUIT_OPEN_SECONDS);
+            CIRCUIT_FAILURES, CIRCUIT_OPEN_SECONDS, SESSION_TIMEOUT_SECONDS);
 
     public static DelivererConfig from(Settings settings) {
         return new DelivererConfig(
@@ -189,7 +202,8 @@ public record DelivererConfig(
                         settings.get(RETRY_JITTER_PERCENT) / 100.0),
                 Duration.ofSeconds(settings.get(MAX_RETRY_AFTER_SECONDS)),
                 new EndpointLimits(settings.get(MAX_IN_FLIGHT_PER_WEBHOOK), settings.get(CIRCUIT_FAILURES),
-                        Duration.ofSeconds(settings.get(CIRCUIT_OPEN_SECONDS))));
+                        Duration.ofSeconds(settings.get(CIRCUIT_OPEN_SECONDS))),
+                Duration.ofSeconds(settings.get(SESSION_TIMEOUT_SECONDS)));
     }
 
     private static EgressProxy proxy(String url, String noProxy) {

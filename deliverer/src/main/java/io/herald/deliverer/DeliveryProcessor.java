@@ -14,6 +14,7 @@ import java.util.List;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,12 +34,14 @@ final class DeliveryProcessor {
     private final RetryPolicy policy;
     private final RetrySchedule defaultSchedule;
     private final EndpointGuard guard;
+    private final EndpointRateLimiter rateLimiter;
     private final Clock clock;
 
     DeliveryProcessor(SubscriptionView view, Endpoints endpoints, WebhookSender sender, AttemptRecorder recorder,
             RetryRouter retries, RetryPolicy policy, RetrySchedule defaultSchedule, EndpointGuard guard,
-            Clock clock) {
+            EndpointRateLimiter rateLimiter, Clock clock) {
         this.guard = guard;
+        this.rateLimiter = rateLimiter;
         this.view = view;
         this.endpoints = endpoints;
         this.sender = sender;
@@ -82,7 +85,12 @@ final class DeliveryProcessor {
             Attempted attempted) {
         DeliveryAttempt attempt = attempted.record();
         if (attempted.http() == null) {
-            return CompletableFuture.completedFuture(attempt); // skipped: nothing to retry
+            if (attempted.deadLetterReason() != null) {
+                Delivery withHistory = Delivery.newBuilder(delivery)
+                        .setPreviousAttempts(withSummary(delivery, attempt)).build();
+                return retries.deadLetter(withHistory, attempted.deadLetterReason()).thenApply(dead -> attempt);
+            }
+            return CompletableFuture.completedFuture(attempt); // skipped for good: nobody to deliver to
         }
         HttpOutcome http = attempted.http();
         RetrySchedule schedule = endpoint.map(Endpoint::retryDelays).filter(d -> !d.isEmpty())
@@ -113,8 +121,16 @@ final class DeliveryProcessor {
     /**
      * An attempt's record and the HTTP outcome it came from (null when nothing was sent), or the deferral of a
      * delivery the endpoint guard did not admit (then there is no record).
+     *
+     * @param deadLetterReason why a delivery that was not sent is kept in the dead letters (so it can be recovered
+     *     once its webhook is enabled again); null when it isn't
      */
-    private record Attempted(DeliveryAttempt record, HttpOutcome http, EndpointGuard.Admission deferral) {
+    private record Attempted(DeliveryAttempt record, HttpOutcome http, EndpointGuard.Admission deferral,
+            String deadLetterReason) {
+
+        Attempted(DeliveryAttempt record, HttpOutcome http, EndpointGuard.Admission deferral) {
+            this(record, http, deferral, null);
+        }
     }
 
     /**
@@ -140,12 +156,38 @@ final class DeliveryProcessor {
             return skip(delivery, "webhook belongs to another tenant");
         }
         if (!endpoint.active()) {
-            return skip(delivery, "webhook is disabled"
-                    + (endpoint.disabledReason() != null ? ": " + endpoint.disabledReason() : ""));
+            String reason = "webhook is disabled"
+                    + (endpoint.disabledReason() != null ? ": " + endpoint.disabledReason() : "");
+            return CompletableFuture.completedFuture(new Attempted(
+                    DeliveryAttempts.skipped(delivery, clock.instant(), reason), null, null, reason));
         }
         if (endpoint.unusableReason().isPresent()) {
             return skip(delivery, "webhook cannot be delivered to: " + endpoint.unusableReason().get());
         }
+        return paced(endpoint).thenCompose(deferral -> deferral.isPresent()
+                ? CompletableFuture.completedFuture(new Attempted(null, null, deferral.get()))
+                : guarded(delivery, endpoint));
+    }
+
+    /** Waits for the webhook's turn under its rate limit, if it has one; a turn too far off is a deferral. */
+    private CompletableFuture<Optional<EndpointGuard.Admission>> paced(Endpoint endpoint) {
+        if (endpoint.rateLimitPerSecond().isEmpty()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        int perSecond = endpoint.rateLimitPerSecond().get();
+        EndpointRateLimiter.Turn turn = rateLimiter.take(endpoint.webhookId(), perSecond);
+        if (turn.deferred()) {
+            return CompletableFuture.completedFuture(Optional.of(new EndpointGuard.Admission(false, turn.retryAt(),
+                    "rate limit of " + perSecond + " requests per second")));
+        }
+        if (turn.delay().isZero()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        return CompletableFuture.supplyAsync(Optional::empty,
+                CompletableFuture.delayedExecutor(turn.delay().toNanos(), TimeUnit.NANOSECONDS));
+    }
+
+    private CompletableFuture<Attempted> guarded(Delivery delivery, Endpoint endpoint) {
         return guard.admit(endpoint.webhookId()).thenCompose(admission -> {
             if (!admission.admitted()) {
                 return CompletableFuture.completedFuture(new Attempted(null, null, admission));

@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param asymmetricSecretKey the whsk_ ed25519 key, when the webhook also gets v1a signatures
  * @param heraldSignature whether to add X-Herald-Signature
  * @param retryDelays this webhook's retry schedule; empty for the deliverer's default
+ * @param rateLimitPerSecond the most requests per second this webhook takes; empty for no limit
  * @param unusableReason why deliveries can't be made (e.g. a secret that no configured key decrypts); empty when
  *     fine
  */
@@ -30,6 +31,7 @@ record Endpoint(
         Map<String, String> headers,
         Optional<Duration> timeout,
         List<Duration> retryDelays,
+        Optional<Integer> rateLimitPerSecond,
         long version,
         Optional<String> unusableReason) {
 

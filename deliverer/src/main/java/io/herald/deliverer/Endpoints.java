@@ -66,7 +66,8 @@ final class Endpoints {
                 s.getActive(), s.getDisabledReason(), secrets, retiring,
                 asymmetricSecretKey, s.getHeraldSignature(), authorization, Map.copyOf(s.getHeaders()),
                 Optional.ofNullable(s.getTimeoutMs()).map(Duration::ofMillis),
-                s.getRetryDelaysMs().stream().map(Duration::ofMillis).toList(), s.getVersion(), unusable);
+                s.getRetryDelaysMs().stream().map(Duration::ofMillis).toList(),
+                Optional.ofNullable(s.getRateLimitPerSecond()).filter(rate -> rate > 0), s.getVersion(), unusable);
     }
 
     /** The URL with the webhook's query parameters appended, form-encoded, after any it already has. */

@@ -53,7 +53,7 @@ public final class HeraldDeliverer implements AutoCloseable {
         AttemptRecorder recorder = new AttemptRecorder(config);
         RetryRouter retries = new RetryRouter(config.bootstrapServers(), config.registryUrl(), clock);
         RetryForwarder forwarder = new RetryForwarder(config.bootstrapServers(), config.registryUrl(),
-                config.groupId(), clock);
+                config.groupId(), config.sessionTimeout(), clock);
         forwarder.start();
         KafkaConsumer<String, Delivery> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
@@ -62,14 +62,17 @@ public final class HeraldDeliverer implements AutoCloseable {
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(500, config.maxInFlight())),
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(500, config.maxInFlight()),
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis(),
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) config.sessionTimeout().toMillis() / 3),
                 new StringDeserializer(), HeraldSerdes.<Delivery>valueDeserializer(config.registryUrl()));
         DeliveryWorker worker = new DeliveryWorker(consumer,
                 new DeliveryProcessor(view, new Endpoints(config.secretCipher()), sender, recorder, retries,
                         new RetryPolicy(config.maxRetryAfter(), new java.security.SecureRandom()),
                         config.retrySchedule(), new EndpointGuard(config.endpointLimits().maxInFlightPerWebhook(),
                                 config.endpointLimits().circuitFailureThreshold(),
-                                config.endpointLimits().circuitOpenFor(), clock), clock),
+                                config.endpointLimits().circuitOpenFor(), clock),
+                        new EndpointRateLimiter(clock), clock),
                 config.maxInFlight(), SHUTDOWN_GRACE);
         Thread thread = new Thread(worker, "delivery-worker");
         thread.start();

@@ -23,6 +23,7 @@ import io.herald.testkit.WebhookReceiver.Reply;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -173,6 +174,40 @@ class DelivererIT {
         assertThat(toDisabled.getError()).isEqualTo("webhook is disabled: paused by admin");
         assertThat(receiver.requests("/unknown")).isEmpty();
         assertThat(receiver.requests("/disabled")).isEmpty();
+        // Kept for recovery once the webhook is enabled again; a deleted webhook's delivery has nowhere to go.
+        DeadLetter kept = deadLetters.await(toDisabled.getDeliveryId());
+        assertThat(kept.getReason()).isEqualTo("webhook is disabled: paused by admin");
+        assertThat(kept.getDelivery().getPreviousAttempts()).extracting(a -> a.getOutcome()).containsExactly("SKIPPED");
+        assertThat(deadLetters.find(toUnknown.getDeliveryId())).isNull();
+    }
+
+    @Test
+    void holdsAWebhookToItsRateLimitWithoutLosingOrFailingAnything() {
+        Subscription limited = webhook(receiver.url("/limited"), WebhookSecrets.generate(), null);
+        limited.setRateLimitPerSecond(4);
+        store(limited);
+
+        List<Delivery> burst = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            burst.add(deliver(limited, "{\"n\":" + i + "}"));
+        }
+        for (Delivery delivery : burst) {
+            assertThat(attempts.await(delivery.getId()).getOutcome()).isEqualTo(AttemptOutcome.SUCCEEDED);
+        }
+
+        List<Instant> sent = receiver.requests("/limited").stream().map(ReceivedRequest::receivedAt).sorted()
+                .toList();
+        assertThat(sent).hasSize(16);
+        assertThat(receiver.requests("/limited")).extracting(r -> r.header("x-herald-attempt")).containsOnly("1");
+        // A burst of 4, then one every 250 ms: the 16th request can't come before 12 intervals have passed
+        // (less a little for the first request's own network time), and no second holds more than 4 + 4.
+        assertThat(Duration.between(sent.get(0), sent.get(15))).isGreaterThan(Duration.ofMillis(2800));
+        for (int i = 0; i < sent.size(); i++) {
+            Instant windowStart = sent.get(i);
+            Instant windowEnd = windowStart.plusSeconds(1);
+            assertThat(sent.stream().filter(t -> !t.isBefore(windowStart) && t.isBefore(windowEnd)).count())
+                    .as("requests in the second after request %d", i).isLessThanOrEqualTo(9);
+        }
     }
 
     @Test
@@ -423,6 +458,10 @@ class DelivererIT {
                 }
             }, "dlq-collector");
             thread.start();
+        }
+
+        DeadLetter find(String deliveryId) {
+            return byDelivery.get(deliveryId);
         }
 
         DeadLetter await(String deliveryId) {

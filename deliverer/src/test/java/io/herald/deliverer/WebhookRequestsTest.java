@@ -55,7 +55,7 @@ class WebhookRequestsTest {
     void addsAnEd25519SignatureWhenTheWebhookHasAKeyAndCanDropTheHeraldSignature() {
         WebhookKeyPairs.Keys keys = WebhookKeyPairs.generate();
         Endpoint endpoint = new Endpoint("wh_1", "acme", "https://hooks.example.com/in", true, null, List.of(SECRET), List.of(),
-                Optional.of(keys.secretKey()), false, Optional.empty(), Map.of(), Optional.empty(), List.of(), 1,
+                Optional.of(keys.secretKey()), false, Optional.empty(), Map.of(), Optional.empty(), List.of(), Optional.empty(), 1,
                 Optional.empty());
 
         Map<String, String> headers = headers(WebhookRequests.build(endpoint, DELIVERY, Instant.now()));
@@ -68,7 +68,7 @@ class WebhookRequestsTest {
 
     private static Endpoint endpoint(Map<String, String> headers, Optional<String> authorization) {
         return new Endpoint("wh_1", "acme", "https://hooks.example.com/in", true, null, List.of(SECRET), List.of(),
-                Optional.empty(), true, authorization, headers, Optional.empty(), List.of(), 1, Optional.empty());
+                Optional.empty(), true, authorization, headers, Optional.empty(), List.of(), Optional.empty(), 1, Optional.empty());
     }
 
     private static Map<String, String> headers(MutableHttpRequest<?> request) {

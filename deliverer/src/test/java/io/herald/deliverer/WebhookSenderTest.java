@@ -91,7 +91,7 @@ class WebhookSenderTest {
 
     private static Endpoint endpoint(String url) {
         return new Endpoint("wh_1", "acme", url, true, null, List.of(WebhookSecrets.generate()), List.of(), Optional.empty(), true, Optional.empty(),
-                Map.of(), Optional.empty(), List.of(), 1, Optional.empty());
+                Map.of(), Optional.empty(), List.of(), Optional.empty(), 1, Optional.empty());
     }
 
     private static Delivery delivery() {

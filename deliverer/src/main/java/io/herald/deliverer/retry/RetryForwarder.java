@@ -47,7 +47,9 @@ public final class RetryForwarder implements Runnable, AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    public RetryForwarder(String bootstrapServers, String registryUrl, String groupId, Clock clock) {
+    /** @param sessionTimeout how long a silent forwarder keeps its partitions before the group hands them on */
+    public RetryForwarder(String bootstrapServers, String registryUrl, String groupId, Duration sessionTimeout,
+            Clock clock) {
         this.clock = clock;
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -55,7 +57,9 @@ public final class RetryForwarder implements Runnable, AutoCloseable {
                 ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-retries",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis(),
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) sessionTimeout.toMillis() / 3),
                 new StringDeserializer(), HeraldSerdes.<Delivery>valueDeserializer(registryUrl));
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,

@@ -1,0 +1,181 @@
+package io.herald.deliverer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.herald.schemas.HeraldIds;
+import io.herald.schemas.SubscriptionKeys;
+import io.herald.schemas.Topics;
+import io.herald.schemas.egress.Cidr;
+import io.herald.schemas.security.SecretCipher;
+import io.herald.schemas.security.WebhookSecrets;
+import io.herald.schemas.security.WebhookVerifier;
+import io.herald.schemas.delivery.Delivery;
+import io.herald.schemas.serde.HeraldSerdes;
+import io.herald.schemas.subscription.Subscription;
+import io.herald.testkit.HeraldInfrastructure;
+import io.herald.testkit.HeraldInfrastructureExtension;
+import io.herald.testkit.WebhookReceiver;
+import io.herald.testkit.WebhookReceiver.ReceivedRequest;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A deliverer process killed with SIGKILL while requests are in flight, then replaced: every delivery still
+ * arrives, and a delivery that arrives twice carries the same webhook-id (and verifies) both times.
+ */
+@ExtendWith(HeraldInfrastructureExtension.class)
+class DelivererCrashIT {
+
+    private static final String KEY_RING = "crash:" + SecretCipher.generateKey();
+    private static final String GROUP = "crash-it-" + HeraldIds.newEventId().toLowerCase();
+    private static final int DELIVERIES = 90;
+
+    @Test
+    void everyDeliveryArrivesAfterTheDelivererIsKilledMidFlight(HeraldInfrastructure infra, @TempDir Path logs)
+            throws Exception {
+        SecretCipher cipher = SecretCipher.fromKeyRing(KEY_RING);
+        startGroupAtTheEnd(infra); // this group owes nothing to earlier tests' deliveries and retries
+        try (WebhookReceiver receiver = WebhookReceiver.start();
+                KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(
+                        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()),
+                        new StringSerializer(), HeraldSerdes.<SpecificRecord>valueSerializer(infra.registryUrl()))) {
+            Map<String, String> secretByWebhook = new HashMap<>();
+            List<Subscription> webhooks = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                receiver.respond("/crash-" + i, 200, Duration.ofMillis(500)); // slow enough to be caught mid-flight
+                String secret = WebhookSecrets.generate();
+                Subscription webhook = webhook(receiver.url("/crash-" + i), secret, cipher);
+                secretByWebhook.put(webhook.getId(), secret);
+                webhooks.add(webhook);
+                producer.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS,
+                        SubscriptionKeys.of(webhook.getTenant(), webhook.getId()), webhook));
+            }
+            Map<String, String> webhookByDelivery = new HashMap<>();
+            for (int i = 0; i < DELIVERIES; i++) {
+                Subscription webhook = webhooks.get(i % webhooks.size());
+                Delivery delivery = delivery(webhook, "{\"n\":" + i + "}");
+                webhookByDelivery.put(delivery.getId(), webhook.getId());
+                producer.send(new ProducerRecord<>(Topics.DELIVERIES, webhook.getId(), delivery));
+            }
+            producer.flush();
+
+            Process child = startDelivererProcess(infra, logs.resolve("deliverer.log").toFile());
+            try {
+                await().atMost(Duration.ofSeconds(60)).until(() -> receiver.totalRequests() >= DELIVERIES / 4);
+            } finally {
+                child.destroyForcibly(); // SIGKILL: no shutdown hook, no final commit
+                child.waitFor();
+            }
+            int beforeKill = receiver.totalRequests();
+            assertThat(beforeKill).as("killed mid-way").isLessThan(DELIVERIES);
+
+            try (HeraldDeliverer replacement = HeraldDeliverer.start(DelivererConfig.defaults(infra.bootstrapServers(),
+                    infra.registryUrl(), cipher).withGroupId(GROUP)
+                    .withAllowedNetworks(List.of(Cidr.parse("127.0.0.0/8"))))) {
+                await().atMost(Duration.ofSeconds(90)).until(() ->
+                        received(receiver, webhooks).keySet().containsAll(webhookByDelivery.keySet()));
+            }
+
+            Map<String, List<ReceivedRequest>> byWebhookId = received(receiver, webhooks);
+            assertThat(byWebhookId.keySet()).containsExactlyInAnyOrderElementsOf(webhookByDelivery.keySet());
+            long duplicates = 0;
+            for (Map.Entry<String, List<ReceivedRequest>> entry : byWebhookId.entrySet()) {
+                List<ReceivedRequest> copies = entry.getValue();
+                duplicates += copies.size() - 1;
+                for (ReceivedRequest copy : copies) {
+                    assertThat(copy.body()).isEqualTo(copies.get(0).body());
+                    new WebhookVerifier(secretByWebhook.get(webhookByDelivery.get(entry.getKey())))
+                            .verify(copy.body(), copy.headers());
+                }
+            }
+            System.out.printf("crash test: %d requests before the kill, %d duplicates after the restart%n",
+                    beforeKill, duplicates);
+        }
+    }
+
+    /** Requests received so far, by their webhook-id header. */
+    private static Map<String, List<ReceivedRequest>> received(WebhookReceiver receiver, List<Subscription> webhooks) {
+        List<ReceivedRequest> all = new ArrayList<>();
+        for (int i = 0; i < webhooks.size(); i++) {
+            all.addAll(receiver.requests("/crash-" + i));
+        }
+        return all.stream().collect(Collectors.groupingBy(r -> r.header("webhook-id")));
+    }
+
+    private static Process startDelivererProcess(HeraldInfrastructure infra, File log) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                "-Dherald.kafka.bootstrap-servers=" + infra.bootstrapServers(),
+                "-Dherald.registry.url=" + infra.registryUrl(),
+                "-Dherald.secrets.keys=" + KEY_RING,
+                "-Dherald.deliverer.group-id=" + GROUP,
+                "-Dherald.deliverer.egress.allowed-networks=127.0.0.0/8",
+                // Four at a time per webhook (the rest wait on the retry path), so the kill finds work under way;
+                // a short session, so the group hands its partitions on without the default 45 s wait.
+                "-Dherald.deliverer.max-in-flight-per-webhook=4",
+                "-Dherald.deliverer.session-timeout-seconds=6",
+                DelivererMain.class.getName())
+                .redirectErrorStream(true)
+                .redirectOutput(log)
+                .start();
+    }
+
+    private static void startGroupAtTheEnd(HeraldInfrastructure infra) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()))) {
+            commitEnds(admin, GROUP, List.of(Topics.DELIVERIES));
+            commitEnds(admin, GROUP + "-retries", Topics.retryTopics());
+        }
+    }
+
+    private static void commitEnds(Admin admin, String group, List<String> topics) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin.describeTopics(topics).allTopicNames().get().forEach((topic, description) -> description.partitions()
+                .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
+        Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
+        admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, new OffsetAndMetadata(info.offset())));
+        admin.alterConsumerGroupOffsets(group, ends).all().get();
+    }
+
+    private static Subscription webhook(String url, String secret, SecretCipher cipher) {
+        String id = HeraldIds.newWebhookId();
+        Instant now = Instant.now();
+        return Subscription.newBuilder()
+                .setId(id).setTenant("crash-it").setName("crash").setUrl(url)
+                .setEventTypes(List.of("*")).setActive(true)
+                .setSigningSecrets(List.of(cipher.encrypt(secret, id)))
+                .setCreatedAt(now).setUpdatedAt(now).setVersion(1)
+                .build();
+    }
+
+    private static Delivery delivery(Subscription webhook, String body) {
+        String eventId = HeraldIds.newEventId();
+        return Delivery.newBuilder()
+                .setId(HeraldIds.deliveryId(eventId, webhook.getId()))
+                .setTenant(webhook.getTenant()).setWebhookId(webhook.getId()).setWebhookVersion(1)
+                .setEventId(eventId).setEventType("user.created")
+                .setEventTimestamp(Instant.now()).setRoutedAt(Instant.now())
+                .setBody(body)
+                .build();
+    }
+}
