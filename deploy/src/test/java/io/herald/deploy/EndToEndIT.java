@@ -269,6 +269,7 @@ class EndToEndIT {
 
     @Test
     void aWebhookThatKeepsFailingIsDisabledItsAdminsAreToldAndReEnablingRestartsDelivery() throws Exception {
+        java.time.Instant testStart = java.time.Instant.now();
         receiver.respond("/health-failing", 503, Duration.ZERO);
         receiver.respond("/health-gone", 410, Duration.ZERO);
         String failing = createWebhook("health-e2e", "failing", "/health-failing", List.of("user.*"));
@@ -306,24 +307,85 @@ class EndToEndIT {
         assertThat(audit.get("action").asText()).isEqualTo("webhook.disabled");
         assertThat(audit.get("actor").asText()).isEqualTo("herald");
 
-        // The retry queued before the webhook was disabled is dropped as skipped, never sent.
-        await().atMost(Duration.ofSeconds(30)).until(() -> allValues(Topics.ATTEMPTS, DeliveryAttempt.class).stream()
-                .anyMatch(a -> a.getWebhookId().equals(failing) && a.getOutcome() == AttemptOutcome.SKIPPED));
+        // The retry queued before the webhook was disabled is skipped, never sent, and kept in the dead letters.
+        await().atMost(Duration.ofSeconds(30)).until(() -> api("GET", "/t/health-e2e/api/v1/webhooks/" + failing
+                + "/dead-letters", null).get("items").size() == 1);
+        JsonNode deadLetter = api("GET", "/t/health-e2e/api/v1/webhooks/" + failing + "/dead-letters", null)
+                .get("items").get(0);
+        assertThat(deadLetter.get("reason").asText()).startsWith("webhook is disabled: 3 attempts in a row failed");
+        assertThat(deadLetter.get("attempts")).extracting(a -> a.get("outcome").asText())
+                .containsExactly("FAILED", "FAILED", "FAILED", "SKIPPED");
+        JsonNode attempts = api("GET", "/t/health-e2e/api/v1/webhooks/" + failing + "/attempts", null).get("items");
+        assertThat(attempts).extracting(a -> a.get("outcome").asText() + "#" + a.get("attempt").asInt())
+                .containsExactly("SKIPPED#4", "FAILED#3", "FAILED#2", "FAILED#1");
         assertThat(receiver.requests("/health-failing")).hasSize(3);
         assertThat(receiver.requests("/health-gone")).hasSize(1);
 
-        // Re-enabled (and repaired), it receives events again, and its failure count starts afresh.
+        // Repaired and re-enabled, it gets what it missed by recovering its dead letters (same webhook-id, so a
+        // receiver that did see it can tell), then new events; and its failure count starts afresh.
         receiver.respond("/health-failing", 204, Duration.ZERO);
         JsonNode enabled = api("PATCH", "/t/health-e2e/api/v1/webhooks/" + failing, Map.of("active", true));
         assertThat(enabled.get("active").asBoolean()).isTrue();
         assertThat(enabled.get("disabledReason").isNull()).isTrue();
         assertThat(enabled.get("disabledAt").isNull()).isTrue();
+        JsonNode recovered = api("POST", "/t/health-e2e/api/v1/webhooks/" + failing + "/recover",
+                Map.of("since", testStart.toString()));
+        assertThat(recovered.get("resent").asInt()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.requests("/health-failing").size() == 4);
+        ReceivedRequest missed = receiver.requests("/health-failing").get(3);
+        assertThat(missed.header("webhook-id")).isEqualTo(receiver.requests("/health-failing").get(0)
+                .header("webhook-id"));
+        assertThat(JSON.readTree(missed.body()).get("data").get("userId").asText()).isEqualTo("usr_h1");
+
         awaitRouterVersion("health-e2e", failing, 3);
         publish(IamEvents.of("health-e2e", UserCreated.newBuilder().setUserId("usr_h2").build()));
-        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.requests("/health-failing").size() == 4);
-        assertThat(JSON.readTree(receiver.requests("/health-failing").get(3).body()).get("data").get("userId")
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.requests("/health-failing").size() == 5);
+        assertThat(JSON.readTree(receiver.requests("/health-failing").get(4).body()).get("data").get("userId")
                 .asText()).isEqualTo("usr_h2");
         assertThat(receiver.requests("/health-admin")).hasSize(2);
+    }
+
+    @Test
+    void aReplayBackfillsANewWebhookWithTheEventsItMissedAndOnlyThose() throws Exception {
+        java.time.Instant since = java.time.Instant.now();
+        IamEvent first = publish(IamEvents.of("replay", UserCreated.newBuilder().setUserId("usr_r1").build()));
+        publish(IamEvents.of("replay", AuthLoginSucceeded.newBuilder().setUserId("usr_r1").setMethod("password")
+                .build()));
+        IamEvent second = publish(IamEvents.of("replay", UserCreated.newBuilder().setUserId("usr_r2").build()));
+        // Another tenant whose name starts like this one's: its events share the topic, never the webhook.
+        publish(IamEvents.of("replay-x", UserCreated.newBuilder().setUserId("usr_x").build()));
+        String webhook = createWebhook("replay", "backfill", "/replay", List.of("user.*"));
+        String replays = "/t/replay/api/v1/webhooks/" + webhook + "/replays";
+
+        JsonNode started = api("POST", replays, Map.of("since", since.toString()));
+        assertThat(started.get("id").asText()).startsWith("rpl_");
+        assertThat(started.get("since").asText()).isEqualTo(since.toString());
+        JsonNode done = awaitReplay(replays + "/" + started.get("id").asText());
+        assertThat(done.get("deliveriesQueued").asLong()).isEqualTo(2);
+        assertThat(done.get("eventsRead").asLong()).isGreaterThanOrEqualTo(2);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.requests("/replay").size() == 2);
+        Map<String, String> webhookIdByEvent = new java.util.HashMap<>();
+        for (ReceivedRequest request : receiver.requests("/replay")) {
+            webhookIdByEvent.put(JSON.readTree(request.body()).get("id").asText(), request.header("webhook-id"));
+        }
+        assertThat(webhookIdByEvent).containsOnly(
+                Map.entry(first.getId(), HeraldIds.deliveryId(first.getId(), webhook)),
+                Map.entry(second.getId(), HeraldIds.deliveryId(second.getId(), webhook)));
+
+        // Replayed again, the same deliveries arrive with the same webhook-id, so a receiver can drop them.
+        awaitReplay(replays + "/" + api("POST", replays, Map.of("since", since.toString())).get("id").asText());
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.requests("/replay").size() == 4);
+        assertThat(receiver.requests("/replay").subList(2, 4)).extracting(r -> r.header("webhook-id"))
+                .containsExactlyInAnyOrderElementsOf(webhookIdByEvent.values());
+    }
+
+    private static JsonNode awaitReplay(String path) throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> !api("GET", path, null).get("state").asText()
+                .equals("RUNNING"));
+        JsonNode replay = api("GET", path, null);
+        assertThat(replay.get("state").asText()).as(replay.toString()).isEqualTo("DONE");
+        return replay;
     }
 
     private static String createWebhook(String tenant, String name, String path, List<String> eventTypes)

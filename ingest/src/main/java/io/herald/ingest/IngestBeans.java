@@ -2,6 +2,9 @@ package io.herald.ingest;
 
 import io.herald.ingest.api.ApiKeys;
 import io.herald.ingest.api.AuditLog;
+import io.herald.ingest.api.DeliveryLog;
+import io.herald.ingest.api.EventReplays;
+import io.herald.ingest.api.WebhookService;
 import io.herald.ingest.api.WebhookTester;
 import io.herald.ingest.webhooks.WebhookStore;
 import io.herald.schemas.config.Setting;
@@ -71,6 +74,18 @@ class IngestBeans {
     @Bean(preDestroy = "close")
     WebhookTester webhookTester(IngestConfig config, Clock clock) {
         return new WebhookTester(config, clock);
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    DeliveryLog deliveryLog(IngestConfig config, WebhookService webhooks, WebhookStore store, Clock clock) {
+        return new DeliveryLog(config, webhooks, store, clock);
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    EventReplays eventReplays(IngestConfig config, WebhookService webhooks, WebhookStore store, Clock clock) {
+        return new EventReplays(config, webhooks, store, clock);
     }
 
     @Singleton

@@ -9,16 +9,12 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.ingest.ApiClient.Reply;
 import io.herald.schemas.Topics;
 import io.herald.schemas.serde.HeraldSerdes;
 import io.herald.schemas.subscription.AuditEntry;
 import io.herald.testkit.HeraldInfrastructure;
 import io.herald.testkit.HeraldInfrastructureExtension;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,8 +37,6 @@ import org.slf4j.LoggerFactory;
 @ExtendWith(HeraldInfrastructureExtension.class)
 class WebhooksApiIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ListAppender<ILoggingEvent> LOGS = new ListAppender<>();
 
     private static HeraldInfrastructure infra;
@@ -328,23 +322,11 @@ class WebhooksApiIT {
         }
     }
 
-    private record Reply(int status, JsonNode body) {
-    }
-
     private static Reply call(String method, String path, String key, Object body) throws Exception {
-        return send(method, path, key, body == null ? null : JSON.writeValueAsString(body));
+        return new ApiClient(server.uri()).call(method, path, key, body);
     }
 
     private static Reply send(String method, String path, String key, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.uri() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json");
-        if (key != null) {
-            request.header("Authorization", "Bearer " + key);
-        }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode json = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
-        return new Reply(response.statusCode(), json);
+        return new ApiClient(server.uri()).send(method, path, key, body);
     }
 }

@@ -1,6 +1,6 @@
 package io.herald.router;
 
-import io.herald.schemas.HeraldIds;
+import io.herald.schemas.Deliveries;
 import io.herald.schemas.IamEvents;
 import io.herald.schemas.SubscriptionKeys;
 import io.herald.schemas.WebhookPayload;
@@ -67,7 +67,8 @@ final class FanOutProcessor implements Processor<String, IamEvent, String, Deliv
                     continue;
                 }
                 body = body != null ? body : WebhookPayload.render(event);
-                context.forward(record.withKey(webhook.getId()).withValue(delivery(event, webhook, body)));
+                context.forward(record.withKey(webhook.getId())
+                        .withValue(Deliveries.of(event, webhook, body, clock.instant())));
                 fanOut++;
             }
         }
@@ -80,21 +81,6 @@ final class FanOutProcessor implements Processor<String, IamEvent, String, Deliv
                 && webhook.getActive()
                 && webhook.getTenant().equals(event.getTenant()) // the key prefix already ensures it; never trust one check
                 && EventFilter.matches(webhook.getEventTypes(), event.getType());
-    }
-
-    private Delivery delivery(IamEvent event, Subscription webhook, String body) {
-        return Delivery.newBuilder()
-                .setId(HeraldIds.deliveryId(event.getId(), webhook.getId()))
-                .setTenant(event.getTenant())
-                .setWebhookId(webhook.getId())
-                .setWebhookVersion(webhook.getVersion())
-                .setEventId(event.getId())
-                .setEventType(event.getType())
-                .setEventTimestamp(event.getTimestamp())
-                .setRoutedAt(clock.instant())
-                .setAttempt(1)
-                .setBody(body)
-                .build();
     }
 
     private String coordinates() {

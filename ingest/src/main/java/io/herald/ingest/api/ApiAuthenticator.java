@@ -1,5 +1,6 @@
 package io.herald.ingest.api;
 
+import io.herald.schemas.Tenants;
 import io.micronaut.http.HttpRequest;
 import jakarta.inject.Singleton;
 
@@ -21,7 +22,7 @@ public class ApiAuthenticator {
         String key = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? authorization.substring(7) : request.getHeaders().get("X-Api-Key");
         Caller caller = keys.authenticate(key).orElseThrow(ApiException::unauthorized);
-        if (!caller.mayAccess(tenant)) {
+        if (!caller.mayAccess(tenant) || !Tenants.isValid(tenant)) {
             throw ApiException.notFound("tenant " + tenant);
         }
         return caller;

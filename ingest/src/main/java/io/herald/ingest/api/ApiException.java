@@ -22,6 +22,12 @@ public final class ApiException extends RuntimeException {
                 fields.size() == 1 ? "1 field is invalid" : fields.size() + " fields are invalid", fields);
     }
 
+    /** A query or body parameter that is not acceptable (outside a webhook definition). */
+    public static ApiException badRequest(List<FieldProblem> fields) {
+        return new ApiException(HttpStatus.BAD_REQUEST, "invalid_request",
+                fields.size() == 1 ? "1 parameter is invalid" : fields.size() + " parameters are invalid", fields);
+    }
+
     public static ApiException notFound(String what) {
         return new ApiException(HttpStatus.NOT_FOUND, "not_found", what + " not found", List.of());
     }

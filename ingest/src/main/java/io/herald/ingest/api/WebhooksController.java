@@ -3,7 +3,6 @@ package io.herald.ingest.api;
 import io.herald.ingest.api.ApiResponses.CreatedWebhookView;
 import io.herald.ingest.api.ApiResponses.SecretView;
 import io.herald.ingest.api.ApiResponses.WebhookPage;
-import io.herald.schemas.Tenants;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -92,10 +91,6 @@ public class WebhooksController {
     }
 
     private Caller authorize(HttpRequest<?> request, String tenant) {
-        Caller caller = authenticator.authorize(request, tenant);
-        if (!Tenants.isValid(tenant)) {
-            throw ApiException.notFound("tenant " + tenant);
-        }
-        return caller;
+        return authenticator.authorize(request, tenant);
     }
 }
