@@ -2,6 +2,7 @@ package io.herald.ingest.api;
 
 import io.herald.ingest.IngestConfig;
 import io.herald.ingest.api.ApiResponses.TestResult;
+import io.herald.schemas.Deliveries;
 import io.herald.schemas.HeraldIds;
 import io.herald.schemas.Topics;
 import io.herald.schemas.WebhookPayload;
@@ -65,16 +66,9 @@ public final class WebhookTester implements AutoCloseable {
         EventType type = chooseType(webhook, eventTypeName);
         Instant now = clock.instant();
         IamEvent event = SyntheticEvents.of(webhook.getTenant(), type, now);
-        Delivery delivery = Delivery.newBuilder()
+        // A fresh delivery id: a test is a delivery of its own, never a repeat of an earlier one.
+        Delivery delivery = Delivery.newBuilder(Deliveries.of(event, webhook, WebhookPayload.render(event), now))
                 .setId(HeraldIds.newDeliveryId())
-                .setTenant(webhook.getTenant())
-                .setWebhookId(webhook.getId())
-                .setWebhookVersion(webhook.getVersion())
-                .setEventId(event.getId())
-                .setEventType(type.name())
-                .setEventTimestamp(now)
-                .setRoutedAt(now)
-                .setBody(WebhookPayload.render(event))
                 .build();
         CompletableFuture<DeliveryAttempt> attempt = new CompletableFuture<>();
         waiting.put(delivery.getId(), attempt);
