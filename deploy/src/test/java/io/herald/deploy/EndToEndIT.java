@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.deliverer.DelivererConfig;
 import io.herald.deliverer.HeraldDeliverer;
+import io.herald.deliverer.retry.RetrySchedule;
 import io.herald.ingest.IngestServer;
 import io.herald.ingest.api.ApiKeys;
 import io.herald.ingest.publish.HeraldPublisher;
@@ -17,9 +18,6 @@ import io.herald.ingest.webhooks.WebhookStore;
 import io.herald.router.HeraldRouter;
 import io.herald.router.RouterConfig;
 import io.herald.router.health.EndpointHealthPolicy;
-import io.herald.deliverer.retry.RetrySchedule;
-import io.herald.schemas.delivery.AttemptOutcome;
-import io.herald.schemas.delivery.DeliveryAttempt;
 import io.herald.schemas.HeraldIds;
 import io.herald.schemas.IamEvents;
 import io.herald.schemas.Topics;
@@ -27,7 +25,9 @@ import io.herald.schemas.data.AuthLoginSucceeded;
 import io.herald.schemas.data.SecurityBruteForce;
 import io.herald.schemas.data.UserCreated;
 import io.herald.schemas.data.UserRoleChanged;
+import io.herald.schemas.delivery.AttemptOutcome;
 import io.herald.schemas.delivery.Delivery;
+import io.herald.schemas.delivery.DeliveryAttempt;
 import io.herald.schemas.egress.Cidr;
 import io.herald.schemas.egress.ForbiddenAddresses;
 import io.herald.schemas.event.IamEvent;
@@ -36,11 +36,12 @@ import io.herald.schemas.security.WebhookVerifier;
 import io.herald.schemas.serde.HeraldSerdes;
 import io.herald.testkit.HeraldInfrastructure;
 import io.herald.testkit.HeraldInfrastructureExtension;
-import io.herald.testkit.WebhookReceiver;
 import io.herald.testkit.WebhookReceiver.ReceivedRequest;
+import io.herald.testkit.WebhookReceiver;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -55,8 +56,13 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -269,7 +275,7 @@ class EndToEndIT {
 
     @Test
     void aWebhookThatKeepsFailingIsDisabledItsAdminsAreToldAndReEnablingRestartsDelivery() throws Exception {
-        java.time.Instant testStart = java.time.Instant.now();
+        Instant testStart = Instant.now();
         receiver.respond("/health-failing", 503, Duration.ZERO);
         receiver.respond("/health-gone", 410, Duration.ZERO);
         String failing = createWebhook("health-e2e", "failing", "/health-failing", List.of("user.*"));
@@ -347,7 +353,7 @@ class EndToEndIT {
 
     @Test
     void aReplayBackfillsANewWebhookWithTheEventsItMissedAndOnlyThose() throws Exception {
-        java.time.Instant since = java.time.Instant.now();
+        Instant since = Instant.now();
         IamEvent first = publish(IamEvents.of("replay", UserCreated.newBuilder().setUserId("usr_r1").build()));
         publish(IamEvents.of("replay", AuthLoginSucceeded.newBuilder().setUserId("usr_r1").setMethod("password")
                 .build()));
@@ -378,6 +384,77 @@ class EndToEndIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> receiver.requests("/replay").size() == 4);
         assertThat(receiver.requests("/replay").subList(2, 4)).extracting(r -> r.header("webhook-id"))
                 .containsExactlyInAnyOrderElementsOf(webhookIdByEvent.values());
+    }
+
+    @Test
+    void recordsThatAreNotValidEventsAreQuarantinedAndRoutingGoesOn() throws Exception {
+        String webhook = createWebhook("quarantine", "everything", "/quarantine", List.of("*"));
+        awaitRouterVersion("quarantine", webhook, 1);
+        IamEvent unknownType = IamEvents.of("quarantine", AuthLoginSucceeded.newBuilder().setUserId("usr_q")
+                .setMethod("password").build());
+        unknownType.setType("auth.login.teleported");
+        IamEvent noTenant = IamEvents.of("quarantine", AuthLoginSucceeded.newBuilder().setUserId("usr_q")
+                .setMethod("password").build());
+        noTenant.setTenant("");
+
+        IamEvent before = publish(IamEvents.of("quarantine", UserCreated.newBuilder().setUserId("usr_q1").build()));
+        try (KafkaProducer<String, byte[]> raw =
+                     new KafkaProducer<>(Map.of("bootstrap.servers",
+                             infra.bootstrapServers()), new StringSerializer(),
+                             new ByteArraySerializer());
+             KafkaProducer<String, IamEvent> unchecked =
+                     new KafkaProducer<>(Map.of("bootstrap.servers",
+                             infra.bootstrapServers()), new StringSerializer(),
+                             HeraldSerdes.<IamEvent>valueSerializer(infra.registryUrl()))) {
+            raw.send(new ProducerRecord<>(Topics.USER_EVENTS, "quarantine:usr_q",
+                    "not avro at all".getBytes(StandardCharsets.UTF_8))).get();
+            unchecked.send(new ProducerRecord<>(Topics.USER_EVENTS,
+                    "quarantine:usr_q", unknownType)).get();
+            unchecked.send(new ProducerRecord<>(Topics.USER_EVENTS,
+                    "quarantine:usr_q", noTenant)).get();
+        }
+        IamEvent after = publish(IamEvents.of("quarantine", UserCreated.newBuilder().setUserId("usr_q2").build()));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.requests("/quarantine").size() >= 2);
+        assertThat(receiver.requests("/quarantine")).extracting(r -> JSON.readTree(r.body()).get("id").asText())
+                .containsExactly(before.getId(), after.getId());
+        List<String> reasons = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            reasons.clear();
+            reasons.addAll(rejectedReasons("quarantine:usr_q"));
+            return reasons.size() == 3;
+        });
+        assertThat(reasons).satisfiesExactly(
+                reason -> assertThat(reason).startsWith("undecodable: "),
+                reason -> assertThat(reason).contains("\"auth.login.teleported\" is not in the event catalog"),
+                reason -> assertThat(reason).contains("tenant must be a slug"));
+    }
+
+    /** Reasons of the rejected records with this key, each with where it came from. */
+    private static List<String> rejectedReasons(String key) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.REJECTED_EVENTS).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            List<String> reasons = new ArrayList<>();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (key.equals(r.key())) {
+                        String from = new String(r.headers().lastHeader(Topics.REJECTED_FROM_HEADER).value(),
+                                StandardCharsets.UTF_8);
+                        assertThat(from).startsWith(Topics.USER_EVENTS + "-");
+                        reasons.add(new String(r.headers().lastHeader(Topics.REJECTED_REASON_HEADER).value(),
+                                StandardCharsets.UTF_8));
+                    }
+                });
+            }
+            return reasons;
+        }
     }
 
     private static JsonNode awaitReplay(String path) throws Exception {

@@ -16,6 +16,7 @@ import io.herald.schemas.event.IamEvent;
 import io.herald.schemas.serde.HeraldSerdes;
 import io.herald.testkit.HeraldInfrastructure;
 import io.herald.testkit.HeraldInfrastructureExtension;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,13 @@ class HeraldPublisherIT {
         assertThat(stored.key()).isEqualTo("acme:usr_42");
         assertThat(stored.value()).isEqualTo(login);
         assertThat(read(publishedRole).value().getData()).isEqualTo(roleChange.getData());
+        // CloudEvents binary-mode headers: tools route on them without decoding the Avro value.
+        Map<String, String> headers = new java.util.TreeMap<>();
+        stored.headers().forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
+        assertThat(headers).containsOnly(Map.entry("ce_specversion", "1.0"), Map.entry("ce_id", login.getId()),
+                Map.entry("ce_type", "auth.login.success"), Map.entry("ce_source", "/tenants/acme"),
+                Map.entry("ce_time", login.getTimestamp().toString()), Map.entry("ce_subject", "usr_42"),
+                Map.entry("ce_tenant", "acme"));
     }
 
     @Test

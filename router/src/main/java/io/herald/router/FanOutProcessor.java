@@ -1,5 +1,6 @@
 package io.herald.router;
 
+import io.herald.router.quarantine.RejectedEventException;
 import io.herald.schemas.Deliveries;
 import io.herald.schemas.IamEvents;
 import io.herald.schemas.SubscriptionKeys;
@@ -14,7 +15,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
@@ -53,8 +53,7 @@ final class FanOutProcessor implements Processor<String, IamEvent, String, Deliv
         }
         List<String> problems = IamEvents.problems(event);
         if (!problems.isEmpty()) {
-            LOG.warn("Skipping invalid event at {}: {}", coordinates(), problems);
-            return;
+            throw new RejectedEventException("invalid event: " + String.join("; ", problems)); // to quarantine
         }
         String body = null;
         int fanOut = 0;
@@ -81,11 +80,5 @@ final class FanOutProcessor implements Processor<String, IamEvent, String, Deliv
                 && webhook.getActive()
                 && webhook.getTenant().equals(event.getTenant()) // the key prefix already ensures it; never trust one check
                 && EventFilter.matches(webhook.getEventTypes(), event.getType());
-    }
-
-    private String coordinates() {
-        return context.recordMetadata()
-                .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
-                .orElse("unknown position");
     }
 }

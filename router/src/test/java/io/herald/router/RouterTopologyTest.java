@@ -20,7 +20,10 @@ import io.herald.schemas.subscription.Subscription;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import io.herald.router.quarantine.EventQuarantine;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Properties;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.Serde;
@@ -28,7 +31,9 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +55,7 @@ class RouterTopologyTest {
         HeraldSerdes.trustHeraldRecords();
         driver = new TopologyTestDriver(RouterTopology.build(new RouterSerdes(events, subscriptionSerde, deliveries,
                 AvroTestSerde.of(DeliveryAttempt.getClassSchema()), AvroTestSerde.anyRecord()),
-                RouterConfig.DEFAULT_HEALTH, Clock.fixed(NOW, ZoneOffset.UTC)));
+                RouterConfig.DEFAULT_HEALTH, Clock.fixed(NOW, ZoneOffset.UTC)), quarantining());
         subscriptions = driver.createInputTopic(Topics.SUBSCRIPTIONS, Serdes.String().serializer(),
                 subscriptionSerde.serializer());
         output = driver.createOutputTopic(Topics.DELIVERIES, Serdes.String().deserializer(),
@@ -140,16 +145,48 @@ class RouterTopologyTest {
     }
 
     @Test
-    void skipsAnEventThatBreaksTheContractAndKeepsRouting() {
+    void quarantinesWhatIsNotAValidEventAsItWasAndKeepsRouting() {
         Subscription all = webhook("acme", List.of("*"), true);
         register(all);
-        IamEvent broken = IamEvents.of("acme", login("usr_1"));
-        broken.setType("auth.login.teleported");
+        IamEvent unknownType = IamEvents.of("acme", login("usr_1"));
+        unknownType.setType("auth.login.teleported");
+        IamEvent noTenant = IamEvents.of("acme", login("usr_1"));
+        noTenant.setTenant("");
+        TestInputTopic<byte[], byte[]> raw = driver.createInputTopic(Topics.AUTH_EVENTS,
+                Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+        TestOutputTopic<byte[], byte[]> rejected = driver.createOutputTopic(Topics.REJECTED_EVENTS,
+                Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
 
-        publish(broken);
-        IamEvent good = publish(IamEvents.of("acme", login("usr_2")));
+        IamEvent before = publish(IamEvents.of("acme", login("usr_0")));
+        raw.pipeInput("acme:usr_x".getBytes(StandardCharsets.UTF_8), new byte[] {0, 0, 0, 0, 42, 1, 2, 3});
+        publish(unknownType);
+        publish(noTenant);
+        IamEvent after = publish(IamEvents.of("acme", login("usr_2")));
 
-        assertThat(output.readValuesToList()).extracting(Delivery::getEventId).containsExactly(good.getId());
+        assertThat(output.readValuesToList()).extracting(Delivery::getEventId)
+                .containsExactly(before.getId(), after.getId());
+        List<TestRecord<byte[], byte[]>> quarantined = rejected.readRecordsToList();
+        assertThat(quarantined).extracting(r -> header(r, Topics.REJECTED_REASON_HEADER)).satisfiesExactly(
+                reason -> assertThat(reason).startsWith("undecodable: "),
+                reason -> assertThat(reason).contains("type \"auth.login.teleported\" is not in the event catalog"),
+                reason -> assertThat(reason).contains("tenant must be a slug"));
+        assertThat(quarantined).extracting(r -> header(r, Topics.REJECTED_FROM_HEADER))
+                .containsExactly("iam.auth-0@1", "iam.auth-0@2", "iam.auth-0@3");
+        assertThat(quarantined.get(0).key()).asString(StandardCharsets.UTF_8).isEqualTo("acme:usr_x");
+        assertThat(quarantined.get(0).value()).containsExactly(0, 0, 0, 0, 42, 1, 2, 3);
+        assertThat(events.deserializer().deserialize(Topics.AUTH_EVENTS, quarantined.get(1).value()))
+                .as("kept byte for byte").isEqualTo(unknownType);
+    }
+
+    private static String header(TestRecord<byte[], byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    private static Properties quarantining() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, EventQuarantine.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, EventQuarantine.class);
+        return props;
     }
 
     private IamEvent publish(IamEvent event) {

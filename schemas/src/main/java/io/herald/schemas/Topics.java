@@ -24,6 +24,16 @@ public final class Topics {
     /** Herald's own notices about tenants' webhooks: herald.* (e.g. herald.webhook.disabled). Key: tenant:webhookId. */
     public static final String HERALD_EVENTS = "iam.herald";
 
+    /**
+     * Records of the event topics that are not valid events (undecodable, unknown type, no tenant...), as they were,
+     * with why and where from in headers. Key: the original key.
+     */
+    public static final String REJECTED_EVENTS = "iam.events.rejected";
+    /** Header of a rejected event: why it was rejected. */
+    public static final String REJECTED_REASON_HEADER = "herald-rejected-reason";
+    /** Header of a rejected event: its original topic, partition and offset, as topic-partition@offset. */
+    public static final String REJECTED_FROM_HEADER = "herald-rejected-from";
+
     /** Webhook definitions, compacted. Key: tenant:webhookId; a tombstone deletes the webhook. */
     public static final String SUBSCRIPTIONS = "herald.subscriptions";
     /** One record per (event, matching webhook). Key: webhook id. */
@@ -110,6 +120,7 @@ public final class Topics {
                 new TopicSpec(SECURITY_EVENTS, DEFAULT_PARTITIONS, events),
                 new TopicSpec(ORG_EVENTS, DEFAULT_PARTITIONS, events),
                 new TopicSpec(HERALD_EVENTS, 3, events),
+                new TopicSpec(REJECTED_EVENTS, 3, Map.of("retention.ms", String.valueOf(Duration.ofDays(30).toMillis()))),
                 new TopicSpec(SUBSCRIPTIONS, 1, compacted),
                 new TopicSpec(DELIVERIES, DEFAULT_PARTITIONS, deliveries),
                 new TopicSpec(ATTEMPTS, DEFAULT_PARTITIONS, attempts),

@@ -1,5 +1,6 @@
 package io.herald.ingest.publish;
 
+import io.herald.schemas.CloudEventHeaders;
 import io.herald.schemas.IamEvents;
 import io.herald.schemas.InvalidEventException;
 import io.herald.schemas.catalog.EventCatalog;
@@ -20,7 +21,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * How an IAM service publishes events to Herald: validated, Avro-encoded against the registry, written to the
  * event's family topic with {@code acks=all} by an idempotent producer, keyed {@code tenant:subject} so each
- * subject's events stay in order. Thread-safe; create one per service and close it on shutdown.
+ * subject's events stay in order, with CloudEvents headers ({@link CloudEventHeaders}) for tools that route
+ * without decoding. Thread-safe; create one per service and close it on shutdown.
  *
  * <pre>{@code
  * publisher.publish(IamEvents.of("acme", AuthLoginSucceeded.newBuilder()
@@ -66,7 +68,9 @@ public final class HeraldPublisher implements AutoCloseable {
         }
         String topic = type.topic();
         CompletableFuture<PublishedEvent> result = new CompletableFuture<>();
-        producer.send(new ProducerRecord<>(topic, IamEvents.key(event), event), (metadata, error) -> {
+        ProducerRecord<String, IamEvent> record = new ProducerRecord<>(topic, null, IamEvents.key(event), event,
+                CloudEventHeaders.of(event));
+        producer.send(record, (metadata, error) -> {
             if (error != null) {
                 result.completeExceptionally(error);
             } else {

@@ -1,5 +1,6 @@
 package io.herald.router.health;
 
+import io.herald.schemas.CloudEventHeaders;
 import io.herald.schemas.IamEvents;
 import io.herald.schemas.SubscriptionKeys;
 import io.herald.schemas.audit.AuditEntries;
@@ -125,7 +126,8 @@ final class EndpointHealthProcessor implements Processor<String, DeliveryAttempt
         context.forward(cause.withKey(before.getTenant()).withValue(
                 (SpecificRecord) AuditEntries.change(before, after, AuditEntries.HERALD_ACTOR, "webhook.disabled",
                         now)));
-        context.forward(cause.withKey(IamEvents.key(notice)).withValue((SpecificRecord) notice));
+        context.forward(cause.withKey(IamEvents.key(notice)).withValue((SpecificRecord) notice)
+                .withHeaders(CloudEventHeaders.of(notice)));
         LOG.warn("Disabled webhook {} of tenant {}: {}", before.getId(), before.getTenant(), reason);
     }
 }

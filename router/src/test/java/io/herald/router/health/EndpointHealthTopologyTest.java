@@ -16,6 +16,7 @@ import io.herald.schemas.event.IamEvent;
 import io.herald.schemas.serde.HeraldSerdes;
 import io.herald.schemas.subscription.AuditEntry;
 import io.herald.schemas.subscription.Subscription;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +28,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -80,7 +82,12 @@ class EndpointHealthTopologyTest {
         assertThat(entry.value.getBefore()).contains("\"active\":true");
         assertThat(entry.value.getAfter()).contains("\"active\":false").contains("\"disabledAt\":\"" + NOW + "\"");
 
-        KeyValue<String, IamEvent> notice = notices.readKeyValue();
+        TestRecord<String, IamEvent> noticeRecord = notices.readRecord();
+        KeyValue<String, IamEvent> notice = KeyValue.pair(noticeRecord.key(), noticeRecord.value());
+        assertThat(new String(noticeRecord.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8))
+                .isEqualTo("herald.webhook.disabled");
+        assertThat(new String(noticeRecord.headers().lastHeader("ce_source").value(), StandardCharsets.UTF_8))
+                .isEqualTo("/tenants/acme");
         assertThat(notice.key).isEqualTo("acme:" + webhook.getId());
         assertThat(notice.value.getType()).isEqualTo("herald.webhook.disabled");
         assertThat(notice.value.getTenant()).isEqualTo("acme");
