@@ -1,6 +1,7 @@
 package io.herald.testkit;
 
 import io.herald.schemas.Topics;
+import io.herald.schemas.serde.RegistryCompatibility;
 import java.nio.file.Path;
 
 /**
@@ -18,7 +19,10 @@ public final class HeraldInfrastructure implements AutoCloseable {
         this.registry = registry;
     }
 
-    /** Starts broker and registry (in parallel: each takes seconds) and creates Herald's topics. */
+    /**
+     * Starts broker and registry (in parallel: each takes seconds), creates Herald's topics and sets the registry's
+     * compatibility rule.
+     */
     public static HeraldInfrastructure start() {
         return start(null, null);
     }
@@ -41,7 +45,9 @@ public final class HeraldInfrastructure implements AutoCloseable {
         try {
             kafka = EmbeddedKafka.start(kafkaDataDirectory);
             kafka.createTopics(Topics.all());
-            return new HeraldInfrastructure(kafka, registryStart.join());
+            SchemaRegistryServer registry = registryStart.join();
+            RegistryCompatibility.requireBackward(registry.apicurioApiUrl()); // as herald-topics does in production
+            return new HeraldInfrastructure(kafka, registry);
         } catch (RuntimeException e) {
             registryStart.thenAccept(SchemaRegistryServer::close);
             if (kafka != null) {

@@ -8,6 +8,7 @@ import io.herald.schemas.Topics;
 import io.herald.schemas.data.AuthLoginSucceeded;
 import io.herald.schemas.event.IamEvent;
 import io.herald.schemas.serde.HeraldSerdes;
+import io.herald.schemas.serde.RegistryCompatibility;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -94,6 +95,34 @@ class HeraldInfrastructureIT {
             assertThat(decoded).isEqualTo(event);
             assertThat(decoded.getData()).isInstanceOf(AuthLoginSucceeded.class);
         }
+    }
+
+    @Test
+    void theRegistryRefusesASchemaThatOldRecordsCannotBeReadWith(HeraldInfrastructure infra) throws Exception {
+        assertThat(RegistryCompatibility.currentLevel(infra.registryUrl())).isEqualTo("BACKWARD");
+        RegistryCompatibility.requireBackward(infra.registryUrl()); // again: still fine
+
+        String v1 = "{\"type\":\"record\",\"name\":\"Probe\",\"fields\":[{\"name\":\"a\",\"type\":\"string\"}]}";
+        String withDefault = v1.replace("}]}", "},{\"name\":\"b\",\"type\":\"int\",\"default\":0}]}");
+        String withoutDefault = v1.replace("}]}", "},{\"name\":\"c\",\"type\":\"int\"}]}");
+        String artifact = "compat-probe-" + System.nanoTime();
+
+        assertThat(register(infra, artifact, v1, true)).isEqualTo(200);
+        assertThat(register(infra, artifact, withDefault, false)).isEqualTo(200);
+        assertThat(register(infra, artifact, withoutDefault, false)).as("a new field without default").isEqualTo(409);
+    }
+
+    /** Registers a schema through the Apicurio v2 API, as a new artifact or a new version; returns the status. */
+    private static int register(HeraldInfrastructure infra, String artifact, String schema, boolean first)
+            throws Exception {
+        String url = infra.registryUrl() + "/groups/default/artifacts" + (first ? "" : "/" + artifact + "/versions");
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(schema));
+        if (first) {
+            request.header("X-Registry-ArtifactId", artifact).header("X-Registry-ArtifactType", "AVRO");
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 
     private static byte[] readOne(HeraldInfrastructure infra, String topic) {

@@ -6,13 +6,15 @@ import io.herald.schemas.config.CommonSettings;
 import io.herald.schemas.config.ConfigException;
 import io.herald.schemas.config.Setting;
 import io.herald.schemas.config.Settings;
+import io.herald.schemas.serde.RegistryCompatibility;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
- * Creates Herald's topics on a cluster (the docker-compose init service and the Kubernetes job run this). Safe to
- * run again: existing topics are kept.
+ * Prepares a cluster for Herald (the docker-compose init service and the Kubernetes job run this): creates its
+ * topics and sets the schema registry's compatibility rule to BACKWARD. Safe to run again: existing topics are
+ * kept.
  */
 public final class TopicsMain {
 
@@ -21,7 +23,7 @@ public final class TopicsMain {
 
     /** Every key herald-topics reads. */
     public static final java.util.List<Setting<?>> SETTINGS = java.util.List.of(
-            CommonSettings.KAFKA_BOOTSTRAP_SERVERS, REPLICATION_FACTOR);
+            CommonSettings.KAFKA_BOOTSTRAP_SERVERS, CommonSettings.REGISTRY_URL, REPLICATION_FACTOR);
 
     private TopicsMain() {
     }
@@ -31,9 +33,12 @@ public final class TopicsMain {
             Settings settings = Settings.fromProcess();
             String bootstrap = settings.get(CommonSettings.KAFKA_BOOTSTRAP_SERVERS);
             short replication = settings.get(REPLICATION_FACTOR).shortValue();
+            String registryUrl = settings.get(CommonSettings.REGISTRY_URL);
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
                 new TopicInstaller(admin).install(Topics.all(), replication).forEach(System.out::println);
             }
+            RegistryCompatibility.requireBackward(registryUrl);
+            System.out.println("registry compatibility: " + RegistryCompatibility.LEVEL);
         } catch (ConfigException | IllegalStateException e) {
             System.err.println("herald-topics: " + e.getMessage());
             System.exit(1);
