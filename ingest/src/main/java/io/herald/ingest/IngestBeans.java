@@ -6,6 +6,7 @@ import io.herald.ingest.api.DeliveryLog;
 import io.herald.ingest.api.EventReplays;
 import io.herald.ingest.api.WebhookService;
 import io.herald.ingest.api.WebhookTester;
+import io.herald.ingest.events.EventIntake;
 import io.herald.ingest.webhooks.WebhookStore;
 import io.herald.schemas.config.Setting;
 import io.herald.schemas.config.Settings;
@@ -86,6 +87,12 @@ class IngestBeans {
     @Bean(preDestroy = "close")
     EventReplays eventReplays(IngestConfig config, WebhookService webhooks, WebhookStore store, Clock clock) {
         return new EventReplays(config, webhooks, store, clock);
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    EventIntake eventIntake(IngestConfig config, Clock clock) {
+        return new EventIntake(config.bootstrapServers(), config.registryUrl(), SUBSCRIPTIONS_LOAD_TIMEOUT, clock);
     }
 
     @Singleton

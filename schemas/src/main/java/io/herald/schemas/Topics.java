@@ -13,9 +13,9 @@ public final class Topics {
 
     /** Authentication events: auth.*. Key: tenant:subject. */
     public static final String AUTH_EVENTS = "iam.auth";
-    /** User directory events: user.*. */
+    /** User directory events: user.*, and object.* (custom objects attached to users). */
     public static final String USER_EVENTS = "iam.user";
-    /** Application and token events: app.*, token.*. */
+    /** Application, token and access events: app.*, token.*, access.* (provisioning). */
     public static final String APP_EVENTS = "iam.app";
     /** Security detections: security.*. */
     public static final String SECURITY_EVENTS = "iam.security";
@@ -33,6 +33,12 @@ public final class Topics {
     public static final String REJECTED_REASON_HEADER = "herald-rejected-reason";
     /** Header of a rejected event: its original topic, partition and offset, as topic-partition@offset. */
     public static final String REJECTED_FROM_HEADER = "herald-rejected-from";
+
+    /**
+     * Receipts of the events that came in over HTTP, so an event id posted again is not published twice. Key:
+     * tenant:eventId; value: "eventId type topic partition offset" (text). Internal to ingest.
+     */
+    public static final String EVENT_RECEIPTS = "herald.ingest.receipts";
 
     /** Webhook definitions, compacted. Key: tenant:webhookId; a tombstone deletes the webhook. */
     public static final String SUBSCRIPTIONS = "herald.subscriptions";
@@ -67,6 +73,8 @@ public final class Topics {
             "user", USER_EVENTS,
             "app", APP_EVENTS,
             "token", APP_EVENTS,
+            "access", APP_EVENTS,
+            "object", USER_EVENTS,
             "security", SECURITY_EVENTS,
             "org", ORG_EVENTS,
             "herald", HERALD_EVENTS);
@@ -121,6 +129,8 @@ public final class Topics {
                 new TopicSpec(ORG_EVENTS, DEFAULT_PARTITIONS, events),
                 new TopicSpec(HERALD_EVENTS, 3, events),
                 new TopicSpec(REJECTED_EVENTS, 3, Map.of("retention.ms", String.valueOf(Duration.ofDays(30).toMillis()))),
+                // Kept a day beyond the 24-hour idempotency window.
+                new TopicSpec(EVENT_RECEIPTS, 3, Map.of("retention.ms", String.valueOf(Duration.ofDays(2).toMillis()))),
                 new TopicSpec(SUBSCRIPTIONS, 1, compacted),
                 new TopicSpec(DELIVERIES, DEFAULT_PARTITIONS, deliveries),
                 new TopicSpec(ATTEMPTS, DEFAULT_PARTITIONS, attempts),

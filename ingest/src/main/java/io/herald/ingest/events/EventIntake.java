@@ -1,0 +1,205 @@
+package io.herald.ingest.events;
+
+import io.herald.schemas.CloudEventHeaders;
+import io.herald.schemas.IamEvents;
+import io.herald.schemas.Topics;
+import io.herald.schemas.catalog.EventCatalog;
+import io.herald.schemas.event.IamEvent;
+import io.herald.schemas.serde.HeraldSerdes;
+import io.herald.schemas.store.TopicReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Publishes events that came in over HTTP: a whole batch in one Kafka transaction (all of it becomes visible, or
+ * none), each event with a receipt on {@link Topics#EVENT_RECEIPTS} in the same transaction. The receipts of the
+ * last {@link #IDEMPOTENCY_WINDOW} are read back by every ingest instance, so an event id posted again within it
+ * is answered with the first copy's coordinates instead of being published twice.
+ */
+public final class EventIntake implements AutoCloseable {
+
+    /** How long an event id is remembered. */
+    public static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
+    private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(10);
+    private static final long ACK_TIMEOUT_SECONDS = 30;
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final Serializer<IamEvent> events;
+    private final TopicReader<String> receipts;
+    /** Receipts by tenant:eventId, oldest first; guarded by itself (the reader thread adds to it too). */
+    private final Map<String, Receipt> seen = new LinkedHashMap<>();
+    /** One transaction at a time, and no id checked by one request while another publishes it. */
+    private final Object publishing = new Object();
+    private final Clock clock;
+
+    /** Where an event was published, and when. */
+    public record Receipt(String eventId, String type, String topic, int partition, long offset, Instant at) {
+    }
+
+    /** What became of one event of a request. */
+    public record Outcome(Receipt receipt, boolean duplicate) {
+    }
+
+    public EventIntake(String bootstrapServers, String registryUrl, Duration loadTimeout, Clock clock) {
+        this.clock = clock;
+        this.events = HeraldSerdes.valueSerializer(registryUrl);
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.CLIENT_ID_CONFIG, "herald-ingest-events",
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "herald-ingest-events-" + UUID.randomUUID(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
+                new StringSerializer(), new ByteArraySerializer());
+        producer.initTransactions();
+        this.receipts = TopicReader.start(bootstrapServers, Topics.EVENT_RECEIPTS, new StringDeserializer(),
+                "herald-ingest-event-receipts", TopicReader.Start.BEGINNING, this::remember, loadTimeout);
+    }
+
+    /**
+     * Publishes the events of one tenant that were not published before, atomically, and returns once they are
+     * durable, in the order given.
+     *
+     * @throws IntakeUnavailableException when Kafka did not take the batch; nothing of it was published
+     */
+    public List<Outcome> publish(String tenant, List<IamEvent> batch) {
+        synchronized (publishing) {
+            receipts.awaitSynced(SYNC_TIMEOUT); // receipts written by other instances count too
+            Map<String, IamEvent> fresh = new LinkedHashMap<>();
+            synchronized (seen) {
+                evictExpired();
+                for (IamEvent event : batch) {
+                    if (!seen.containsKey(key(tenant, event.getId()))) {
+                        fresh.putIfAbsent(key(tenant, event.getId()), event);
+                    }
+                }
+            }
+            Map<String, Receipt> published = fresh.isEmpty() ? Map.of() : commit(fresh);
+            List<Outcome> outcomes = new ArrayList<>();
+            Map<String, Boolean> reported = new HashMap<>();
+            synchronized (seen) {
+                published.forEach(seen::putIfAbsent);
+                for (IamEvent event : batch) {
+                    String key = key(tenant, event.getId());
+                    boolean first = published.containsKey(key) && reported.put(key, true) == null;
+                    outcomes.add(new Outcome(first ? published.get(key) : seen.get(key), !first));
+                }
+            }
+            return outcomes;
+        }
+    }
+
+    private Map<String, Receipt> commit(Map<String, IamEvent> fresh) {
+        try {
+            producer.beginTransaction();
+            Map<String, Future<RecordMetadata>> sent = new LinkedHashMap<>();
+            fresh.forEach((key, event) -> {
+                String topic = EventCatalog.get().find(event.getType()).orElseThrow().topic();
+                sent.put(key, producer.send(new ProducerRecord<>(topic, null, IamEvents.key(event),
+                        events.serialize(topic, event), CloudEventHeaders.of(event))));
+            });
+            Map<String, Receipt> receiptsByKey = new LinkedHashMap<>();
+            Instant now = clock.instant();
+            for (Map.Entry<String, Future<RecordMetadata>> entry : sent.entrySet()) {
+                RecordMetadata metadata = entry.getValue().get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                IamEvent event = fresh.get(entry.getKey());
+                Receipt receipt = new Receipt(event.getId(), event.getType(), metadata.topic(), metadata.partition(),
+                        metadata.offset(), now);
+                receiptsByKey.put(entry.getKey(), receipt);
+                producer.send(new ProducerRecord<>(Topics.EVENT_RECEIPTS, null, now.toEpochMilli(), entry.getKey(),
+                        encode(receipt).getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.commitTransaction();
+            return receiptsByKey;
+        } catch (KafkaException | ExecutionException | TimeoutException e) {
+            abortQuietly();
+            throw new IntakeUnavailableException("the events could not be published: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            abortQuietly();
+            throw new IntakeUnavailableException("interrupted", e);
+        }
+    }
+
+    private void abortQuietly() {
+        try {
+            producer.abortTransaction();
+        } catch (KafkaException alreadyBroken) {
+            // the transaction is void either way
+        }
+    }
+
+    private void remember(ConsumerRecord<String, String> record) {
+        if (record.key() == null || record.value() == null) {
+            return;
+        }
+        Receipt receipt = decode(record.value(), Instant.ofEpochMilli(record.timestamp()));
+        if (receipt != null) {
+            synchronized (seen) {
+                seen.putIfAbsent(record.key(), receipt);
+            }
+        }
+    }
+
+    /** Call holding the lock of {@link #seen}. */
+    private void evictExpired() {
+        Instant cutoff = clock.instant().minus(IDEMPOTENCY_WINDOW);
+        for (Iterator<Receipt> oldestFirst = seen.values().iterator(); oldestFirst.hasNext(); ) {
+            if (!oldestFirst.next().at().isBefore(cutoff)) {
+                break;
+            }
+            oldestFirst.remove();
+        }
+    }
+
+    private static String key(String tenant, String eventId) {
+        return tenant + ':' + eventId;
+    }
+
+    /** A receipt as the receipts topic holds it: id, type and coordinates, space-separated. */
+    static String encode(Receipt receipt) {
+        return receipt.eventId() + ' ' + receipt.type() + ' ' + receipt.topic() + ' ' + receipt.partition() + ' '
+                + receipt.offset();
+    }
+
+    static Receipt decode(String value, Instant at) {
+        String[] parts = value.split(" ");
+        if (parts.length != 5) {
+            return null;
+        }
+        try {
+            return new Receipt(parts[0], parts[1], parts[2], Integer.parseInt(parts[3]), Long.parseLong(parts[4]), at);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        receipts.close();
+        producer.close();
+    }
+}
