@@ -26,6 +26,16 @@ class IngestServerIT {
             assertThat(catalog.body()).contains(
                     "{\"type\":\"security.brute_force\",\"family\":\"security\",\"topic\":\"iam.security\"",
                     "\"dataFields\":[\"ipAddress\",\"targetUserId\",\"failedAttempts\",\"windowSeconds\",\"blocked\"]");
+            HttpResponse<String> schema = http.send(HttpRequest.newBuilder(
+                    server.uri().resolve("/api/v1/event-types/org.membership.created/schema")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(schema.statusCode()).isEqualTo(200);
+            assertThat(schema.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/schema+json"));
+            assertThat(schema.body()).contains("\"$schema\" : \"https://json-schema.org/draft/2020-12/schema\"",
+                    "\"const\" : \"org.membership.created\"", "\"organizationId\"");
+            assertThat(http.send(HttpRequest.newBuilder(server.uri().resolve("/api/v1/event-types/user.craeted/schema"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("UP");
 

@@ -65,6 +65,12 @@ public final class Topics {
     /** Every change to webhooks, secrets redacted. Key: tenant. */
     public static final String AUDIT = "herald.audit";
 
+    /**
+     * The compression of the public topics (events and attempts): gzip, the one codec every Kafka client reads without
+     * a plugin (KafkaJS, for one, needs plugins for LZ4, Snappy and Zstandard), so any SIEM tool can tap them.
+     */
+    public static final String PUBLIC_COMPRESSION = "gzip";
+
     /** Default partition count of the high-volume topics; it bounds how many deliverers share the work. */
     public static final int DEFAULT_PARTITIONS = 6;
 

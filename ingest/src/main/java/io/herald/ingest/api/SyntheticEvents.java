@@ -9,13 +9,13 @@ import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 
-/** Events of any catalog type with every data field filled with a placeholder, for webhook tests. */
-final class SyntheticEvents {
+/** Events of any catalog type with every data field filled with a placeholder, for webhook tests and checks. */
+public final class SyntheticEvents {
 
     private SyntheticEvents() {
     }
 
-    static IamEvent of(String tenant, EventType type, Instant now) {
+    public static IamEvent of(String tenant, EventType type, Instant now) {
         SpecificRecord data = (SpecificRecord) SpecificData.get().newRecord(null, type.dataSchema());
         for (Schema.Field field : type.dataSchema().getFields()) {
             data.put(field.pos(), sample(field.name(), field.schema(), now));

@@ -2,6 +2,7 @@ package io.herald.ingest.publish;
 
 import io.herald.schemas.CloudEventHeaders;
 import io.herald.schemas.IamEvents;
+import io.herald.schemas.Topics;
 import io.herald.schemas.InvalidEventException;
 import io.herald.schemas.catalog.EventCatalog;
 import io.herald.schemas.catalog.EventType;
@@ -42,7 +43,7 @@ public final class HeraldPublisher implements AutoCloseable {
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, config.clientId());
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
-        props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, Topics.PUBLIC_COMPRESSION);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) config.deliveryTimeout().toMillis());
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
                 (int) Math.min(30_000, config.deliveryTimeout().toMillis()));
