@@ -25,9 +25,7 @@ import io.herald.schemas.data.AuthLoginSucceeded;
 import io.herald.schemas.data.SecurityBruteForce;
 import io.herald.schemas.data.UserCreated;
 import io.herald.schemas.data.UserRoleChanged;
-import io.herald.schemas.delivery.AttemptOutcome;
 import io.herald.schemas.delivery.Delivery;
-import io.herald.schemas.delivery.DeliveryAttempt;
 import io.herald.schemas.egress.Cidr;
 import io.herald.schemas.egress.ForbiddenAddresses;
 import io.herald.schemas.event.IamEvent;
@@ -36,6 +34,7 @@ import io.herald.schemas.security.WebhookVerifier;
 import io.herald.schemas.serde.HeraldSerdes;
 import io.herald.testkit.HeraldInfrastructure;
 import io.herald.testkit.HeraldInfrastructureExtension;
+import io.herald.testkit.TopicRecords;
 import io.herald.testkit.WebhookReceiver.ReceivedRequest;
 import io.herald.testkit.WebhookReceiver;
 import java.nio.charset.StandardCharsets;
@@ -54,11 +53,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -432,29 +428,18 @@ class EndToEndIT {
 
     /** Reasons of the rejected records with this key, each with where it came from. */
     private static List<String> rejectedReasons(String key) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.REJECTED_EVENTS).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            List<String> reasons = new ArrayList<>();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (key.equals(r.key())) {
-                        String from = new String(r.headers().lastHeader(Topics.REJECTED_FROM_HEADER).value(),
-                                StandardCharsets.UTF_8);
-                        assertThat(from).startsWith(Topics.USER_EVENTS + "-");
-                        reasons.add(new String(r.headers().lastHeader(Topics.REJECTED_REASON_HEADER).value(),
-                                StandardCharsets.UTF_8));
-                    }
-                });
+        List<String> reasons = new ArrayList<>();
+        for (var record : TopicRecords.all(infra.bootstrapServers(), Topics.REJECTED_EVENTS, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            if (key.equals(record.key())) {
+                String from = new String(record.headers().lastHeader(Topics.REJECTED_FROM_HEADER).value(),
+                        StandardCharsets.UTF_8);
+                assertThat(from).startsWith(Topics.USER_EVENTS + "-");
+                reasons.add(new String(record.headers().lastHeader(Topics.REJECTED_REASON_HEADER).value(),
+                        StandardCharsets.UTF_8));
             }
-            return reasons;
         }
+        return reasons;
     }
 
     private static JsonNode awaitReplay(String path) throws Exception {
@@ -534,21 +519,9 @@ class EndToEndIT {
     /** Every committed record of a topic so far. */
     private static <T extends org.apache.avro.specific.SpecificRecord> List<T> allValues(String topic,
             Class<T> type) {
-        try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), HeraldSerdes.<T>valueDeserializer(infra.registryUrl()))) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            List<T> values = new ArrayList<>();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(type.cast(r.value())));
-            }
-            return values;
-        }
+        return TopicRecords.all(infra.bootstrapServers(), topic, new StringDeserializer(),
+                HeraldSerdes.<T>valueDeserializer(infra.registryUrl())).stream().map(r -> type.cast(r.value()))
+                .toList();
     }
 
     private static List<String> fieldNames(JsonNode node) {

@@ -16,18 +16,16 @@ import io.herald.schemas.delivery.DeliveryAttempt;
 import io.herald.schemas.serde.HeraldSerdes;
 import io.herald.testkit.HeraldInfrastructure;
 import io.herald.testkit.HeraldInfrastructureExtension;
+import io.herald.testkit.TopicRecords;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -282,23 +280,8 @@ class DeliveryLogApiIT {
     }
 
     private static List<Delivery> queuedDeliveriesOf(String webhook) {
-        try (KafkaConsumer<String, Delivery> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()),
-                new StringDeserializer(), HeraldSerdes.<Delivery>valueDeserializer(infra.registryUrl()))) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.DELIVERIES).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            List<Delivery> queued = new ArrayList<>();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (webhook.equals(r.key())) {
-                        queued.add(r.value());
-                    }
-                });
-            }
-            return queued;
-        }
+        return TopicRecords.all(infra.bootstrapServers(), Topics.DELIVERIES, new StringDeserializer(),
+                HeraldSerdes.<Delivery>valueDeserializer(infra.registryUrl())).stream()
+                .filter(r -> webhook.equals(r.key())).map(r -> r.value()).toList();
     }
 }

@@ -8,11 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.ingest.ApiClient.Reply;
 import io.herald.schemas.Topics;
 import io.herald.schemas.data.SecurityBruteForce;
-import io.herald.schemas.data.UserCreated;
 import io.herald.schemas.event.IamEvent;
 import io.herald.schemas.serde.HeraldSerdes;
 import io.herald.testkit.HeraldInfrastructure;
 import io.herald.testkit.HeraldInfrastructureExtension;
+import io.herald.testkit.TopicRecords;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -174,20 +174,9 @@ class EventsApiIT {
 
     /** How many committed records of the topic carry this event id. */
     private static long eventsOnTopic(String topic, String eventId) {
-        try (KafkaConsumer<String, IamEvent> consumer = consumer()) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            long count = 0;
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                for (ConsumerRecord<String, IamEvent> record : consumer.poll(Duration.ofMillis(200))) {
-                    count += record.value() != null && eventId.equals(record.value().getId()) ? 1 : 0;
-                }
-            }
-            return count;
-        }
+        return TopicRecords.all(infra.bootstrapServers(), topic, new StringDeserializer(),
+                HeraldSerdes.<IamEvent>valueDeserializer(infra.registryUrl())).stream()
+                .filter(r -> r.value() != null && eventId.equals(r.value().getId())).count();
     }
 
     private static KafkaConsumer<String, IamEvent> consumer() {
