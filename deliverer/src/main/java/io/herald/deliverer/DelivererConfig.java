@@ -28,6 +28,7 @@ import java.util.Optional;
  * @param maxRetryAfter the longest wait an endpoint's Retry-After can ask for
  * @param endpointLimits per-webhook in-flight limit and circuit breaker
  * @param sessionTimeout how long a silent deliverer keeps its partitions before the group hands them on
+ * @param opsPort port of the operations endpoint (metrics, health); 0 for any free port
  */
 public record DelivererConfig(
         String bootstrapServers,
@@ -43,7 +44,8 @@ public record DelivererConfig(
         RetrySchedule retrySchedule,
         Duration maxRetryAfter,
         EndpointLimits endpointLimits,
-        Duration sessionTimeout) {
+        Duration sessionTimeout,
+        int opsPort) {
 
     /**
      * What keeps one endpoint from holding up others.
@@ -67,7 +69,7 @@ public record DelivererConfig(
         allowedNetworks = List.copyOf(allowedNetworks);
     }
 
-    /** The defaults of every optional key, for embedding and tests. */
+    /** The defaults of every optional key, for embedding and tests; the operations endpoint takes any free port. */
     public static DelivererConfig defaults(String bootstrapServers, String registryUrl, SecretCipher secretCipher) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, GROUP_ID.defaultValue(),
                 MAX_IN_FLIGHT.defaultValue(), Duration.ofMillis(DEFAULT_TIMEOUT_MS.defaultValue()),
@@ -76,53 +78,59 @@ public record DelivererConfig(
                 Duration.ofSeconds(MAX_RETRY_AFTER_SECONDS.defaultValue()),
                 new EndpointLimits(MAX_IN_FLIGHT_PER_WEBHOOK.defaultValue(), CIRCUIT_FAILURES.defaultValue(),
                         Duration.ofSeconds(CIRCUIT_OPEN_SECONDS.defaultValue())),
-                Duration.ofSeconds(SESSION_TIMEOUT_SECONDS.defaultValue()));
+                Duration.ofSeconds(SESSION_TIMEOUT_SECONDS.defaultValue()), 0); // embedded: any free port
     }
 
     public DelivererConfig withGroupId(String group) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, group, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout);
+                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort);
     }
 
     public DelivererConfig withMaxInFlight(int max) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, max, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout);
+                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort);
     }
 
     public DelivererConfig withTimeouts(Duration attempt, Duration connect) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, attempt,
-                connect, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout);
+                connect, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort);
     }
 
     public DelivererConfig withAllowedNetworks(List<Cidr> networks) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, networks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout);
+                connectTimeout, networks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort);
     }
 
     public DelivererConfig withEgressProxy(EgressProxy proxy) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, Optional.of(proxy), retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout);
+                connectTimeout, allowedNetworks, trustStore, Optional.of(proxy), retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort);
     }
 
     public DelivererConfig withRetrySchedule(RetrySchedule schedule) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, egressProxy, schedule, maxRetryAfter, endpointLimits, sessionTimeout);
+                connectTimeout, allowedNetworks, trustStore, egressProxy, schedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort);
     }
 
     public DelivererConfig withEndpointLimits(EndpointLimits limits) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, limits, sessionTimeout);
+                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, limits, sessionTimeout, opsPort);
     }
 
     public DelivererConfig withSessionTimeout(Duration timeout) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
                 connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits,
-                timeout);
+                timeout, opsPort);
+    }
+
+    public DelivererConfig withOpsPort(int port) {
+        return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
+                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits,
+                sessionTimeout, port);
     }
 
     public DelivererConfig withTrustStore(TrustStore store) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, Optional.of(store), egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout);
+                connectTimeout, allowedNetworks, Optional.of(store), egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort);
     }
 
     public static final Setting<String> GROUP_ID = Setting.text("herald.deliverer.group-id", "herald-deliverer",
@@ -178,12 +186,15 @@ public record DelivererConfig(
             "herald.deliverer.session-timeout-seconds", 45, 6, 300,
             "How long a deliverer that stops responding keeps its partitions before the others take them over");
 
+    public static final Setting<Integer> OPS_PORT = Setting.integer("herald.deliverer.ops-port", 9090, 0, 65_535,
+            "Port of the deliverer's operations endpoint: /metrics (Prometheus), /health/live, /health/ready");
+
     /** Every key the deliverer reads. */
     public static final List<Setting<?>> SETTINGS = List.of(CommonSettings.KAFKA_BOOTSTRAP_SERVERS,
             CommonSettings.REGISTRY_URL, CommonSettings.SECRET_KEYS, GROUP_ID, MAX_IN_FLIGHT, DEFAULT_TIMEOUT_MS,
             CONNECT_TIMEOUT_MS, ALLOWED_NETWORKS, TRUST_STORE, TRUST_STORE_PASSWORD, EGRESS_PROXY, NO_PROXY,
             RETRY_SCHEDULE, RETRY_JITTER_PERCENT, MAX_RETRY_AFTER_SECONDS, MAX_IN_FLIGHT_PER_WEBHOOK,
-            CIRCUIT_FAILURES, CIRCUIT_OPEN_SECONDS, SESSION_TIMEOUT_SECONDS);
+            CIRCUIT_FAILURES, CIRCUIT_OPEN_SECONDS, SESSION_TIMEOUT_SECONDS, OPS_PORT);
 
     public static DelivererConfig from(Settings settings) {
         return new DelivererConfig(
@@ -203,7 +214,7 @@ public record DelivererConfig(
                 Duration.ofSeconds(settings.get(MAX_RETRY_AFTER_SECONDS)),
                 new EndpointLimits(settings.get(MAX_IN_FLIGHT_PER_WEBHOOK), settings.get(CIRCUIT_FAILURES),
                         Duration.ofSeconds(settings.get(CIRCUIT_OPEN_SECONDS))),
-                Duration.ofSeconds(settings.get(SESSION_TIMEOUT_SECONDS)));
+                Duration.ofSeconds(settings.get(SESSION_TIMEOUT_SECONDS)), settings.get(OPS_PORT));
     }
 
     private static EgressProxy proxy(String url, String noProxy) {

@@ -35,12 +35,14 @@ final class DeliveryProcessor {
     private final RetrySchedule defaultSchedule;
     private final EndpointGuard guard;
     private final EndpointRateLimiter rateLimiter;
+    private final DelivererMetrics metrics;
     private final Clock clock;
 
     DeliveryProcessor(SubscriptionView view, Endpoints endpoints, WebhookSender sender, AttemptRecorder recorder,
             RetryRouter retries, RetryPolicy policy, RetrySchedule defaultSchedule, EndpointGuard guard,
-            EndpointRateLimiter rateLimiter, Clock clock) {
+            EndpointRateLimiter rateLimiter, DelivererMetrics metrics, Clock clock) {
         this.guard = guard;
+        this.metrics = metrics;
         this.rateLimiter = rateLimiter;
         this.view = view;
         this.endpoints = endpoints;
@@ -77,6 +79,8 @@ final class DeliveryProcessor {
     private CompletableFuture<Void> defer(Delivery delivery, EndpointGuard.Admission deferral) {
         LOG.debug("Delivery {} to webhook {} deferred until {}: {}", delivery.getId(), delivery.getWebhookId(),
                 deferral.retryAt(), deferral.reason());
+        metrics.deferred(deferral.reason().startsWith("rate limit") ? "rate_limited"
+                : deferral.reason().startsWith("circuit") ? "circuit_open" : "saturated");
         return retries.retry(delivery, deferral.retryAt());
     }
 
@@ -85,6 +89,7 @@ final class DeliveryProcessor {
             Attempted attempted) {
         DeliveryAttempt attempt = attempted.record();
         if (attempted.http() == null) {
+            metrics.skipped();
             if (attempted.deadLetterReason() != null) {
                 Delivery withHistory = Delivery.newBuilder(delivery)
                         .setPreviousAttempts(withSummary(delivery, attempt)).build();
@@ -93,6 +98,7 @@ final class DeliveryProcessor {
             return CompletableFuture.completedFuture(attempt); // skipped for good: nobody to deliver to
         }
         HttpOutcome http = attempted.http();
+        metrics.attempted(http);
         RetrySchedule schedule = endpoint.map(Endpoint::retryDelays).filter(d -> !d.isEmpty())
                 .map(d -> new RetrySchedule(d, defaultSchedule.jitter())).orElse(defaultSchedule);
         RetryDecision decision = policy.decide(http.status(), http.refused(), http.succeeded(),
@@ -101,12 +107,21 @@ final class DeliveryProcessor {
                 .setPreviousAttempts(withSummary(delivery, attempt))
                 .build();
         if (decision instanceof RetryDecision.RetryAt retry) {
+            metrics.retried(java.time.Duration.between(clock.instant(), retry.dueAt()));
             Delivery next = Delivery.newBuilder(withHistory).setAttempt(delivery.getAttempt() + 1).build();
             attempt.setNextAttemptAt(retry.dueAt());
             return retries.retry(next, retry.dueAt()).thenApply(queued -> attempt);
         }
         if (decision instanceof RetryDecision.GiveUp giveUp) {
+            if (http.refused()) {
+                metrics.refused();
+            } else {
+                metrics.deadLettered();
+            }
             return retries.deadLetter(withHistory, giveUp.reason()).thenApply(dead -> attempt);
+        }
+        if (http.succeeded()) {
+            metrics.delivered(delivery.getEventTimestamp(), clock.instant());
         }
         return CompletableFuture.completedFuture(attempt);
     }

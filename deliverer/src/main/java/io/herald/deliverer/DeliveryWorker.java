@@ -76,6 +76,11 @@ final class DeliveryWorker implements Runnable {
         consumer.wakeup();
     }
 
+    /** Whether the loop is polling: false once it stopped, for whatever reason. */
+    boolean isRunning() {
+        return running && stopped.getCount() > 0;
+    }
+
     boolean awaitStopped(Duration timeout) throws InterruptedException {
         return stopped.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }

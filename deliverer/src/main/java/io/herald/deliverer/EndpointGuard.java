@@ -118,6 +118,16 @@ final class EndpointGuard {
         afterUnlock.forEach(Runnable::run); // outside the lock: completing starts the next request
     }
 
+    /** How many webhooks' circuits are open now. */
+    int openCircuits() {
+        Instant now = clock.instant();
+        return (int) states.values().stream().filter(state -> {
+            synchronized (state) {
+                return state.openUntil != null && now.isBefore(state.openUntil);
+            }
+        }).count();
+    }
+
     /** Whether the webhook's circuit is open now (for logs and tests). */
     boolean isOpen(String webhookId) {
         State state = states.get(webhookId);

@@ -6,11 +6,17 @@ import io.herald.deliverer.retry.RetryPolicy;
 import io.herald.deliverer.retry.RetryRouter;
 import io.herald.schemas.delivery.Delivery;
 import io.herald.schemas.egress.ForbiddenAddresses;
+import io.herald.schemas.ops.DependencyCheck;
+import io.herald.schemas.ops.HeraldMeters;
+import io.herald.schemas.ops.OpsServer;
 import io.herald.schemas.serde.HeraldSerdes;
 import io.herald.schemas.store.SubscriptionView;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -33,15 +39,22 @@ public final class HeraldDeliverer implements AutoCloseable {
     private final RetryRouter retries;
     private final RetryForwarder forwarder;
     private final DeliveryWorker worker;
+    private final Operations operations;
+
+    /** The metrics and health side of the deliverer. */
+    private record Operations(PrometheusMeterRegistry registry, KafkaClientMetrics consumerMetrics,
+            DependencyCheck dependencies, OpsServer server) {
+    }
 
     private HeraldDeliverer(SubscriptionView view, WebhookSender sender, AttemptRecorder recorder,
-            RetryRouter retries, RetryForwarder forwarder, DeliveryWorker worker) {
+            RetryRouter retries, RetryForwarder forwarder, DeliveryWorker worker, Operations operations) {
         this.view = view;
         this.sender = sender;
         this.recorder = recorder;
         this.retries = retries;
         this.forwarder = forwarder;
         this.worker = worker;
+        this.operations = operations;
     }
 
     public static HeraldDeliverer start(DelivererConfig config) {
@@ -66,18 +79,33 @@ public final class HeraldDeliverer implements AutoCloseable {
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis(),
                 ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) config.sessionTimeout().toMillis() / 3),
                 new StringDeserializer(), HeraldSerdes.<Delivery>valueDeserializer(config.registryUrl()));
+        PrometheusMeterRegistry registry = HeraldMeters.registry("deliverer");
+        KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer); // lag per partition among them
+        consumerMetrics.bindTo(registry);
+        EndpointGuard guard = new EndpointGuard(config.endpointLimits().maxInFlightPerWebhook(),
+                config.endpointLimits().circuitFailureThreshold(), config.endpointLimits().circuitOpenFor(), clock);
+        Gauge.builder("herald.circuits.open", guard::openCircuits)
+                .description("Webhooks whose circuit is open in this deliverer").register(registry);
         DeliveryWorker worker = new DeliveryWorker(consumer,
                 new DeliveryProcessor(view, new Endpoints(config.secretCipher()), sender, recorder, retries,
                         new RetryPolicy(config.maxRetryAfter(), new java.security.SecureRandom()),
-                        config.retrySchedule(), new EndpointGuard(config.endpointLimits().maxInFlightPerWebhook(),
-                                config.endpointLimits().circuitFailureThreshold(),
-                                config.endpointLimits().circuitOpenFor(), clock),
-                        new EndpointRateLimiter(clock), clock),
+                        config.retrySchedule(), guard, new EndpointRateLimiter(clock),
+                        new DelivererMetrics(registry), clock),
                 config.maxInFlight(), SHUTDOWN_GRACE);
         Thread thread = new Thread(worker, "delivery-worker");
         thread.start();
-        LOG.info("Deliverer started in group {} against {}", config.groupId(), config.bootstrapServers());
-        return new HeraldDeliverer(view, sender, recorder, retries, forwarder, worker);
+        DependencyCheck dependencies = DependencyCheck.start(config.bootstrapServers(), config.registryUrl());
+        OpsServer server = OpsServer.start(config.opsPort(), registry,
+                () -> worker.isRunning() && dependencies.allUp());
+        LOG.info("Deliverer started in group {} against {}; operations endpoint on port {}", config.groupId(),
+                config.bootstrapServers(), server.port());
+        return new HeraldDeliverer(view, sender, recorder, retries, forwarder, worker,
+                new Operations(registry, consumerMetrics, dependencies, server));
+    }
+
+    /** The port of the operations endpoint (metrics, health). */
+    public int opsPort() {
+        return operations.server().port();
     }
 
     /** Stops polling, lets in-flight deliveries finish (up to a grace period), commits, and releases resources. */
@@ -96,6 +124,10 @@ public final class HeraldDeliverer implements AutoCloseable {
         recorder.close();
         sender.close();
         view.close();
+        operations.server().close();
+        operations.dependencies().close();
+        operations.consumerMetrics().close();
+        operations.registry().close();
         LOG.info("Deliverer stopped");
     }
 }

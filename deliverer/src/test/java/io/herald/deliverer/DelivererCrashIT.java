@@ -13,6 +13,7 @@ import io.herald.schemas.security.WebhookVerifier;
 import io.herald.schemas.delivery.Delivery;
 import io.herald.schemas.serde.HeraldSerdes;
 import io.herald.schemas.subscription.Subscription;
+import io.herald.testkit.ConsumerGroups;
 import io.herald.testkit.HeraldInfrastructure;
 import io.herald.testkit.HeraldInfrastructureExtension;
 import io.herald.testkit.WebhookReceiver;
@@ -27,14 +28,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -135,26 +131,16 @@ class DelivererCrashIT {
                 // a short session, so the group hands its partitions on without the default 45 s wait.
                 "-Dherald.deliverer.max-in-flight-per-webhook=4",
                 "-Dherald.deliverer.session-timeout-seconds=6",
+                "-Dherald.deliverer.ops-port=0",
                 DelivererMain.class.getName())
                 .redirectErrorStream(true)
                 .redirectOutput(log)
                 .start();
     }
 
-    private static void startGroupAtTheEnd(HeraldInfrastructure infra) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()))) {
-            commitEnds(admin, GROUP, List.of(Topics.DELIVERIES));
-            commitEnds(admin, GROUP + "-retries", Topics.retryTopics());
-        }
-    }
-
-    private static void commitEnds(Admin admin, String group, List<String> topics) throws Exception {
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        admin.describeTopics(topics).allTopicNames().get().forEach((topic, description) -> description.partitions()
-                .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
-        Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
-        admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, new OffsetAndMetadata(info.offset())));
-        admin.alterConsumerGroupOffsets(group, ends).all().get();
+    private static void startGroupAtTheEnd(HeraldInfrastructure infra) {
+        ConsumerGroups.startAtEnd(infra.bootstrapServers(), GROUP, List.of(Topics.DELIVERIES));
+        ConsumerGroups.startAtEnd(infra.bootstrapServers(), GROUP + "-retries", Topics.retryTopics());
     }
 
     private static Subscription webhook(String url, String secret, SecretCipher cipher) {

@@ -1,0 +1,79 @@
+package io.herald.deliverer;
+
+import io.herald.schemas.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * What the deliverer counts, for Prometheus. No tenant, webhook or URL in any tag: their number is unbounded.
+ *
+ * <ul>
+ *   <li>{@code herald_deliveries_total{result}}: each attempt's fate: delivered, retried, dead_lettered, skipped,
+ *       refused</li>
+ *   <li>{@code herald_delivery_attempt_seconds{outcome}}: HTTP attempt duration (histogram)</li>
+ *   <li>{@code herald_delivery_latency_seconds}: event time to the 2xx answer (histogram)</li>
+ *   <li>{@code herald_retries_total{tier}}: retries queued, by delayed-retry topic</li>
+ *   <li>{@code herald_deferrals_total{reason}}: deliveries sent back unsent: saturated, circuit_open, rate_limited</li>
+ * </ul>
+ */
+final class DelivererMetrics {
+
+    private final MeterRegistry registry;
+    private final Timer latency;
+
+    DelivererMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.latency = Timer.builder("herald.delivery.latency")
+                .description("Time from the event to its delivery's 2xx answer")
+                .publishPercentileHistogram()
+                .maximumExpectedValue(Duration.ofHours(1))
+                .register(registry);
+    }
+
+    void attempted(HttpOutcome http) {
+        Timer.builder("herald.delivery.attempt")
+                .description("Duration of HTTP attempts, by outcome")
+                .tag("outcome", http.refused() ? "refused" : http.succeeded() ? "succeeded" : "failed")
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(Duration.ofMillis(http.latencyMs()));
+    }
+
+    void delivered(Instant eventTime, Instant now) {
+        result("delivered");
+        latency.record(Duration.between(eventTime, now).isNegative() ? Duration.ZERO
+                : Duration.between(eventTime, now));
+    }
+
+    void retried(Duration delay) {
+        result("retried");
+        String tier = Topics.retryTopicFor(delay).substring(Topics.RETRY_PREFIX.length());
+        Counter.builder("herald.retries").description("Retries queued, by delayed-retry tier").tag("tier", tier)
+                .register(registry).increment();
+    }
+
+    void deadLettered() {
+        result("dead_lettered");
+    }
+
+    void skipped() {
+        result("skipped");
+    }
+
+    void refused() {
+        result("refused");
+    }
+
+    void deferred(String reason) {
+        Counter.builder("herald.deferrals").description("Deliveries sent back to the retry path unsent")
+                .tag("reason", reason).register(registry).increment();
+    }
+
+    private void result(String result) {
+        Counter.builder("herald.deliveries").description("Delivery attempts by result").tag("result", result)
+                .register(registry).increment();
+    }
+}
