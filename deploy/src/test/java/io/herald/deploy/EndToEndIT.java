@@ -442,6 +442,56 @@ class EndToEndIT {
         return reasons;
     }
 
+    @Test
+    void theRoutersMetricsCountEveryRecordOfTheEventTopicsOnceAndItIsReady() throws Exception {
+        publish(IamEvents.of("metrics", UserCreated.newBuilder().setUserId("usr_m").build()));
+        // What the router must have seen: every record of the event topics, valid or quarantined.
+        Map<String, Long> validByFamily = new java.util.TreeMap<>();
+        long invalid = 0;
+        for (String topic : Topics.eventTopics()) {
+            for (var record : TopicRecords.all(infra.bootstrapServers(), topic, new StringDeserializer(),
+                    new ByteArrayDeserializer())) {
+                IamEvent event = decodeOrNull(topic, record.value());
+                if (event != null && io.herald.schemas.IamEvents.problems(event).isEmpty()) {
+                    validByFamily.merge(event.getType().substring(0, event.getType().indexOf('.')), 1L, Long::sum);
+                } else {
+                    invalid++;
+                }
+            }
+        }
+        String metrics = "http://localhost:" + router.opsPort();
+        long expectedInvalid = invalid;
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            String scraped = get(metrics + "/metrics").body();
+            Map<String, Long> routed = new java.util.TreeMap<>();
+            scraped.lines().filter(line -> line.startsWith("herald_events_routed_total{")).forEach(line -> {
+                String family = line.substring(line.indexOf("family=\"") + 8);
+                routed.put(family.substring(0, family.indexOf('"')),
+                        (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+            });
+            assertThat(routed).isEqualTo(validByFamily);
+            assertThat(scraped.lines().filter(line -> line.startsWith("herald_events_quarantined_total{"))
+                    .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum())
+                    .isEqualTo(expectedInvalid);
+        });
+        assertThat(get(metrics + "/health/ready").statusCode()).isEqualTo(200);
+        assertThat(get(metrics + "/metrics").body())
+                .contains("kafka_consumer_fetch_manager_records_lag_max", "herald_fanout_deliveries_total");
+    }
+
+    private static IamEvent decodeOrNull(String topic, byte[] value) {
+        try (var deserializer = HeraldSerdes.<IamEvent>valueDeserializer(infra.registryUrl())) {
+            return value == null ? null : deserializer.deserialize(topic, value);
+        } catch (RuntimeException undecodable) {
+            return null;
+        }
+    }
+
+    private static java.net.http.HttpResponse<String> get(String url) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(url)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
     private static JsonNode awaitReplay(String path) throws Exception {
         await().atMost(Duration.ofSeconds(60)).until(() -> !api("GET", path, null).get("state").asText()
                 .equals("RUNNING"));

@@ -32,11 +32,13 @@ final class FanOutProcessor implements Processor<String, IamEvent, String, Deliv
     private static final StringSerializer KEY_SERIALIZER = new StringSerializer();
 
     private final Clock clock;
+    private final RouterMetrics metrics;
     private ProcessorContext<String, Delivery> context;
     private TimestampedKeyValueStore<String, Subscription> subscriptions;
 
-    FanOutProcessor(Clock clock) {
+    FanOutProcessor(Clock clock, RouterMetrics metrics) {
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     @Override
@@ -71,6 +73,7 @@ final class FanOutProcessor implements Processor<String, IamEvent, String, Deliv
                 fanOut++;
             }
         }
+        metrics.routed(event.getType().substring(0, event.getType().indexOf('.')), fanOut);
         LOG.debug("Event {} ({}) of tenant {} routed to {} webhooks", event.getId(), event.getType(),
                 event.getTenant(), fanOut);
     }

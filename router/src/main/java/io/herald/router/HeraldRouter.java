@@ -6,6 +6,11 @@ import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.Properties;
 import io.herald.router.quarantine.EventQuarantine;
+import io.herald.schemas.ops.DependencyCheck;
+import io.herald.schemas.ops.HeraldMeters;
+import io.herald.schemas.ops.OpsServer;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.herald.schemas.SubscriptionKeys;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -24,22 +29,41 @@ public final class HeraldRouter implements AutoCloseable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaStreams streams;
+    private final PrometheusMeterRegistry registry;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final DependencyCheck dependencies;
+    private final OpsServer ops;
 
-    private HeraldRouter(KafkaStreams streams) {
+    private HeraldRouter(KafkaStreams streams, PrometheusMeterRegistry registry, KafkaStreamsMetrics streamsMetrics,
+            DependencyCheck dependencies, OpsServer ops) {
         this.streams = streams;
+        this.registry = registry;
+        this.streamsMetrics = streamsMetrics;
+        this.dependencies = dependencies;
+        this.ops = ops;
     }
 
     public static HeraldRouter start(RouterConfig config) {
-        var topology = RouterTopology.build(RouterSerdes.registry(config.registryUrl()), config.health(),
+        PrometheusMeterRegistry registry = HeraldMeters.registry("router");
+        RouterMetrics metrics = new RouterMetrics(registry);
+        var topology = RouterTopology.build(RouterSerdes.registry(config.registryUrl()), config.health(), metrics,
                 Clock.systemUTC());
-        KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config));
+        Properties props = streamsProperties(config);
+        props.put(RouterMetrics.CONFIG_KEY, metrics); // for the quarantine handler, which Streams instantiates
+        KafkaStreams streams = new KafkaStreams(topology, props);
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams); // lag, process rates, ...
+        streamsMetrics.bindTo(registry);
         streams.setUncaughtExceptionHandler(error -> {
             LOG.error("Router stream thread failed; replacing it", error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();
-        LOG.info("Router {} started against {}", config.applicationId(), config.bootstrapServers());
-        return new HeraldRouter(streams);
+        DependencyCheck dependencies = DependencyCheck.start(config.bootstrapServers(), config.registryUrl());
+        OpsServer ops = OpsServer.start(config.opsPort(), registry,
+                () -> streams.state() == KafkaStreams.State.RUNNING && dependencies.allUp());
+        LOG.info("Router {} started against {}; operations endpoint on port {}", config.applicationId(),
+                config.bootstrapServers(), ops.port());
+        return new HeraldRouter(streams, registry, streamsMetrics, dependencies, ops);
     }
 
     static Properties streamsProperties(RouterConfig config) {
@@ -88,9 +112,18 @@ public final class HeraldRouter implements AutoCloseable {
         return streams.state() == KafkaStreams.State.RUNNING;
     }
 
+    /** The port of the operations endpoint (metrics, health). */
+    public int opsPort() {
+        return ops.port();
+    }
+
     @Override
     public void close() {
+        ops.close();
         streams.close(CLOSE_TIMEOUT);
+        dependencies.close();
+        streamsMetrics.close();
+        registry.close();
         LOG.info("Router stopped");
     }
 }

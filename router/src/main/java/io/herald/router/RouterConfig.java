@@ -15,6 +15,7 @@ import java.util.List;
  * @param streamThreads processing threads in this instance
  * @param stateDirectory where the subscriptions and health stores live (rebuilt from Kafka when lost)
  * @param health when failing webhooks are disabled
+ * @param opsPort port of the operations endpoint (metrics, health); 0 for any free port
  */
 public record RouterConfig(
         String bootstrapServers,
@@ -22,7 +23,8 @@ public record RouterConfig(
         String applicationId,
         int streamThreads,
         Path stateDirectory,
-        EndpointHealthPolicy health) {
+        EndpointHealthPolicy health,
+        int opsPort) {
 
     /** Svix's rule: a webhook that has failed every attempt for 5 days is disabled; 20 failures at the least. */
     public static final EndpointHealthPolicy DEFAULT_HEALTH = new EndpointHealthPolicy(true, 20, Duration.ofDays(5));
@@ -44,19 +46,23 @@ public record RouterConfig(
             (int) DEFAULT_HEALTH.failingFor().toHours(), 0, 24 * 365,
             "Hours a webhook must have been failing every attempt before it is disabled");
 
+    public static final Setting<Integer> OPS_PORT = Setting.integer("herald.router.ops-port", 9090, 0, 65_535,
+            "Port of the router's operations endpoint: /metrics (Prometheus), /health/live, /health/ready");
+
     /** Every key the router reads, for documentation and startup logs. */
     public static final List<Setting<?>> SETTINGS = List.of(CommonSettings.KAFKA_BOOTSTRAP_SERVERS,
             CommonSettings.REGISTRY_URL, APPLICATION_ID, STREAM_THREADS, STATE_DIR, AUTO_DISABLE,
-            DISABLE_AFTER_FAILURES, DISABLE_AFTER_HOURS);
+            DISABLE_AFTER_FAILURES, DISABLE_AFTER_HOURS, OPS_PORT);
 
-    /** A router with the default settings, for embedding and tests. */
+    /** A router with the default settings, for embedding and tests; the operations endpoint takes any free port. */
     public static RouterConfig defaults(String bootstrapServers, String registryUrl, String applicationId,
             Path stateDirectory) {
-        return new RouterConfig(bootstrapServers, registryUrl, applicationId, 1, stateDirectory, DEFAULT_HEALTH);
+        return new RouterConfig(bootstrapServers, registryUrl, applicationId, 1, stateDirectory, DEFAULT_HEALTH, 0);
     }
 
     public RouterConfig withHealth(EndpointHealthPolicy policy) {
-        return new RouterConfig(bootstrapServers, registryUrl, applicationId, streamThreads, stateDirectory, policy);
+        return new RouterConfig(bootstrapServers, registryUrl, applicationId, streamThreads, stateDirectory, policy,
+                opsPort);
     }
 
     public static RouterConfig from(Settings settings) {
@@ -67,6 +73,7 @@ public record RouterConfig(
                 settings.get(STREAM_THREADS),
                 Path.of(settings.get(STATE_DIR)),
                 new EndpointHealthPolicy(settings.get(AUTO_DISABLE), settings.get(DISABLE_AFTER_FAILURES),
-                        Duration.ofHours(settings.get(DISABLE_AFTER_HOURS))));
+                        Duration.ofHours(settings.get(DISABLE_AFTER_HOURS))),
+                settings.get(OPS_PORT));
     }
 }

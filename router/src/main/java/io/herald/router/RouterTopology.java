@@ -29,7 +29,8 @@ public final class RouterTopology {
     private RouterTopology() {
     }
 
-    public static Topology build(RouterSerdes serdes, EndpointHealthPolicy health, Clock clock) {
+    public static Topology build(RouterSerdes serdes, EndpointHealthPolicy health, RouterMetrics metrics,
+            Clock clock) {
         Serde<Subscription> subscriptions = serdes.subscriptions();
         StreamsBuilder builder = new StreamsBuilder();
         builder.globalTable(Topics.SUBSCRIPTIONS,
@@ -39,9 +40,10 @@ public final class RouterTopology {
                         .withValueSerde(subscriptions));
         builder.stream(Topics.eventTopics(), Consumed.with(Serdes.String(), serdes.events())
                         .withName("iam-events-source"))
-                .process(() -> new FanOutProcessor(clock), Named.as("fan-out-to-webhooks"))
+                .process(() -> new FanOutProcessor(clock, metrics), Named.as("fan-out-to-webhooks"))
                 .to(Topics.DELIVERIES, Produced.with(Serdes.String(), serdes.deliveries()).withName("deliveries-sink"));
-        EndpointHealthTopology.addTo(builder, SUBSCRIPTIONS_STORE, serdes.attempts(), serdes.records(), health, clock);
+        EndpointHealthTopology.addTo(builder, SUBSCRIPTIONS_STORE, serdes.attempts(), serdes.records(), health,
+                metrics::webhookDisabled, clock);
         return builder.build();
     }
 }

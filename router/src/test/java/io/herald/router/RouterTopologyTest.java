@@ -17,6 +17,7 @@ import io.herald.schemas.delivery.DeliveryAttempt;
 import io.herald.schemas.event.IamEvent;
 import io.herald.schemas.serde.HeraldSerdes;
 import io.herald.schemas.subscription.Subscription;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -40,6 +41,9 @@ import org.junit.jupiter.api.Test;
 
 class RouterTopologyTest {
 
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final RouterMetrics metrics = new RouterMetrics(meters);
+
     private static final Instant NOW = Instant.parse("2026-11-24T10:15:30Z");
 
     private final Serde<IamEvent> events = AvroTestSerde.of(IamEvent.getClassSchema());
@@ -55,7 +59,7 @@ class RouterTopologyTest {
         HeraldSerdes.trustHeraldRecords();
         driver = new TopologyTestDriver(RouterTopology.build(new RouterSerdes(events, subscriptionSerde, deliveries,
                 AvroTestSerde.of(DeliveryAttempt.getClassSchema()), AvroTestSerde.anyRecord()),
-                RouterConfig.DEFAULT_HEALTH, Clock.fixed(NOW, ZoneOffset.UTC)), quarantining());
+                RouterConfig.DEFAULT_HEALTH, metrics, Clock.fixed(NOW, ZoneOffset.UTC)), quarantining());
         subscriptions = driver.createInputTopic(Topics.SUBSCRIPTIONS, Serdes.String().serializer(),
                 subscriptionSerde.serializer());
         output = driver.createOutputTopic(Topics.DELIVERIES, Serdes.String().deserializer(),
@@ -176,14 +180,19 @@ class RouterTopologyTest {
         assertThat(quarantined.get(0).value()).containsExactly(0, 0, 0, 0, 42, 1, 2, 3);
         assertThat(events.deserializer().deserialize(Topics.AUTH_EVENTS, quarantined.get(1).value()))
                 .as("kept byte for byte").isEqualTo(unknownType);
+        assertThat(meters.get("herald.events.quarantined").tag("stage", "decode").counter().count()).isEqualTo(1);
+        assertThat(meters.get("herald.events.quarantined").tag("stage", "contract").counter().count()).isEqualTo(2);
+        assertThat(meters.get("herald.events.routed").tag("family", "auth").counter().count()).isEqualTo(2);
+        assertThat(meters.get("herald.fanout.deliveries").counter().count()).isEqualTo(2);
     }
 
     private static String header(TestRecord<byte[], byte[]> record, String name) {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
-    private static Properties quarantining() {
+    private Properties quarantining() {
         Properties props = new Properties();
+        props.put(RouterMetrics.CONFIG_KEY, metrics);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, EventQuarantine.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, EventQuarantine.class);
         return props;

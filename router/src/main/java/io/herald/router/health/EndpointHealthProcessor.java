@@ -35,13 +35,15 @@ final class EndpointHealthProcessor implements Processor<String, DeliveryAttempt
     private final EndpointHealthPolicy policy;
     private final String healthStoreName;
     private final String subscriptionsStoreName;
+    private final EndpointHealthTopology.DisabledListener disabledListener;
     private final Clock clock;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, FailureStreak> streaks;
     private TimestampedKeyValueStore<String, Subscription> subscriptions;
 
     EndpointHealthProcessor(EndpointHealthPolicy policy, String healthStoreName, String subscriptionsStoreName,
-            Clock clock) {
+            EndpointHealthTopology.DisabledListener disabledListener, Clock clock) {
+        this.disabledListener = disabledListener;
         this.policy = policy;
         this.healthStoreName = healthStoreName;
         this.subscriptionsStoreName = subscriptionsStoreName;
@@ -128,6 +130,7 @@ final class EndpointHealthProcessor implements Processor<String, DeliveryAttempt
                         now)));
         context.forward(cause.withKey(IamEvents.key(notice)).withValue((SpecificRecord) notice)
                 .withHeaders(CloudEventHeaders.of(notice)));
+        disabledListener.disabled(streak.lastHttpStatus() != null && streak.lastHttpStatus() == 410);
         LOG.warn("Disabled webhook {} of tenant {}: {}", before.getId(), before.getTenant(), reason);
     }
 }

@@ -28,16 +28,22 @@ public final class EndpointHealthTopology {
     private EndpointHealthTopology() {
     }
 
+    /** Told of every webhook disabled, with whether the endpoint answered 410 Gone (for metrics). */
+    @FunctionalInterface
+    public interface DisabledListener {
+        void disabled(boolean gone);
+    }
+
     /**
      * @param subscriptionsStore the global store of webhooks, keyed {@code tenant:webhookId}
      * @param records serializes the outputs (subscriptions, audit entries and events)
      */
     public static void addTo(StreamsBuilder builder, String subscriptionsStore, Serde<DeliveryAttempt> attempts,
-            Serde<SpecificRecord> records, EndpointHealthPolicy policy, Clock clock) {
+            Serde<SpecificRecord> records, EndpointHealthPolicy policy, DisabledListener disabled, Clock clock) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEALTH_STORE),
                 Serdes.String(), FailureStreakSerde.create()));
         builder.stream(Topics.ATTEMPTS, Consumed.with(Serdes.String(), attempts).withName("attempts-source"))
-                .process(() -> new EndpointHealthProcessor(policy, HEALTH_STORE, subscriptionsStore, clock),
+                .process(() -> new EndpointHealthProcessor(policy, HEALTH_STORE, subscriptionsStore, disabled, clock),
                         Named.as("endpoint-health"), HEALTH_STORE)
                 .to(destination(), Produced.with(Serdes.String(), records).withName("endpoint-health-sink"));
     }

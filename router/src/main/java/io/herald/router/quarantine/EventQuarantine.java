@@ -1,5 +1,6 @@
 package io.herald.router.quarantine;
 
+import io.herald.router.RouterMetrics;
 import io.herald.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -26,16 +27,19 @@ public final class EventQuarantine implements DeserializationExceptionHandler, P
     private static final Logger LOG = LoggerFactory.getLogger(EventQuarantine.class);
     private static final List<String> EVENT_TOPICS = Topics.eventTopics();
 
+    private RouterMetrics metrics;
+
     @Override
     public void configure(Map<String, ?> configs) {
-        // nothing to configure: the rejected topic is part of Herald's contract
+        // The rejected topic is part of Herald's contract; only the metrics come from the configuration.
+        this.metrics = configs.get(RouterMetrics.CONFIG_KEY) instanceof RouterMetrics given ? given : null;
     }
 
     @Override
     public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context,
             ConsumerRecord<byte[], byte[]> record, Exception exception) {
         String reason = "undecodable: " + describe(exception);
-        return DeserializationExceptionHandler.Response.resume(quarantine(context, reason));
+        return DeserializationExceptionHandler.Response.resume(quarantine(context, reason, "decode"));
     }
 
     @Override
@@ -47,16 +51,20 @@ public final class EventQuarantine implements DeserializationExceptionHandler, P
             LOG.error("Routing {}-{}@{} failed; quarantining it", context.topic(), context.partition(),
                     context.offset(), exception);
         }
-        return ProcessingExceptionHandler.Response.resume(quarantine(context, reason));
+        return ProcessingExceptionHandler.Response.resume(quarantine(context, reason, "contract"));
     }
 
-    private static List<ProducerRecord<byte[], byte[]>> quarantine(ErrorHandlerContext context, String reason) {
+    private List<ProducerRecord<byte[], byte[]>> quarantine(ErrorHandlerContext context, String reason,
+            String stage) {
         String from = context.topic() + "-" + context.partition() + "@" + context.offset();
         if (!EVENT_TOPICS.contains(context.topic())) {
             LOG.error("Skipping unreadable record {}: {}", from, reason);
             return List.of();
         }
         LOG.warn("Quarantined {} to {}: {}", from, Topics.REJECTED_EVENTS, reason);
+        if (metrics != null) {
+            metrics.quarantined(stage);
+        }
         Headers headers = new RecordHeaders(context.headers().toArray());
         headers.add(Topics.REJECTED_REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
         headers.add(Topics.REJECTED_FROM_HEADER, from.getBytes(StandardCharsets.UTF_8));

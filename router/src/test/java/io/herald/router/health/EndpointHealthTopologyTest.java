@@ -3,6 +3,7 @@ package io.herald.router.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.router.AvroTestSerde;
+import io.herald.router.RouterMetrics;
 import io.herald.router.RouterSerdes;
 import io.herald.router.RouterTopology;
 import io.herald.schemas.HeraldIds;
@@ -17,6 +18,7 @@ import io.herald.schemas.serde.HeraldSerdes;
 import io.herald.schemas.subscription.AuditEntry;
 import io.herald.schemas.subscription.Subscription;
 import java.nio.charset.StandardCharsets;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +35,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class EndpointHealthTopologyTest {
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final RouterMetrics metrics = new RouterMetrics(meters);
 
     private static final Instant NOW = Instant.parse("2026-11-24T10:15:30Z");
 
@@ -101,6 +106,7 @@ class EndpointHealthTopologyTest {
         assertThat(data.getLastHttpStatus()).isEqualTo(502);
         assertThat(data.getLastError()).isEqualTo("endpoint answered HTTP 502");
         assertThat(disabled.isEmpty() && audit.isEmpty() && notices.isEmpty()).isTrue();
+        assertThat(meters.get("herald.webhooks.disabled").tag("cause", "failing").counter().count()).isEqualTo(1);
     }
 
     @Test
@@ -147,6 +153,7 @@ class EndpointHealthTopologyTest {
 
         fail(webhook, NOW, 410, "endpoint answered HTTP 410");
         assertThat(disabled.readValue().getDisabledReason()).isEqualTo("the endpoint answered 410 Gone");
+        assertThat(meters.get("herald.webhooks.disabled").tag("cause", "gone").counter().count()).isEqualTo(1);
         assertThat(((HeraldWebhookDisabled) notices.readValue().getData()).getConsecutiveFailures()).isEqualTo(11);
     }
 
@@ -198,7 +205,7 @@ class EndpointHealthTopologyTest {
         Serde<IamEvent> events = AvroTestSerde.of(IamEvent.getClassSchema());
         driver = new TopologyTestDriver(RouterTopology.build(new RouterSerdes(events, subscriptionSerde,
                 AvroTestSerde.of(Delivery.getClassSchema()), attemptSerde, AvroTestSerde.anyRecord()), policy,
-                Clock.fixed(NOW, ZoneOffset.UTC)));
+                metrics, Clock.fixed(NOW, ZoneOffset.UTC)));
         subscriptions = driver.createInputTopic(Topics.SUBSCRIPTIONS, Serdes.String().serializer(),
                 subscriptionSerde.serializer());
         attempts = driver.createInputTopic(Topics.ATTEMPTS, Serdes.String().serializer(),

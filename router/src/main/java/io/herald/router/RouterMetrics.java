@@ -1,0 +1,50 @@
+package io.herald.router;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * What the router counts, for Prometheus; tags are bounded (event families, fixed reasons), never tenants.
+ *
+ * <ul>
+ *   <li>{@code herald_events_routed_total{family}}: valid events routed, whether or not a webhook wanted them</li>
+ *   <li>{@code herald_fanout_deliveries_total}: deliveries the fan-out wrote</li>
+ *   <li>{@code herald_events_quarantined_total{stage}}: records sent to iam.events.rejected: {@code decode} or
+ *       {@code contract}</li>
+ *   <li>{@code herald_webhooks_disabled_total{cause}}: {@code gone} (410) or {@code failing}</li>
+ * </ul>
+ */
+public final class RouterMetrics {
+
+    /** The key under which the router hands this object to its exception handlers through the Streams config. */
+    public static final String CONFIG_KEY = "herald.router.metrics";
+
+    private final MeterRegistry registry;
+    private final Counter deliveries;
+
+    public RouterMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.deliveries = Counter.builder("herald.fanout.deliveries")
+                .description("Deliveries written by the fan-out").register(registry);
+    }
+
+    public void routed(String family, int fanOut) {
+        Counter.builder("herald.events.routed").description("Valid events routed, by family").tag("family", family)
+                .register(registry).increment();
+        deliveries.increment(fanOut);
+    }
+
+    public void quarantined(String stage) {
+        Counter.builder("herald.events.quarantined").description("Records sent to iam.events.rejected")
+                .tag("stage", stage).register(registry).increment();
+    }
+
+    public void webhookDisabled(boolean gone) {
+        Counter.builder("herald.webhooks.disabled").description("Webhooks Herald disabled")
+                .tag("cause", gone ? "gone" : "failing").register(registry).increment();
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+}
