@@ -21,7 +21,6 @@ import io.herald.testkit.WebhookReceiver.ReceivedRequest;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -61,7 +60,7 @@ class DelivererCrashIT {
             for (int i = 0; i < 3; i++) {
                 receiver.respond("/crash-" + i, 200, Duration.ofMillis(500)); // slow enough to be caught mid-flight
                 String secret = WebhookSecrets.generate();
-                Subscription webhook = webhook(receiver.url("/crash-" + i), secret, cipher);
+                Subscription webhook = TestWebhooks.webhook("crash-it", receiver.url("/crash-" + i), secret, cipher);
                 secretByWebhook.put(webhook.getId(), secret);
                 webhooks.add(webhook);
                 producer.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS,
@@ -70,7 +69,7 @@ class DelivererCrashIT {
             Map<String, String> webhookByDelivery = new HashMap<>();
             for (int i = 0; i < DELIVERIES; i++) {
                 Subscription webhook = webhooks.get(i % webhooks.size());
-                Delivery delivery = delivery(webhook, "{\"n\":" + i + "}");
+                Delivery delivery = TestWebhooks.delivery(webhook, "{\"n\":" + i + "}");
                 webhookByDelivery.put(delivery.getId(), webhook.getId());
                 producer.send(new ProducerRecord<>(Topics.DELIVERIES, webhook.getId(), delivery));
             }
@@ -141,27 +140,5 @@ class DelivererCrashIT {
     private static void startGroupAtTheEnd(HeraldInfrastructure infra) {
         ConsumerGroups.startAtEnd(infra.bootstrapServers(), GROUP, List.of(Topics.DELIVERIES));
         ConsumerGroups.startAtEnd(infra.bootstrapServers(), GROUP + "-retries", Topics.retryTopics());
-    }
-
-    private static Subscription webhook(String url, String secret, SecretCipher cipher) {
-        String id = HeraldIds.newWebhookId();
-        Instant now = Instant.now();
-        return Subscription.newBuilder()
-                .setId(id).setTenant("crash-it").setName("crash").setUrl(url)
-                .setEventTypes(List.of("*")).setActive(true)
-                .setSigningSecrets(List.of(cipher.encrypt(secret, id)))
-                .setCreatedAt(now).setUpdatedAt(now).setVersion(1)
-                .build();
-    }
-
-    private static Delivery delivery(Subscription webhook, String body) {
-        String eventId = HeraldIds.newEventId();
-        return Delivery.newBuilder()
-                .setId(HeraldIds.deliveryId(eventId, webhook.getId()))
-                .setTenant(webhook.getTenant()).setWebhookId(webhook.getId()).setWebhookVersion(1)
-                .setEventId(eventId).setEventType("user.created")
-                .setEventTimestamp(Instant.now()).setRoutedAt(Instant.now())
-                .setBody(body)
-                .build();
     }
 }

@@ -22,7 +22,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -62,7 +61,7 @@ class DelivererMetricsIT {
                         SubscriptionKeys.of(webhook.getTenant(), webhook.getId()), webhook));
             }
             for (Subscription webhook : List.of(healthy, healthy, healthy, flaky, broken)) {
-                Delivery delivery = delivery(webhook);
+                Delivery delivery = TestWebhooks.delivery(webhook, "{}");
                 producer.send(new ProducerRecord<>(Topics.DELIVERIES, webhook.getId(), delivery));
             }
             producer.flush();
@@ -104,25 +103,8 @@ class DelivererMetricsIT {
     }
 
     private static Subscription webhook(String url) {
-        String id = HeraldIds.newWebhookId();
-        Instant now = Instant.now();
-        return Subscription.newBuilder()
-                .setId(id).setTenant("metrics-it").setName("metrics").setUrl(url)
-                .setEventTypes(List.of("*")).setActive(true)
-                .setSigningSecrets(List.of(CIPHER.encrypt(WebhookSecrets.generate(), id)))
-                .setRetryDelaysMs(List.of(300L))
-                .setCreatedAt(now).setUpdatedAt(now).setVersion(1)
-                .build();
-    }
-
-    private static Delivery delivery(Subscription webhook) {
-        String eventId = HeraldIds.newEventId();
-        return Delivery.newBuilder()
-                .setId(HeraldIds.deliveryId(eventId, webhook.getId()))
-                .setTenant(webhook.getTenant()).setWebhookId(webhook.getId()).setWebhookVersion(1)
-                .setEventId(eventId).setEventType("user.created")
-                .setEventTimestamp(Instant.now()).setRoutedAt(Instant.now())
-                .setBody("{}")
-                .build();
+        Subscription webhook = TestWebhooks.webhook("metrics-it", url, WebhookSecrets.generate(), CIPHER);
+        webhook.setRetryDelaysMs(List.of(300L));
+        return webhook;
     }
 }
