@@ -104,6 +104,7 @@ class EndToEndIT {
                 "herald.secrets.keys", keyRing, // the deliverer must decrypt what the API encrypts
                 "herald.ingest.api-keys", "*:e2e-operator:" + ApiKeys.hash(API_KEY), // tests use their own tenants
                 "herald.ingest.allow-http", "true",
+                "herald.ingest.ops-port", "0",
                 "herald.ingest.allowed-networks", "127.0.0.0/8"));
     }
 

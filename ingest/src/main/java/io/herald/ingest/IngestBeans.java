@@ -89,6 +89,13 @@ class IngestBeans {
         return new EventReplays(config, webhooks, store, clock);
     }
 
+    /** Eager, so the operations endpoint answers probes from the start. */
+    @Context
+    @Bean(preDestroy = "close")
+    IngestOperations operations(IngestConfig config) {
+        return new IngestOperations(config);
+    }
+
     @Singleton
     @Bean(preDestroy = "close")
     EventIntake eventIntake(IngestConfig config, Clock clock) {

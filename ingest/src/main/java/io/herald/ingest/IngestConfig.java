@@ -18,7 +18,8 @@ public record IngestConfig(
         ApiKeys apiKeys,
         boolean allowHttp,
         List<Cidr> allowedNetworks,
-        Duration rotationOverlap) {
+        Duration rotationOverlap,
+        int opsPort) {
 
     public static IngestConfig from(Settings settings) {
         return new IngestConfig(
@@ -32,7 +33,8 @@ public record IngestConfig(
                         .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty())
                                 .map(Cidr::parse).toList())
                         .orElse(List.of())),
-                Duration.ofMinutes(settings.get(IngestSettings.ROTATION_OVERLAP_MINUTES)));
+                Duration.ofMinutes(settings.get(IngestSettings.ROTATION_OVERLAP_MINUTES)),
+                settings.get(IngestSettings.OPS_PORT));
     }
 
     private static <T> T parse(String key, java.util.function.Supplier<T> parser) {

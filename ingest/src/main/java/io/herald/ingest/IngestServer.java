@@ -37,6 +37,11 @@ public final class IngestServer implements AutoCloseable {
         return server.getURI();
     }
 
+    /** The port of the operations endpoint (metrics, health). */
+    public int opsPort() {
+        return context.getBean(IngestOperations.class).port();
+    }
+
     @Override
     public void close() {
         server.stop();

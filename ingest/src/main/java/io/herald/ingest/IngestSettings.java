@@ -22,9 +22,12 @@ public final class IngestSettings {
             "herald.ingest.secret-rotation-overlap-minutes", 1440, 0, 43_200,
             "How long a rotated-out secret keeps signing deliveries, in minutes");
 
+    public static final Setting<Integer> OPS_PORT = Setting.integer("herald.ingest.ops-port", 9090, 0, 65_535,
+            "Port of the ingest service's operations endpoint: /metrics (Prometheus), /health/live, /health/ready");
+
     public static final List<Setting<?>> SETTINGS = List.of(PORT, CommonSettings.KAFKA_BOOTSTRAP_SERVERS,
             CommonSettings.REGISTRY_URL, CommonSettings.SECRET_KEYS, API_KEYS, ALLOW_HTTP, ALLOWED_NETWORKS,
-            ROTATION_OVERLAP_MINUTES);
+            ROTATION_OVERLAP_MINUTES, OPS_PORT);
 
     private IngestSettings() {
     }

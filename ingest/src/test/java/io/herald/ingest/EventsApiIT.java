@@ -104,6 +104,41 @@ class EventsApiIT {
     }
 
     @Test
+    void theOperationsEndpointCountsPublishedDuplicateAndRejectedEventsAndReportsReady() throws Exception {
+        String metrics = "http://localhost:" + server.opsPort();
+        double published = count(metrics, "published");
+        double duplicate = count(metrics, "duplicate");
+        double rejected = count(metrics, "rejected");
+        Map<String, Object> event = Map.of("id", "evt_http_counted", "type", "user.created",
+                "data", Map.of("userId", "usr_c"));
+
+        api.call("POST", EVENTS, ACME_KEY, Map.of("events", List.of(event, event)));
+        api.call("POST", EVENTS, ACME_KEY, Map.of("events", List.of(Map.of("type", "user.nope", "data", Map.of()),
+                Map.of("type", "user.created", "data", Map.of("userId", "usr_c")))));
+
+        assertThat(count(metrics, "published")).isEqualTo(published + 1);
+        assertThat(count(metrics, "duplicate")).isEqualTo(duplicate + 1);
+        assertThat(count(metrics, "rejected")).as("the whole refused request").isEqualTo(rejected + 2);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        int ready = 0;
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos(); ready != 200
+                && System.nanoTime() < deadline; Thread.sleep(200)) {
+            ready = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(metrics + "/health/ready"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+        }
+        assertThat(ready).as("readiness once Kafka and the registry answer").isEqualTo(200);
+    }
+
+    private static double count(String metrics, String result) throws Exception {
+        String scraped = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(metrics + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return scraped.lines().filter(line -> line.startsWith("herald_ingest_events_total{")
+                        && line.contains("result=\"" + result + "\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
     void aBatchIsPublishedWholeOrNotAtAllAndEveryProblemIsNamed() throws Exception {
         Reply rejected = api.call("POST", EVENTS, ACME_KEY, Map.of("events", List.of(
                 Map.of("id", "evt_batch_ok", "type", "user.created", "data", Map.of("userId", "usr_1")),

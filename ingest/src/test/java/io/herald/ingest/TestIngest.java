@@ -21,6 +21,7 @@ final class TestIngest {
                 "herald.kafka.bootstrap-servers", infra.bootstrapServers(),
                 "herald.registry.url", infra.registryUrl(),
                 "herald.secrets.keys", KEY_RING,
+                "herald.ingest.ops-port", "0",
                 "herald.ingest.api-keys", "acme:acme-portal:" + ApiKeys.hash(ACME_KEY)
                         + ",globex:globex-portal:" + ApiKeys.hash(GLOBEX_KEY)
                         + ",*:ops:" + ApiKeys.hash(OPERATOR_KEY)));

@@ -63,6 +63,7 @@ final class LocalStack implements AutoCloseable {
                     "herald.secrets.keys", keyRing,
                     "herald.ingest.api-keys", "*:local-operator:" + ApiKeys.hash(operatorKey),
                     "herald.ingest.allow-http", "true",
+                    "herald.ingest.ops-port", "0",
                     "herald.ingest.allowed-networks", "127.0.0.0/8,::1")));
         } catch (RuntimeException e) {
             close();

@@ -1,5 +1,6 @@
 package io.herald.ingest.api;
 
+import io.herald.ingest.IngestOperations;
 import io.herald.ingest.events.EventIntake;
 import io.herald.ingest.events.IntakeUnavailableException;
 import io.herald.ingest.events.JsonEvents;
@@ -33,11 +34,14 @@ public class EventsController {
 
     private final EventIntake intake;
     private final ApiAuthenticator authenticator;
+    private final IngestOperations operations;
     private final Clock clock;
 
-    public EventsController(EventIntake intake, ApiAuthenticator authenticator, Clock clock) {
+    public EventsController(EventIntake intake, ApiAuthenticator authenticator, IngestOperations operations,
+            Clock clock) {
         this.intake = intake;
         this.authenticator = authenticator;
+        this.operations = operations;
         this.clock = clock;
     }
 
@@ -65,13 +69,18 @@ public class EventsController {
             events.add(parsed.event());
         }
         if (!problems.isEmpty()) {
+            operations.events("rejected", posted.size());
             // Nothing of the request is published when any of it is invalid.
             throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "invalid_event",
                     problems.size() == 1 ? "1 field is invalid; nothing was published"
                             : problems.size() + " fields are invalid; nothing was published", problems);
         }
         try {
-            return new PublishedEvents(intake.publish(tenant, events).stream()
+            List<EventIntake.Outcome> outcomes = intake.publish(tenant, events);
+            long duplicates = outcomes.stream().filter(EventIntake.Outcome::duplicate).count();
+            operations.events("published", (int) (outcomes.size() - duplicates));
+            operations.events("duplicate", (int) duplicates);
+            return new PublishedEvents(outcomes.stream()
                     .map(o -> new PublishedEvent(o.receipt().eventId(), o.receipt().type(), o.receipt().topic(),
                             o.receipt().partition(), o.receipt().offset(), o.duplicate()))
                     .toList());
