@@ -408,14 +408,7 @@ class DelivererIT {
     }
 
     private static Delivery deliver(Subscription webhook, String body) {
-        String eventId = HeraldIds.newEventId();
-        Delivery delivery = Delivery.newBuilder()
-                .setId(HeraldIds.deliveryId(eventId, webhook.getId()))
-                .setTenant(webhook.getTenant()).setWebhookId(webhook.getId()).setWebhookVersion(webhook.getVersion())
-                .setEventId(eventId).setEventType("user.created")
-                .setEventTimestamp(Instant.now()).setRoutedAt(Instant.now())
-                .setBody(body)
-                .build();
+        Delivery delivery = TestWebhooks.delivery(webhook, body);
         deliveries.send(new ProducerRecord<>(Topics.DELIVERIES, webhook.getId(), delivery));
         deliveries.flush();
         return delivery;
