@@ -388,15 +388,9 @@ class DelivererIT {
     }
 
     private static Subscription webhook(String url, String secret, Integer timeoutMs) {
-        String id = HeraldIds.newWebhookId();
-        Instant now = Instant.now();
-        return Subscription.newBuilder()
-                .setId(id).setTenant(TENANT).setName("it").setUrl(url)
-                .setEventTypes(List.of("*")).setActive(true)
-                .setSigningSecrets(List.of(CIPHER.encrypt(secret, id)))
-                .setTimeoutMs(timeoutMs)
-                .setCreatedAt(now).setUpdatedAt(now).setVersion(1)
-                .build();
+        Subscription webhook = TestWebhooks.webhook(TENANT, url, secret, CIPHER);
+        webhook.setTimeoutMs(timeoutMs);
+        return webhook;
     }
 
     private static void store(Subscription... webhooks) {
