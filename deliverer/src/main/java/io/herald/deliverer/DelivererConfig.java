@@ -8,6 +8,7 @@ import io.herald.schemas.config.ConfigException;
 import io.herald.schemas.egress.Cidr;
 import io.herald.schemas.config.Setting;
 import io.herald.schemas.config.Settings;
+import io.herald.schemas.tracing.TracingSettings;
 import io.herald.schemas.security.SecretCipher;
 import java.time.Duration;
 import java.nio.file.Path;
@@ -190,13 +191,15 @@ public record DelivererConfig(
             "Port of the deliverer's operations endpoint: /metrics (Prometheus), /health/live, /health/ready");
 
     /** Every key the deliverer reads. */
-    public static final List<Setting<?>> SETTINGS = List.of(CommonSettings.KAFKA_BOOTSTRAP_SERVERS,
-            CommonSettings.REGISTRY_URL, CommonSettings.SECRET_KEYS, GROUP_ID, MAX_IN_FLIGHT, DEFAULT_TIMEOUT_MS,
-            CONNECT_TIMEOUT_MS, ALLOWED_NETWORKS, TRUST_STORE, TRUST_STORE_PASSWORD, EGRESS_PROXY, NO_PROXY,
-            RETRY_SCHEDULE, RETRY_JITTER_PERCENT, MAX_RETRY_AFTER_SECONDS, MAX_IN_FLIGHT_PER_WEBHOOK,
-            CIRCUIT_FAILURES, CIRCUIT_OPEN_SECONDS, SESSION_TIMEOUT_SECONDS, OPS_PORT);
+    public static final List<Setting<?>> SETTINGS = java.util.stream.Stream.concat(java.util.stream.Stream.of(
+            CommonSettings.KAFKA_BOOTSTRAP_SERVERS, CommonSettings.REGISTRY_URL, CommonSettings.SECRET_KEYS, GROUP_ID,
+            MAX_IN_FLIGHT, DEFAULT_TIMEOUT_MS, CONNECT_TIMEOUT_MS, ALLOWED_NETWORKS, TRUST_STORE,
+            TRUST_STORE_PASSWORD, EGRESS_PROXY, NO_PROXY, RETRY_SCHEDULE, RETRY_JITTER_PERCENT,
+            MAX_RETRY_AFTER_SECONDS, MAX_IN_FLIGHT_PER_WEBHOOK, CIRCUIT_FAILURES, CIRCUIT_OPEN_SECONDS,
+            SESSION_TIMEOUT_SECONDS, OPS_PORT, CommonSettings.LOG_FORMAT), TracingSettings.SETTINGS.stream()).toList();
 
     public static DelivererConfig from(Settings settings) {
+        settings.get(CommonSettings.LOG_FORMAT); // used by logback, not here: a wrong value still stops startup
         return new DelivererConfig(
                 settings.get(CommonSettings.KAFKA_BOOTSTRAP_SERVERS),
                 settings.get(CommonSettings.REGISTRY_URL),

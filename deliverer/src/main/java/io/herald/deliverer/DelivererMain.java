@@ -1,6 +1,8 @@
 package io.herald.deliverer;
 
 import io.herald.schemas.config.Settings;
+import io.herald.schemas.tracing.HeraldTracing;
+import io.herald.schemas.tracing.TracingSettings;
 import java.util.concurrent.CountDownLatch;
 
 /** Runs a deliverer until the process is stopped (SIGTERM finishes in-flight work, then exits). */
@@ -10,10 +12,14 @@ public final class DelivererMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        HeraldDeliverer deliverer = HeraldDeliverer.start(DelivererConfig.from(Settings.fromProcess()));
+        Settings settings = Settings.fromProcess();
+        DelivererConfig config = DelivererConfig.from(settings);
+        HeraldTracing tracing = HeraldTracing.start(TracingSettings.from(settings), "herald-deliverer");
+        HeraldDeliverer deliverer = HeraldDeliverer.start(config, tracing);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             deliverer.close();
+            tracing.close(); // flushes the last spans
             stopped.countDown();
         }, "deliverer-shutdown"));
         stopped.await();

@@ -11,7 +11,14 @@ import io.herald.schemas.delivery.AttemptSummary;
 import io.herald.schemas.store.SubscriptionView;
 import java.util.ArrayList;
 import java.util.List;
+import io.herald.schemas.logging.LogKeys;
+import io.herald.schemas.tracing.EventSpans;
+import io.herald.schemas.tracing.HeraldTracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
 import java.time.Clock;
+import org.apache.kafka.common.header.Headers;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -36,11 +43,13 @@ final class DeliveryProcessor {
     private final EndpointGuard guard;
     private final EndpointRateLimiter rateLimiter;
     private final DelivererMetrics metrics;
+    private final HeraldTracing tracing;
     private final Clock clock;
 
     DeliveryProcessor(SubscriptionView view, Endpoints endpoints, WebhookSender sender, AttemptRecorder recorder,
             RetryRouter retries, RetryPolicy policy, RetrySchedule defaultSchedule, EndpointGuard guard,
-            EndpointRateLimiter rateLimiter, DelivererMetrics metrics, Clock clock) {
+            EndpointRateLimiter rateLimiter, DelivererMetrics metrics, HeraldTracing tracing, Clock clock) {
+        this.tracing = tracing;
         this.guard = guard;
         this.metrics = metrics;
         this.rateLimiter = rateLimiter;
@@ -58,16 +67,18 @@ final class DeliveryProcessor {
      * Attempts the delivery; a failure is queued for its retry or dead-lettered before the attempt is recorded, and
      * the returned future completes only when all of that is durable.
      */
-    CompletableFuture<Void> process(Delivery delivery) {
-        return endpointOf(delivery).thenCompose(endpoint -> attempt(delivery, endpoint)
-                .thenCompose(outcome -> finish(delivery, endpoint, outcome)));
+    CompletableFuture<Void> process(Delivery delivery, Headers headers) {
+        Context trace = tracing.extract(headers); // the routing span's context, which each attempt's span joins
+        return endpointOf(delivery).thenCompose(endpoint -> attempt(delivery, endpoint, trace)
+                .thenCompose(outcome -> finish(delivery, endpoint, outcome, trace)));
     }
 
-    private CompletableFuture<Void> finish(Delivery delivery, Optional<Endpoint> endpoint, Attempted outcome) {
+    private CompletableFuture<Void> finish(Delivery delivery, Optional<Endpoint> endpoint, Attempted outcome,
+            Context trace) {
         if (outcome.deferral() != null) {
-            return defer(delivery, outcome.deferral());
+            return defer(delivery, outcome.deferral(), trace);
         }
-        return followUp(delivery, endpoint, outcome)
+        return followUp(delivery, endpoint, outcome, trace)
                 .thenCompose(attempt -> {
                     log(delivery, attempt);
                     return recorder.record(attempt);
@@ -76,24 +87,24 @@ final class DeliveryProcessor {
     }
 
     /** Not attempted now (its endpoint is saturated or its circuit open): back to the retry path, unchanged. */
-    private CompletableFuture<Void> defer(Delivery delivery, EndpointGuard.Admission deferral) {
+    private CompletableFuture<Void> defer(Delivery delivery, EndpointGuard.Admission deferral, Context trace) {
         LOG.debug("Delivery {} to webhook {} deferred until {}: {}", delivery.getId(), delivery.getWebhookId(),
                 deferral.retryAt(), deferral.reason());
         metrics.deferred(deferral.reason().startsWith("rate limit") ? "rate_limited"
                 : deferral.reason().startsWith("circuit") ? "circuit_open" : "saturated");
-        return retries.retry(delivery, deferral.retryAt());
+        return retries.retry(delivery, deferral.retryAt(), trace);
     }
 
     /** Decides what follows the attempt, queues it, and returns the attempt record to write. */
     private CompletableFuture<DeliveryAttempt> followUp(Delivery delivery, Optional<Endpoint> endpoint,
-            Attempted attempted) {
+            Attempted attempted, Context trace) {
         DeliveryAttempt attempt = attempted.record();
         if (attempted.http() == null) {
             metrics.skipped();
             if (attempted.deadLetterReason() != null) {
                 Delivery withHistory = Delivery.newBuilder(delivery)
                         .setPreviousAttempts(withSummary(delivery, attempt)).build();
-                return retries.deadLetter(withHistory, attempted.deadLetterReason()).thenApply(dead -> attempt);
+                return retries.deadLetter(withHistory, attempted.deadLetterReason(), trace).thenApply(dead -> attempt);
             }
             return CompletableFuture.completedFuture(attempt); // skipped for good: nobody to deliver to
         }
@@ -110,7 +121,7 @@ final class DeliveryProcessor {
             metrics.retried(java.time.Duration.between(clock.instant(), retry.dueAt()));
             Delivery next = Delivery.newBuilder(withHistory).setAttempt(delivery.getAttempt() + 1).build();
             attempt.setNextAttemptAt(retry.dueAt());
-            return retries.retry(next, retry.dueAt()).thenApply(queued -> attempt);
+            return retries.retry(next, retry.dueAt(), trace).thenApply(queued -> attempt);
         }
         if (decision instanceof RetryDecision.GiveUp giveUp) {
             if (http.refused()) {
@@ -118,7 +129,7 @@ final class DeliveryProcessor {
             } else {
                 metrics.deadLettered();
             }
-            return retries.deadLetter(withHistory, giveUp.reason()).thenApply(dead -> attempt);
+            return retries.deadLetter(withHistory, giveUp.reason(), trace).thenApply(dead -> attempt);
         }
         if (http.succeeded()) {
             metrics.delivered(delivery.getEventTimestamp(), clock.instant());
@@ -162,7 +173,7 @@ final class DeliveryProcessor {
         return view.syncToEnd().thenApply(synced -> view.find(delivery.getWebhookId()).map(endpoints::from));
     }
 
-    private CompletableFuture<Attempted> attempt(Delivery delivery, Optional<Endpoint> found) {
+    private CompletableFuture<Attempted> attempt(Delivery delivery, Optional<Endpoint> found, Context trace) {
         if (found.isEmpty()) {
             return skip(delivery, "webhook no longer exists");
         }
@@ -181,7 +192,7 @@ final class DeliveryProcessor {
         }
         return paced(endpoint).thenCompose(deferral -> deferral.isPresent()
                 ? CompletableFuture.completedFuture(new Attempted(null, null, deferral.get()))
-                : guarded(delivery, endpoint));
+                : guarded(delivery, endpoint, trace));
     }
 
     /** Waits for the webhook's turn under its rate limit, if it has one; a turn too far off is a deferral. */
@@ -202,16 +213,30 @@ final class DeliveryProcessor {
                 CompletableFuture.delayedExecutor(turn.delay().toNanos(), TimeUnit.NANOSECONDS));
     }
 
-    private CompletableFuture<Attempted> guarded(Delivery delivery, Endpoint endpoint) {
+    private CompletableFuture<Attempted> guarded(Delivery delivery, Endpoint endpoint, Context trace) {
         return guard.admit(endpoint.webhookId()).thenCompose(admission -> {
             if (!admission.admitted()) {
                 return CompletableFuture.completedFuture(new Attempted(null, null, admission));
             }
-            return sender.send(endpoint, delivery).thenApply(http -> {
+            Span span = EventSpans.delivering(tracing.tracer(), trace, delivery, endpoint.host());
+            return sender.send(endpoint, delivery, trace.with(span)).thenApply(http -> {
+                endSpan(span, http);
                 guard.completed(endpoint.webhookId(), http.succeeded(), !http.refused());
                 return new Attempted(DeliveryAttempts.fromHttp(delivery, http), http, null);
             });
         });
+    }
+
+    private static void endSpan(Span span, HttpOutcome http) {
+        if (http.status() != null) {
+            span.setAttribute(EventSpans.HTTP_STATUS, (long) http.status());
+        }
+        if (!http.succeeded()) {
+            // The attempt's error text may quote the endpoint's answer; the span gets its class of failure only.
+            span.setStatus(StatusCode.ERROR, http.refused() ? "refused"
+                    : http.status() != null ? "HTTP " + http.status() : "no response");
+        }
+        span.end();
     }
 
     private CompletableFuture<Attempted> skip(Delivery delivery, String reason) {
@@ -221,14 +246,16 @@ final class DeliveryProcessor {
 
     private static void log(Delivery delivery, DeliveryAttempt attempt) {
         if (attempt.getOutcome() == AttemptOutcome.SUCCEEDED) {
-            LOG.debug("Delivered {} (event {}, {}) to webhook {} of tenant {}: HTTP {} in {} ms", delivery.getId(),
-                    delivery.getEventId(), delivery.getEventType(), delivery.getWebhookId(), delivery.getTenant(),
-                    attempt.getHttpStatus(), attempt.getLatencyMs());
+            LogKeys.delivery(LOG.atDebug(), delivery).log("Delivered {} (event {}, {}) to webhook {} of tenant {}: "
+                    + "HTTP {} in {} ms", delivery.getId(), delivery.getEventId(), delivery.getEventType(),
+                    delivery.getWebhookId(), delivery.getTenant(), attempt.getHttpStatus(), attempt.getLatencyMs());
         } else {
-            LOG.info("Delivery {} (event {}, {}) to webhook {} of tenant {} attempt {} {}: {}{}", delivery.getId(),
-                    delivery.getEventId(), delivery.getEventType(), delivery.getWebhookId(), delivery.getTenant(),
-                    attempt.getAttempt(), attempt.getOutcome(), attempt.getError(),
-                    attempt.getNextAttemptAt() == null ? "" : "; next attempt at " + attempt.getNextAttemptAt());
+            LogKeys.delivery(LOG.atInfo(), delivery).addKeyValue("attempt", attempt.getAttempt())
+                    .addKeyValue("outcome", attempt.getOutcome())
+                    .log("Delivery {} (event {}, {}) to webhook {} of tenant {} attempt {} {}: {}{}", delivery.getId(),
+                            delivery.getEventId(), delivery.getEventType(), delivery.getWebhookId(),
+                            delivery.getTenant(), attempt.getAttempt(), attempt.getOutcome(), attempt.getError(),
+                            attempt.getNextAttemptAt() == null ? "" : "; next attempt at " + attempt.getNextAttemptAt());
         }
     }
 }

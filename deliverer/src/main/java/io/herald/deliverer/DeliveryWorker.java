@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
+import io.herald.schemas.logging.LogKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,11 +106,12 @@ final class DeliveryWorker implements Runnable {
             finished.add(new Finished(partition, offset));
             return;
         }
-        processor.process(record.value()).whenComplete((attempt, error) -> {
+        processor.process(record.value(), record.headers()).whenComplete((attempt, error) -> {
             if (error != null) {
                 // The attempt record could not be stored: keep the offset uncommitted so the delivery is redone.
-                LOG.error("Recording the attempt of delivery {} at {}@{} failed; it stays uncommitted",
-                        record.value().getId(), partition, offset, error);
+                LogKeys.delivery(LOG.atError(), record.value()).setCause(error).log(
+                        "Recording the attempt of delivery {} at {}@{} failed; it stays uncommitted",
+                        record.value().getId(), partition, offset);
                 return;
             }
             finished.add(new Finished(partition, offset));

@@ -50,6 +50,15 @@ record Endpoint(
         return secrets;
     }
 
+    /** The URL's host alone (the URL may carry credentials); null when the URL has none. */
+    String host() {
+        try {
+            return java.net.URI.create(url).getHost();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     @Override
     public String toString() {
         return "Endpoint[" + webhookId + " v" + version + " of " + tenant + "]"; // never secrets

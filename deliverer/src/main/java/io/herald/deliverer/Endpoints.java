@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import io.herald.schemas.logging.LogKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +36,9 @@ final class Endpoints {
             return cached;
         }
         Endpoint endpoint = decrypt(subscription);
-        endpoint.unusableReason().ifPresent(reason -> LOG.error("Webhook {} of tenant {} cannot be delivered to: {}",
-                endpoint.webhookId(), endpoint.tenant(), reason));
+        endpoint.unusableReason().ifPresent(reason -> LogKeys.webhook(LOG.atError(), endpoint.tenant(),
+                endpoint.webhookId()).log("Webhook {} of tenant {} cannot be delivered to: {}", endpoint.webhookId(),
+                endpoint.tenant(), reason));
         byWebhookId.put(subscription.getId(), endpoint);
         return endpoint;
     }

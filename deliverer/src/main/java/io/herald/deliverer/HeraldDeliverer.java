@@ -1,5 +1,7 @@
 package io.herald.deliverer;
 
+import io.herald.schemas.tracing.HeraldTracing;
+
 import io.herald.deliverer.egress.EgressGuard;
 import io.herald.deliverer.retry.RetryForwarder;
 import io.herald.deliverer.retry.RetryPolicy;
@@ -57,7 +59,13 @@ public final class HeraldDeliverer implements AutoCloseable {
         this.operations = operations;
     }
 
+    /** A deliverer that records no spans but passes each event's trace context on to its webhook requests. */
     public static HeraldDeliverer start(DelivererConfig config) {
+        return start(config, HeraldTracing.off());
+    }
+
+    /** A deliverer whose attempt spans go through {@code tracing} (not closed by the deliverer). */
+    public static HeraldDeliverer start(DelivererConfig config, HeraldTracing tracing) {
         Clock clock = Clock.systemUTC();
         SubscriptionView view = SubscriptionView.start(config.bootstrapServers(), config.registryUrl(),
                 config.groupId() + "-subscriptions", SUBSCRIPTIONS_LOAD_TIMEOUT);
@@ -90,7 +98,7 @@ public final class HeraldDeliverer implements AutoCloseable {
                 new DeliveryProcessor(view, new Endpoints(config.secretCipher()), sender, recorder, retries,
                         new RetryPolicy(config.maxRetryAfter(), new java.security.SecureRandom()),
                         config.retrySchedule(), guard, new EndpointRateLimiter(clock),
-                        new DelivererMetrics(registry), clock),
+                        new DelivererMetrics(registry), tracing, clock),
                 config.maxInFlight(), SHUTDOWN_GRACE);
         Thread thread = new Thread(worker, "delivery-worker");
         thread.start();

@@ -6,6 +6,8 @@ import io.herald.deliverer.egress.EgressRefusedException;
 import io.herald.deliverer.egress.GuardedResolverGroup;
 import io.herald.schemas.delivery.Delivery;
 import io.micronaut.context.ApplicationContext;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
 import io.micronaut.core.io.buffer.ByteArrayBufferFactory;
 import io.micronaut.http.ByteBodyHttpResponse;
 import io.micronaut.http.HttpResponse;
@@ -97,6 +99,11 @@ final class WebhookSender implements AutoCloseable {
     }
 
     CompletableFuture<HttpOutcome> send(Endpoint endpoint, Delivery delivery) {
+        return send(endpoint, delivery, Context.root());
+    }
+
+    /** Sends with {@code trace}'s context in the request's {@code traceparent} and {@code tracestate} headers. */
+    CompletableFuture<HttpOutcome> send(Endpoint endpoint, Delivery delivery, Context trace) {
         Instant started = clock.instant();
         long startNanos = System.nanoTime();
         Optional<String> refusal = refusalOf(endpoint.url());
@@ -107,6 +114,7 @@ final class WebhookSender implements AutoCloseable {
         CompletableFuture<HttpOutcome> outcome = new CompletableFuture<>();
         try {
             MutableHttpRequest<String> request = WebhookRequests.build(endpoint, delivery, started);
+            W3CTraceContextPropagator.getInstance().inject(trace, request, (r, name, value) -> r.header(name, value));
             byte[] body = delivery.getBody().getBytes(StandardCharsets.UTF_8);
             checkedThroughProxy(URI.create(endpoint.url()).getHost())
                     .then(Mono.defer(() -> Mono.from(client.exchange(request,

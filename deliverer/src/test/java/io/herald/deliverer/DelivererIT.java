@@ -35,7 +35,11 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.LoggerFactory;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -91,7 +95,9 @@ class DelivererIT {
         webhook.setAuth(new BearerTokenAuth(CIPHER.encrypt("tok-123", webhook.getId())));
         store(webhook);
 
-        Delivery delivery = deliver(webhook, "{\"id\":\"evt_1\",\"type\":\"user.created\",\"data\":{}}");
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        Delivery delivery = deliver(webhook, "{\"id\":\"evt_1\",\"type\":\"user.created\",\"data\":{}}",
+                traceparent);
 
         DeliveryAttempt attempt = attempts.await(delivery.getId());
         assertThat(attempt.getOutcome()).isEqualTo(AttemptOutcome.SUCCEEDED);
@@ -107,6 +113,7 @@ class DelivererIT {
         assertThat(request.header("x-team")).isEqualTo("identity");
         assertThat(request.header("authorization")).isEqualTo("Bearer tok-123");
         assertThat(request.header("x-herald-event")).isEqualTo("user.created");
+        assertThat(request.header("traceparent")).isEqualTo(traceparent); // tracing off: the event's trace, as it came
         long timestamp = Long.parseLong(request.header("webhook-timestamp"));
         assertThat(timestamp).isCloseTo(Instant.now().getEpochSecond(), org.assertj.core.data.Offset.offset(60L));
         // Verified here with the JDK alone, independently of Herald's signing code.
@@ -127,10 +134,14 @@ class DelivererIT {
         Subscription broken = webhook(receiver.url("/broken"), WebhookSecrets.generate(), null);
         Subscription healthy = webhook(receiver.url("/healthy"), WebhookSecrets.generate(), null);
         store(refused, slow, broken, healthy);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger processorLog = (Logger) LoggerFactory.getLogger(DeliveryProcessor.class);
+        processorLog.addAppender(logs);
 
         Delivery toRefused = deliver(refused, "{}");
         Delivery toSlow = deliver(slow, "{}");
-        Delivery toBroken = deliver(broken, "{}");
+        Delivery toBroken = deliver(broken, "{\"password\":\"in-the-body\"}");
         Delivery toHealthy = deliver(healthy, "{}");
 
         assertThat(attempts.await(toRefused.getId())).satisfies(a -> {
@@ -149,6 +160,14 @@ class DelivererIT {
             assertThat(a.getError()).isEqualTo("endpoint answered HTTP 500");
             assertThat(a.getResponseExcerpt()).contains("\"status\":500");
         });
+        processorLog.detachAppender(logs);
+        ILoggingEvent brokenLog = logs.list.stream().filter(e -> e.getFormattedMessage().contains(toBroken.getId()))
+                .findFirst().orElseThrow();
+        // JSON logs carry the ids as fields; never the body
+        assertThat(brokenLog.getKeyValuePairs()).extracting(kv -> kv.key + "=" + kv.value).contains(
+                "tenant=" + TENANT, "webhook_id=" + broken.getId(), "event_id=" + toBroken.getEventId(),
+                "delivery_id=" + toBroken.getId(), "attempt=1", "outcome=FAILED");
+        assertThat(brokenLog.getFormattedMessage()).doesNotContain("in-the-body");
         assertThat(attempts.await(toHealthy.getId()).getOutcome()).isEqualTo(AttemptOutcome.SUCCEEDED);
 
         // The worker survived all of that and keeps delivering.
@@ -402,8 +421,16 @@ class DelivererIT {
     }
 
     private static Delivery deliver(Subscription webhook, String body) {
+        return deliver(webhook, body, null);
+    }
+
+    private static Delivery deliver(Subscription webhook, String body, String traceparent) {
         Delivery delivery = TestWebhooks.delivery(webhook, body);
-        deliveries.send(new ProducerRecord<>(Topics.DELIVERIES, webhook.getId(), delivery));
+        ProducerRecord<String, Delivery> record = new ProducerRecord<>(Topics.DELIVERIES, webhook.getId(), delivery);
+        if (traceparent != null) {
+            record.headers().add("traceparent", traceparent.getBytes(StandardCharsets.UTF_8));
+        }
+        deliveries.send(record);
         deliveries.flush();
         return delivery;
     }

@@ -18,6 +18,7 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.env.Environment;
 import jakarta.inject.Singleton;
+import io.herald.schemas.tracing.HeraldTracing;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -98,8 +99,15 @@ class IngestBeans {
 
     @Singleton
     @Bean(preDestroy = "close")
-    EventIntake eventIntake(IngestConfig config, Clock clock) {
-        return new EventIntake(config.bootstrapServers(), config.registryUrl(), SUBSCRIPTIONS_LOAD_TIMEOUT, clock);
+    HeraldTracing tracing(IngestConfig config) {
+        return HeraldTracing.start(config.tracing(), "herald-ingest");
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    EventIntake eventIntake(IngestConfig config, HeraldTracing tracing, Clock clock) {
+        return new EventIntake(config.bootstrapServers(), config.registryUrl(), SUBSCRIPTIONS_LOAD_TIMEOUT, tracing,
+                clock);
     }
 
     @Singleton

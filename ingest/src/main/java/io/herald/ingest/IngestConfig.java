@@ -6,6 +6,8 @@ import io.herald.schemas.config.ConfigException;
 import io.herald.schemas.config.Settings;
 import io.herald.schemas.egress.Cidr;
 import io.herald.schemas.security.SecretCipher;
+import io.herald.schemas.tracing.TracingConfig;
+import io.herald.schemas.tracing.TracingSettings;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -19,9 +21,11 @@ public record IngestConfig(
         boolean allowHttp,
         List<Cidr> allowedNetworks,
         Duration rotationOverlap,
-        int opsPort) {
+        int opsPort,
+        TracingConfig tracing) {
 
     public static IngestConfig from(Settings settings) {
+        settings.get(CommonSettings.LOG_FORMAT); // used by logback, not here: a wrong value still stops startup
         return new IngestConfig(
                 settings.get(CommonSettings.KAFKA_BOOTSTRAP_SERVERS),
                 settings.get(CommonSettings.REGISTRY_URL),
@@ -34,7 +38,8 @@ public record IngestConfig(
                                 .map(Cidr::parse).toList())
                         .orElse(List.of())),
                 Duration.ofMinutes(settings.get(IngestSettings.ROTATION_OVERLAP_MINUTES)),
-                settings.get(IngestSettings.OPS_PORT));
+                settings.get(IngestSettings.OPS_PORT),
+                TracingSettings.from(settings));
     }
 
     private static <T> T parse(String key, java.util.function.Supplier<T> parser) {

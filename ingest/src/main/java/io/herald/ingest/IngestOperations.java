@@ -4,13 +4,14 @@ import io.herald.schemas.ops.DependencyCheck;
 import io.herald.schemas.ops.HeraldMeters;
 import io.herald.schemas.ops.OpsServer;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * The ingest service's operations endpoint, like the router's and the deliverer's: {@code /metrics},
  * {@code /health/live}, {@code /health/ready} (Kafka and the registry answer). Counts the events that come in over
  * HTTP: {@code herald_ingest_events_total{result}} with result {@code published}, {@code duplicate} or
- * {@code rejected}.
+ * {@code rejected}; and times every API request by route and status.
  */
 public final class IngestOperations implements AutoCloseable {
 
@@ -28,6 +29,17 @@ public final class IngestOperations implements AutoCloseable {
     public void events(String result, int count) {
         Counter.builder("herald.ingest.events").description("Events posted over HTTP, by result")
                 .tag("result", result).register(registry).increment(count);
+    }
+
+    /**
+     * Times one API request: {@code herald_api_requests_seconds{route, method, status}}, whose count gives request
+     * and error rates. The route is the matched template ({@code /t/{tenant}/api/v1/webhooks/{id}}), never the
+     * path, so tenants and ids don't multiply the series.
+     */
+    public void request(String route, String method, int status, long nanos) {
+        Timer.builder("herald.api.requests").description("Management and ingest API requests, by route and status")
+                .tag("route", route).tag("method", method).tag("status", Integer.toString(status))
+                .register(registry).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     public int port() {

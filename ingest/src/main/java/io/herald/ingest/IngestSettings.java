@@ -25,9 +25,10 @@ public final class IngestSettings {
     public static final Setting<Integer> OPS_PORT = Setting.integer("herald.ingest.ops-port", 9090, 0, 65_535,
             "Port of the ingest service's operations endpoint: /metrics (Prometheus), /health/live, /health/ready");
 
-    public static final List<Setting<?>> SETTINGS = List.of(PORT, CommonSettings.KAFKA_BOOTSTRAP_SERVERS,
-            CommonSettings.REGISTRY_URL, CommonSettings.SECRET_KEYS, API_KEYS, ALLOW_HTTP, ALLOWED_NETWORKS,
-            ROTATION_OVERLAP_MINUTES, OPS_PORT);
+    public static final List<Setting<?>> SETTINGS = java.util.stream.Stream.concat(java.util.stream.Stream.of(PORT,
+            CommonSettings.KAFKA_BOOTSTRAP_SERVERS, CommonSettings.REGISTRY_URL, CommonSettings.SECRET_KEYS, API_KEYS,
+            ALLOW_HTTP, ALLOWED_NETWORKS, ROTATION_OVERLAP_MINUTES, OPS_PORT, CommonSettings.LOG_FORMAT),
+            io.herald.schemas.tracing.TracingSettings.SETTINGS.stream()).toList();
 
     private IngestSettings() {
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.util.Map;
 import java.net.http.HttpResponse;
 
 /** Calls the management API as a tenant's tool would: JSON in, JSON out, a bearer key. */
@@ -27,8 +28,18 @@ final class ApiClient {
         return send(method, path, key, body == null ? null : JSON.writeValueAsString(body));
     }
 
+    /** As {@link #call(String, String, String, Object)}, with extra request headers. */
+    Reply call(String method, String path, String key, Object body, Map<String, String> headers) throws Exception {
+        return send(method, path, key, body == null ? null : JSON.writeValueAsString(body), headers);
+    }
+
     /** @param body sent as it is */
     Reply send(String method, String path, String key, String body) throws Exception {
+        return send(method, path, key, body, Map.of());
+    }
+
+    private Reply send(String method, String path, String key, String body, Map<String, String> headers)
+            throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body))
@@ -36,6 +47,7 @@ final class ApiClient {
         if (key != null) {
             request.header("Authorization", "Bearer " + key);
         }
+        headers.forEach(request::header);
         HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         JsonNode json = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
         return new Reply(response.statusCode(), json);

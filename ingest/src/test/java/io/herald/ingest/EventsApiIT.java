@@ -78,6 +78,22 @@ class EventsApiIT {
         assertThat(stored.key()).isEqualTo("acme:203.0.113.9");
         assertThat(new String(stored.headers().lastHeader("ce_source").value(), StandardCharsets.UTF_8))
                 .isEqualTo("/tenants/acme/services/login-server");
+        assertThat(stored.headers().lastHeader("traceparent")).as("no caller trace, nothing recorded").isNull();
+    }
+
+    @Test
+    void theCallersTraceContextTravelsOnWithThePublishedEvent() throws Exception {
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        Reply reply = api.call("POST", EVENTS, ACME_KEY, Map.of("id", "evt_http_traced", "type", "user.created",
+                "data", Map.of("userId", "usr_traced")), Map.of("traceparent", traceparent, "tracestate", "acme=1"));
+
+        assertThat(reply.status()).as(reply.body().toString()).isEqualTo(200);
+        ConsumerRecord<String, IamEvent> stored = at(reply.body().get("events").get(0));
+        // tracing is off here: no span of ingest's own, so the caller's context is passed on as it came
+        assertThat(new String(stored.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8))
+                .isEqualTo(traceparent);
+        assertThat(new String(stored.headers().lastHeader("tracestate").value(), StandardCharsets.UTF_8))
+                .isEqualTo("acme=1");
     }
 
     @Test
@@ -109,16 +125,31 @@ class EventsApiIT {
         double published = count(metrics, "published");
         double duplicate = count(metrics, "duplicate");
         double rejected = count(metrics, "rejected");
+        String route = "route=\"/t/{tenant}/api/v1/events\"";
+        double ok = sum(metrics, "herald_api_requests_seconds_count{", route, "status=\"200\"");
+        double invalid = sum(metrics, "herald_api_requests_seconds_count{", route, "status=\"422\"");
+        double unauthorized = sum(metrics, "herald_api_requests_seconds_count{", route, "status=\"401\"");
+        double unmatched = sum(metrics, "herald_api_requests_seconds_count{", "route=\"unmatched\"",
+                "status=\"404\"");
         Map<String, Object> event = Map.of("id", "evt_http_counted", "type", "user.created",
                 "data", Map.of("userId", "usr_c"));
 
         api.call("POST", EVENTS, ACME_KEY, Map.of("events", List.of(event, event)));
         api.call("POST", EVENTS, ACME_KEY, Map.of("events", List.of(Map.of("type", "user.nope", "data", Map.of()),
                 Map.of("type", "user.created", "data", Map.of("userId", "usr_c")))));
+        api.call("POST", EVENTS, "hk_wrong", event);
+        api.call("GET", "/no/such/path/evt_123", ACME_KEY, null);
 
         assertThat(count(metrics, "published")).isEqualTo(published + 1);
         assertThat(count(metrics, "duplicate")).isEqualTo(duplicate + 1);
         assertThat(count(metrics, "rejected")).as("the whole refused request").isEqualTo(rejected + 2);
+        assertThat(sum(metrics, "herald_api_requests_seconds_count{", route, "status=\"200\"")).isEqualTo(ok + 1);
+        assertThat(sum(metrics, "herald_api_requests_seconds_count{", route, "status=\"422\"")).isEqualTo(invalid + 1);
+        assertThat(sum(metrics, "herald_api_requests_seconds_count{", route, "status=\"401\""))
+                .isEqualTo(unauthorized + 1);
+        assertThat(sum(metrics, "herald_api_requests_seconds_count{", "route=\"unmatched\"", "status=\"404\""))
+                .as("unknown paths share one series").isEqualTo(unmatched + 1);
+        assertThat(scrape(metrics)).doesNotContain("evt_123").doesNotContain("route=\"/t/acme");
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         int ready = 0;
         for (long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos(); ready != 200
@@ -130,12 +161,20 @@ class EventsApiIT {
     }
 
     private static double count(String metrics, String result) throws Exception {
-        String scraped = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        return sum(metrics, "herald_ingest_events_total{", "result=\"" + result + "\"");
+    }
+
+    /** The sum of the series of a meter whose labels include every one given. */
+    private static double sum(String metrics, String meter, String... labels) throws Exception {
+        return scrape(metrics).lines().filter(line -> line.startsWith(meter)
+                        && java.util.Arrays.stream(labels).allMatch(line::contains))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    private static String scrape(String metrics) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create(metrics + "/metrics")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        return scraped.lines().filter(line -> line.startsWith("herald_ingest_events_total{")
-                        && line.contains("result=\"" + result + "\""))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
     @Test

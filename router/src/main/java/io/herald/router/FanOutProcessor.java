@@ -9,12 +9,20 @@ import io.herald.schemas.catalog.EventFilter;
 import io.herald.schemas.delivery.Delivery;
 import io.herald.schemas.event.IamEvent;
 import io.herald.schemas.subscription.Subscription;
+import io.herald.schemas.logging.LogKeys;
+import io.herald.schemas.tracing.EventSpans;
+import io.herald.schemas.tracing.HeraldTracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import java.time.Clock;
 import java.util.List;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
@@ -33,12 +41,14 @@ final class FanOutProcessor implements Processor<String, IamEvent, String, Deliv
 
     private final Clock clock;
     private final RouterMetrics metrics;
+    private final HeraldTracing tracing;
     private ProcessorContext<String, Delivery> context;
     private TimestampedKeyValueStore<String, Subscription> subscriptions;
 
-    FanOutProcessor(Clock clock, RouterMetrics metrics) {
+    FanOutProcessor(Clock clock, RouterMetrics metrics, HeraldTracing tracing) {
         this.clock = clock;
         this.metrics = metrics;
+        this.tracing = tracing;
     }
 
     @Override
@@ -57,6 +67,12 @@ final class FanOutProcessor implements Processor<String, IamEvent, String, Deliv
         if (!problems.isEmpty()) {
             throw new RejectedEventException("invalid event: " + String.join("; ", problems)); // to quarantine
         }
+        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
+        Context producer = tracing.extract(record.headers());
+        Span span = EventSpans.routing(tracing.tracer(), producer, topic, event);
+        // Every delivery carries the route span on as its parent (the producer's context when nothing is recorded).
+        Headers headers = new RecordHeaders(record.headers().toArray());
+        tracing.inject(producer.with(span), headers);
         String body = null;
         int fanOut = 0;
         try (KeyValueIterator<String, ValueAndTimestamp<Subscription>> tenantWebhooks =
@@ -68,14 +84,18 @@ final class FanOutProcessor implements Processor<String, IamEvent, String, Deliv
                     continue;
                 }
                 body = body != null ? body : WebhookPayload.render(event);
-                context.forward(record.withKey(webhook.getId())
+                context.forward(record.withKey(webhook.getId()).withHeaders(headers)
                         .withValue(Deliveries.of(event, webhook, body, clock.instant())));
                 fanOut++;
             }
+        } finally {
+            span.setAttribute(EventSpans.FAN_OUT, (long) fanOut);
+            span.end();
         }
         metrics.routed(event.getType().substring(0, event.getType().indexOf('.')), fanOut);
-        LOG.debug("Event {} ({}) of tenant {} routed to {} webhooks", event.getId(), event.getType(),
-                event.getTenant(), fanOut);
+        LogKeys.event(LOG.atDebug(), event).addKeyValue("fan_out", fanOut).log(
+                "Event {} ({}) of tenant {} routed to {} webhooks", event.getId(), event.getType(), event.getTenant(),
+                fanOut);
     }
 
     private static boolean matches(Subscription webhook, IamEvent event) {

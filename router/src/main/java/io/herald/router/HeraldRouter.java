@@ -1,5 +1,7 @@
 package io.herald.router;
 
+import io.herald.schemas.tracing.HeraldTracing;
+
 import io.herald.schemas.subscription.Subscription;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,11 +45,17 @@ public final class HeraldRouter implements AutoCloseable {
         this.ops = ops;
     }
 
+    /** A router that records no spans but passes its producers' trace context on to the deliveries. */
     public static HeraldRouter start(RouterConfig config) {
+        return start(config, HeraldTracing.off());
+    }
+
+    /** A router whose route spans go through {@code tracing} (not closed by the router). */
+    public static HeraldRouter start(RouterConfig config, HeraldTracing tracing) {
         PrometheusMeterRegistry registry = HeraldMeters.registry("router");
         RouterMetrics metrics = new RouterMetrics(registry);
         var topology = RouterTopology.build(RouterSerdes.registry(config.registryUrl()), config.health(), metrics,
-                Clock.systemUTC());
+                tracing, Clock.systemUTC());
         Properties props = streamsProperties(config);
         props.put(RouterMetrics.CONFIG_KEY, metrics); // for the quarantine handler, which Streams instantiates
         KafkaStreams streams = new KafkaStreams(topology, props);

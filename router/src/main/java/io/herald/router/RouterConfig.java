@@ -3,6 +3,7 @@ package io.herald.router;
 import io.herald.schemas.config.CommonSettings;
 import io.herald.schemas.config.Setting;
 import io.herald.schemas.config.Settings;
+import io.herald.schemas.tracing.TracingSettings;
 import io.herald.router.health.EndpointHealthPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,9 +51,10 @@ public record RouterConfig(
             "Port of the router's operations endpoint: /metrics (Prometheus), /health/live, /health/ready");
 
     /** Every key the router reads, for documentation and startup logs. */
-    public static final List<Setting<?>> SETTINGS = List.of(CommonSettings.KAFKA_BOOTSTRAP_SERVERS,
-            CommonSettings.REGISTRY_URL, APPLICATION_ID, STREAM_THREADS, STATE_DIR, AUTO_DISABLE,
-            DISABLE_AFTER_FAILURES, DISABLE_AFTER_HOURS, OPS_PORT);
+    public static final List<Setting<?>> SETTINGS = java.util.stream.Stream.concat(java.util.stream.Stream.of(
+            CommonSettings.KAFKA_BOOTSTRAP_SERVERS, CommonSettings.REGISTRY_URL, APPLICATION_ID, STREAM_THREADS,
+            STATE_DIR, AUTO_DISABLE, DISABLE_AFTER_FAILURES, DISABLE_AFTER_HOURS, OPS_PORT, CommonSettings.LOG_FORMAT),
+            TracingSettings.SETTINGS.stream()).toList();
 
     /** A router with the default settings, for embedding and tests; the operations endpoint takes any free port. */
     public static RouterConfig defaults(String bootstrapServers, String registryUrl, String applicationId,
@@ -66,6 +68,7 @@ public record RouterConfig(
     }
 
     public static RouterConfig from(Settings settings) {
+        settings.get(CommonSettings.LOG_FORMAT); // used by logback, not here: a wrong value still stops startup
         return new RouterConfig(
                 settings.get(CommonSettings.KAFKA_BOOTSTRAP_SERVERS),
                 settings.get(CommonSettings.REGISTRY_URL),

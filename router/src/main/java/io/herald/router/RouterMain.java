@@ -1,6 +1,8 @@
 package io.herald.router;
 
 import io.herald.schemas.config.Settings;
+import io.herald.schemas.tracing.HeraldTracing;
+import io.herald.schemas.tracing.TracingSettings;
 import java.util.concurrent.CountDownLatch;
 
 /** Runs the router until the process is stopped (SIGTERM closes it cleanly). */
@@ -10,10 +12,14 @@ public final class RouterMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        HeraldRouter router = HeraldRouter.start(RouterConfig.from(Settings.fromProcess()));
+        Settings settings = Settings.fromProcess();
+        RouterConfig config = RouterConfig.from(settings);
+        HeraldTracing tracing = HeraldTracing.start(TracingSettings.from(settings), "herald-router");
+        HeraldRouter router = HeraldRouter.start(config, tracing);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             router.close();
+            tracing.close(); // flushes the last spans
             stopped.countDown();
         }, "router-shutdown"));
         stopped.await();

@@ -1,5 +1,7 @@
 package io.herald.router;
 
+import io.herald.schemas.tracing.HeraldTracing;
+
 import io.herald.schemas.Topics;
 import io.herald.router.health.EndpointHealthPolicy;
 import io.herald.router.health.EndpointHealthTopology;
@@ -30,7 +32,7 @@ public final class RouterTopology {
     }
 
     public static Topology build(RouterSerdes serdes, EndpointHealthPolicy health, RouterMetrics metrics,
-            Clock clock) {
+            HeraldTracing tracing, Clock clock) {
         Serde<Subscription> subscriptions = serdes.subscriptions();
         StreamsBuilder builder = new StreamsBuilder();
         builder.globalTable(Topics.SUBSCRIPTIONS,
@@ -40,7 +42,7 @@ public final class RouterTopology {
                         .withValueSerde(subscriptions));
         builder.stream(Topics.eventTopics(), Consumed.with(Serdes.String(), serdes.events())
                         .withName("iam-events-source"))
-                .process(() -> new FanOutProcessor(clock, metrics), Named.as("fan-out-to-webhooks"))
+                .process(() -> new FanOutProcessor(clock, metrics, tracing), Named.as("fan-out-to-webhooks"))
                 .to(Topics.DELIVERIES, Produced.with(Serdes.String(), serdes.deliveries()).withName("deliveries-sink"));
         EndpointHealthTopology.addTo(builder, SUBSCRIPTIONS_STORE, serdes.attempts(), serdes.records(), health,
                 metrics::webhookDisabled, clock);

@@ -30,11 +30,13 @@ import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
+import io.herald.schemas.tracing.HeraldTracing;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,7 +61,7 @@ class RouterTopologyTest {
         HeraldSerdes.trustHeraldRecords();
         driver = new TopologyTestDriver(RouterTopology.build(new RouterSerdes(events, subscriptionSerde, deliveries,
                 AvroTestSerde.of(DeliveryAttempt.getClassSchema()), AvroTestSerde.anyRecord()),
-                RouterConfig.DEFAULT_HEALTH, metrics, Clock.fixed(NOW, ZoneOffset.UTC)), quarantining());
+                RouterConfig.DEFAULT_HEALTH, metrics, HeraldTracing.off(), Clock.fixed(NOW, ZoneOffset.UTC)), quarantining());
         subscriptions = driver.createInputTopic(Topics.SUBSCRIPTIONS, Serdes.String().serializer(),
                 subscriptionSerde.serializer());
         output = driver.createOutputTopic(Topics.DELIVERIES, Serdes.String().deserializer(),
@@ -93,6 +95,23 @@ class RouterTopologyTest {
         assertThat(delivery.getWebhookVersion()).isEqualTo(exact.getVersion());
         assertThat(delivery.getBody()).startsWith("{\"id\":\"" + login.getId() + "\",\"type\":\"auth.login.success\"")
                 .contains("\"tenant\":\"acme\"", "\"userId\":\"usr_1\"");
+    }
+
+    @Test
+    void everyDeliveryCarriesTheEventsTraceContextOn() {
+        Subscription first = webhook("acme", List.of("*"), true);
+        Subscription second = webhook("acme", List.of("auth.*"), true);
+        register(first, second);
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("traceparent", traceparent.getBytes(StandardCharsets.UTF_8));
+        driver.createInputTopic(Topics.AUTH_EVENTS, Serdes.String().serializer(), events.serializer())
+                .pipeInput(new TestRecord<>("acme:usr_1", IamEvents.of("acme", login("usr_1")), headers));
+
+        List<TestRecord<String, Delivery>> deliveries = output.readRecordsToList();
+        assertThat(deliveries).hasSize(2).allSatisfy(delivery -> assertThat(new String(
+                delivery.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8))
+                .isEqualTo(traceparent)); // tracing off: passed on unchanged, for the deliverer to send
     }
 
     @Test

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import io.herald.schemas.tracing.HeraldTracing;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -128,7 +129,15 @@ public final class RetryForwarder implements Runnable, AutoCloseable {
             producer.beginTransaction();
             for (ConsumerRecord<String, Delivery> record : due) {
                 if (record.value() != null) {
-                    producer.send(new ProducerRecord<>(Topics.DELIVERIES, record.key(), record.value()));
+                    ProducerRecord<String, Delivery> forwarded = new ProducerRecord<>(Topics.DELIVERIES, record.key(),
+                            record.value());
+                    HeraldTracing.CONTEXT_HEADERS.forEach(name -> {
+                        Header header = record.headers().lastHeader(name);
+                        if (header != null) {
+                            forwarded.headers().add(header); // the attempt stays in the event's trace
+                        }
+                    });
+                    producer.send(forwarded);
                 }
             }
             producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());

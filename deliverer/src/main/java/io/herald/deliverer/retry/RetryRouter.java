@@ -14,6 +14,8 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -35,18 +37,28 @@ public final class RetryRouter implements AutoCloseable {
     }
 
     /** Queues {@code next} (the following attempt) to be handed back to the deliverers at {@code dueAt}. */
-    public CompletableFuture<Void> retry(Delivery next, Instant dueAt) {
+    public CompletableFuture<Void> retry(Delivery next, Instant dueAt, Context trace) {
         String topic = Topics.retryTopicFor(Duration.between(clock.instant(), dueAt));
         ProducerRecord<String, SpecificRecord> record = new ProducerRecord<>(topic, next.getWebhookId(), next);
+        carryTrace(trace, record);
         record.headers().add(Topics.DUE_AT_HEADER,
                 Long.toString(dueAt.toEpochMilli()).getBytes(StandardCharsets.US_ASCII));
         return send(record);
     }
 
     /** Gives up on a delivery whose history holds every attempt. */
-    public CompletableFuture<Void> deadLetter(Delivery withHistory, String reason) {
+    public CompletableFuture<Void> deadLetter(Delivery withHistory, String reason, Context trace) {
         DeadLetter letter = new DeadLetter(withHistory, reason, clock.instant());
-        return send(new ProducerRecord<>(Topics.DEAD_LETTERS, withHistory.getWebhookId(), letter));
+        ProducerRecord<String, SpecificRecord> record = new ProducerRecord<>(Topics.DEAD_LETTERS,
+                withHistory.getWebhookId(), letter);
+        carryTrace(trace, record);
+        return send(record);
+    }
+
+    /** Later attempts join the event's trace: the record carries the routing span's context, as the delivery did. */
+    private static void carryTrace(Context trace, ProducerRecord<String, SpecificRecord> record) {
+        W3CTraceContextPropagator.getInstance().inject(trace, record.headers(),
+                (headers, name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
     }
 
     private CompletableFuture<Void> send(ProducerRecord<String, SpecificRecord> record) {

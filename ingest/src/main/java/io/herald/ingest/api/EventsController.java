@@ -6,7 +6,10 @@ import io.herald.ingest.events.IntakeUnavailableException;
 import io.herald.ingest.events.JsonEvents;
 import io.herald.schemas.event.IamEvent;
 import io.micronaut.core.annotation.Nullable;
+import io.herald.schemas.tracing.HeraldTracing;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -34,11 +37,26 @@ public class EventsController {
 
     private final EventIntake intake;
     private final ApiAuthenticator authenticator;
+    /** Reads the caller's W3C trace context from the request headers. */
+    private static final TextMapGetter<HttpHeaders> CALLER_TRACE = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(HttpHeaders headers) {
+            return headers.names();
+        }
+
+        @Override
+        public String get(HttpHeaders headers, String name) {
+            return headers == null ? null : headers.get(name);
+        }
+    };
+
     private final IngestOperations operations;
+    private final HeraldTracing tracing;
     private final Clock clock;
 
     public EventsController(EventIntake intake, ApiAuthenticator authenticator, IngestOperations operations,
-            Clock clock) {
+            HeraldTracing tracing, Clock clock) {
+        this.tracing = tracing;
         this.intake = intake;
         this.authenticator = authenticator;
         this.operations = operations;
@@ -76,7 +94,8 @@ public class EventsController {
                             : problems.size() + " fields are invalid; nothing was published", problems);
         }
         try {
-            List<EventIntake.Outcome> outcomes = intake.publish(tenant, events);
+            List<EventIntake.Outcome> outcomes = intake.publish(tenant, events,
+                    tracing.extract(request.getHeaders(), CALLER_TRACE));
             long duplicates = outcomes.stream().filter(EventIntake.Outcome::duplicate).count();
             operations.events("published", (int) (outcomes.size() - duplicates));
             operations.events("duplicate", (int) duplicates);

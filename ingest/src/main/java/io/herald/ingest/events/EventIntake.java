@@ -1,6 +1,10 @@
 package io.herald.ingest.events;
 
 import io.herald.schemas.CloudEventHeaders;
+import io.herald.schemas.tracing.EventSpans;
+import io.herald.schemas.tracing.HeraldTracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import io.herald.schemas.IamEvents;
 import io.herald.schemas.Topics;
 import io.herald.schemas.catalog.EventCatalog;
@@ -53,6 +57,7 @@ public final class EventIntake implements AutoCloseable {
     private final Map<String, Receipt> seen = new LinkedHashMap<>();
     /** One transaction at a time, and no id checked by one request while another publishes it. */
     private final Object publishing = new Object();
+    private final HeraldTracing tracing;
     private final Clock clock;
 
     /** Where an event was published, and when. */
@@ -63,7 +68,9 @@ public final class EventIntake implements AutoCloseable {
     public record Outcome(Receipt receipt, boolean duplicate) {
     }
 
-    public EventIntake(String bootstrapServers, String registryUrl, Duration loadTimeout, Clock clock) {
+    public EventIntake(String bootstrapServers, String registryUrl, Duration loadTimeout, HeraldTracing tracing,
+            Clock clock) {
+        this.tracing = tracing;
         this.clock = clock;
         this.events = HeraldSerdes.valueSerializer(registryUrl);
         this.producer = new KafkaProducer<>(Map.of(
@@ -85,7 +92,7 @@ public final class EventIntake implements AutoCloseable {
      *
      * @throws IntakeUnavailableException when Kafka did not take the batch; nothing of it was published
      */
-    public List<Outcome> publish(String tenant, List<IamEvent> batch) {
+    public List<Outcome> publish(String tenant, List<IamEvent> batch, Context caller) {
         synchronized (publishing) {
             receipts.awaitSynced(SYNC_TIMEOUT); // receipts written by other instances count too
             Map<String, IamEvent> fresh = new LinkedHashMap<>();
@@ -97,7 +104,7 @@ public final class EventIntake implements AutoCloseable {
                     }
                 }
             }
-            Map<String, Receipt> published = fresh.isEmpty() ? Map.of() : commit(fresh);
+            Map<String, Receipt> published = fresh.isEmpty() ? Map.of() : commit(fresh, caller);
             List<Outcome> outcomes = new ArrayList<>();
             Map<String, Boolean> reported = new HashMap<>();
             synchronized (seen) {
@@ -112,14 +119,20 @@ public final class EventIntake implements AutoCloseable {
         }
     }
 
-    private Map<String, Receipt> commit(Map<String, IamEvent> fresh) {
+    private Map<String, Receipt> commit(Map<String, IamEvent> fresh, Context caller) {
+        List<Span> spans = new ArrayList<>();
+        Throwable failure = null;
         try {
             producer.beginTransaction();
             Map<String, Future<RecordMetadata>> sent = new LinkedHashMap<>();
             fresh.forEach((key, event) -> {
                 String topic = EventCatalog.get().find(event.getType()).orElseThrow().topic();
-                sent.put(key, producer.send(new ProducerRecord<>(topic, null, IamEvents.key(event),
-                        events.serialize(topic, event), CloudEventHeaders.of(event))));
+                ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, null, IamEvents.key(event),
+                        events.serialize(topic, event), CloudEventHeaders.of(event));
+                Span span = EventSpans.publishing(tracing.tracer(), caller, topic, event);
+                tracing.inject(caller.with(span), record.headers()); // the caller's trace goes on to the webhooks
+                spans.add(span);
+                sent.put(key, producer.send(record));
             });
             Map<String, Receipt> receiptsByKey = new LinkedHashMap<>();
             Instant now = clock.instant();
@@ -135,12 +148,17 @@ public final class EventIntake implements AutoCloseable {
             producer.commitTransaction();
             return receiptsByKey;
         } catch (KafkaException | ExecutionException | TimeoutException e) {
+            failure = e;
             abortQuietly();
             throw new IntakeUnavailableException("the events could not be published: " + e.getMessage(), e);
         } catch (InterruptedException e) {
+            failure = e;
             Thread.currentThread().interrupt();
             abortQuietly();
             throw new IntakeUnavailableException("interrupted", e);
+        } finally {
+            Throwable outcome = failure;
+            spans.forEach(span -> EventSpans.end(span, outcome));
         }
     }
 

@@ -1,6 +1,12 @@
 package io.herald.ingest.publish;
 
 import io.herald.schemas.CloudEventHeaders;
+import io.herald.schemas.tracing.EventSpans;
+import io.herald.schemas.tracing.HeraldTracing;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import io.herald.schemas.IamEvents;
 import io.herald.schemas.Topics;
 import io.herald.schemas.InvalidEventException;
@@ -33,12 +39,23 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class HeraldPublisher implements AutoCloseable {
 
     private final Producer<String, IamEvent> producer;
+    private final HeraldTracing tracing;
 
-    HeraldPublisher(Producer<String, IamEvent> producer) {
+    HeraldPublisher(Producer<String, IamEvent> producer, HeraldTracing tracing) {
         this.producer = producer;
+        this.tracing = tracing;
     }
 
+    /**
+     * A publisher that traces through the application's global OpenTelemetry (the OpenTelemetry agent's, if it
+     * runs): each event carries the caller's current trace on to the webhook requests it causes.
+     */
     public static HeraldPublisher create(PublisherConfig config) {
+        return create(config, GlobalOpenTelemetry.get());
+    }
+
+    /** A publisher that traces through the given OpenTelemetry. */
+    public static HeraldPublisher create(PublisherConfig config, OpenTelemetry telemetry) {
         Map<String, Object> props = new HashMap<>(config.overrides());
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, config.clientId());
@@ -51,7 +68,7 @@ public final class HeraldPublisher implements AutoCloseable {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         return new HeraldPublisher(new KafkaProducer<>(props, new StringSerializer(),
-                HeraldSerdes.<IamEvent>valueSerializer(config.registryUrl())));
+                HeraldSerdes.<IamEvent>valueSerializer(config.registryUrl())), HeraldTracing.using(telemetry));
     }
 
     /**
@@ -71,7 +88,10 @@ public final class HeraldPublisher implements AutoCloseable {
         CompletableFuture<PublishedEvent> result = new CompletableFuture<>();
         ProducerRecord<String, IamEvent> record = new ProducerRecord<>(topic, null, IamEvents.key(event), event,
                 CloudEventHeaders.of(event));
+        Span span = EventSpans.publishing(tracing.tracer(), Context.current(), topic, event);
+        tracing.inject(Context.current().with(span), record.headers());
         producer.send(record, (metadata, error) -> {
+            EventSpans.end(span, error);
             if (error != null) {
                 result.completeExceptionally(error);
             } else {

@@ -19,6 +19,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
+import io.herald.schemas.logging.LogKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -131,6 +132,7 @@ final class EndpointHealthProcessor implements Processor<String, DeliveryAttempt
         context.forward(cause.withKey(IamEvents.key(notice)).withValue((SpecificRecord) notice)
                 .withHeaders(CloudEventHeaders.of(notice)));
         disabledListener.disabled(streak.lastHttpStatus() != null && streak.lastHttpStatus() == 410);
-        LOG.warn("Disabled webhook {} of tenant {}: {}", before.getId(), before.getTenant(), reason);
+        LogKeys.webhook(LOG.atWarn(), before.getTenant(), before.getId())
+                .log("Disabled webhook {} of tenant {}: {}", before.getId(), before.getTenant(), reason);
     }
 }

@@ -31,6 +31,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
+import io.herald.schemas.tracing.HeraldTracing;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -205,7 +206,7 @@ class EndpointHealthTopologyTest {
         Serde<IamEvent> events = AvroTestSerde.of(IamEvent.getClassSchema());
         driver = new TopologyTestDriver(RouterTopology.build(new RouterSerdes(events, subscriptionSerde,
                 AvroTestSerde.of(Delivery.getClassSchema()), attemptSerde, AvroTestSerde.anyRecord()), policy,
-                metrics, Clock.fixed(NOW, ZoneOffset.UTC)));
+                metrics, HeraldTracing.off(), Clock.fixed(NOW, ZoneOffset.UTC)));
         subscriptions = driver.createInputTopic(Topics.SUBSCRIPTIONS, Serdes.String().serializer(),
                 subscriptionSerde.serializer());
         attempts = driver.createInputTopic(Topics.ATTEMPTS, Serdes.String().serializer(),

@@ -11,6 +11,12 @@ public final class CommonSettings {
             "Key ring that encrypts webhook secrets at rest: id:base64(32 bytes)[,id:base64...]; the first "
                     + "encrypts, all decrypt. Same value on ingest and deliverer.");
 
+    /** Read by the logging configuration (deploy/docker/logback.xml); services check it at startup. */
+    public static final Setting<String> LOG_FORMAT = new Setting<>("herald.log.format",
+            "Log format of the service containers: text, or json (one object per line, with tenant, webhook_id, "
+                    + "event_id and delivery_id as fields)", "text", v -> v.trim().toLowerCase(java.util.Locale.ROOT),
+            v -> v.equals("text") || v.equals("json"), "text or json", false);
+
     private CommonSettings() {
     }
 }
