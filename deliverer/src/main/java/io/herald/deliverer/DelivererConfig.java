@@ -30,6 +30,7 @@ import java.util.Optional;
  * @param endpointLimits per-webhook in-flight limit and circuit breaker
  * @param sessionTimeout how long a silent deliverer keeps its partitions before the group hands them on
  * @param opsPort port of the operations endpoint (metrics, health); 0 for any free port
+ * @param shutdownGrace how long a stopping deliverer waits for deliveries under way before handing the rest back
  */
 public record DelivererConfig(
         String bootstrapServers,
@@ -46,7 +47,8 @@ public record DelivererConfig(
         Duration maxRetryAfter,
         EndpointLimits endpointLimits,
         Duration sessionTimeout,
-        int opsPort) {
+        int opsPort,
+        Duration shutdownGrace) {
 
     /**
      * What keeps one endpoint from holding up others.
@@ -79,59 +81,66 @@ public record DelivererConfig(
                 Duration.ofSeconds(MAX_RETRY_AFTER_SECONDS.defaultValue()),
                 new EndpointLimits(MAX_IN_FLIGHT_PER_WEBHOOK.defaultValue(), CIRCUIT_FAILURES.defaultValue(),
                         Duration.ofSeconds(CIRCUIT_OPEN_SECONDS.defaultValue())),
-                Duration.ofSeconds(SESSION_TIMEOUT_SECONDS.defaultValue()), 0); // embedded: any free port
+                Duration.ofSeconds(SESSION_TIMEOUT_SECONDS.defaultValue()), 0,
+                Duration.ofSeconds(SHUTDOWN_GRACE_SECONDS.defaultValue())); // embedded: any free port
     }
 
     public DelivererConfig withGroupId(String group) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, group, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort);
+                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort, shutdownGrace);
     }
 
     public DelivererConfig withMaxInFlight(int max) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, max, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort);
+                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort, shutdownGrace);
     }
 
     public DelivererConfig withTimeouts(Duration attempt, Duration connect) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, attempt,
-                connect, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort);
+                connect, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort, shutdownGrace);
     }
 
     public DelivererConfig withAllowedNetworks(List<Cidr> networks) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, networks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort);
+                connectTimeout, networks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort, shutdownGrace);
     }
 
     public DelivererConfig withEgressProxy(EgressProxy proxy) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, Optional.of(proxy), retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort);
+                connectTimeout, allowedNetworks, trustStore, Optional.of(proxy), retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort, shutdownGrace);
     }
 
     public DelivererConfig withRetrySchedule(RetrySchedule schedule) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, egressProxy, schedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort);
+                connectTimeout, allowedNetworks, trustStore, egressProxy, schedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort, shutdownGrace);
     }
 
     public DelivererConfig withEndpointLimits(EndpointLimits limits) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, limits, sessionTimeout, opsPort);
+                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, limits, sessionTimeout, opsPort, shutdownGrace);
     }
 
     public DelivererConfig withSessionTimeout(Duration timeout) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
                 connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits,
-                timeout, opsPort);
+                timeout, opsPort, shutdownGrace);
     }
 
     public DelivererConfig withOpsPort(int port) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
                 connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits,
-                sessionTimeout, port);
+                sessionTimeout, port, shutdownGrace);
+    }
+
+    public DelivererConfig withShutdownGrace(Duration grace) {
+        return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
+                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits,
+                sessionTimeout, opsPort, grace);
     }
 
     public DelivererConfig withTrustStore(TrustStore store) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, Optional.of(store), egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort);
+                connectTimeout, allowedNetworks, Optional.of(store), egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort, shutdownGrace);
     }
 
     public static final Setting<String> GROUP_ID = Setting.text("herald.deliverer.group-id", "herald-deliverer",
@@ -183,6 +192,10 @@ public record DelivererConfig(
             "herald.deliverer.circuit.open-seconds", 30, 1, 3_600,
             "How long an open circuit lasts before one trial request may close it");
 
+    public static final Setting<Integer> SHUTDOWN_GRACE_SECONDS = Setting.integer(
+            "herald.deliverer.shutdown-grace-seconds", 20, 0, 600,
+            "On SIGTERM, how long deliveries under way may take to finish; those that don't are left uncommitted "
+                    + "and redone by another deliverer (keep it under the pod's terminationGracePeriodSeconds)");
     public static final Setting<Integer> SESSION_TIMEOUT_SECONDS = Setting.integer(
             "herald.deliverer.session-timeout-seconds", 45, 6, 300,
             "How long a deliverer that stops responding keeps its partitions before the others take them over");
@@ -196,7 +209,7 @@ public record DelivererConfig(
             MAX_IN_FLIGHT, DEFAULT_TIMEOUT_MS, CONNECT_TIMEOUT_MS, ALLOWED_NETWORKS, TRUST_STORE,
             TRUST_STORE_PASSWORD, EGRESS_PROXY, NO_PROXY, RETRY_SCHEDULE, RETRY_JITTER_PERCENT,
             MAX_RETRY_AFTER_SECONDS, MAX_IN_FLIGHT_PER_WEBHOOK, CIRCUIT_FAILURES, CIRCUIT_OPEN_SECONDS,
-            SESSION_TIMEOUT_SECONDS, OPS_PORT, CommonSettings.LOG_FORMAT), TracingSettings.SETTINGS.stream()).toList();
+            SESSION_TIMEOUT_SECONDS, SHUTDOWN_GRACE_SECONDS, OPS_PORT, CommonSettings.LOG_FORMAT), TracingSettings.SETTINGS.stream()).toList();
 
     public static DelivererConfig from(Settings settings) {
         settings.get(CommonSettings.LOG_FORMAT); // used by logback, not here: a wrong value still stops startup
@@ -217,7 +230,8 @@ public record DelivererConfig(
                 Duration.ofSeconds(settings.get(MAX_RETRY_AFTER_SECONDS)),
                 new EndpointLimits(settings.get(MAX_IN_FLIGHT_PER_WEBHOOK), settings.get(CIRCUIT_FAILURES),
                         Duration.ofSeconds(settings.get(CIRCUIT_OPEN_SECONDS))),
-                Duration.ofSeconds(settings.get(SESSION_TIMEOUT_SECONDS)), settings.get(OPS_PORT));
+                Duration.ofSeconds(settings.get(SESSION_TIMEOUT_SECONDS)), settings.get(OPS_PORT),
+                Duration.ofSeconds(settings.get(SHUTDOWN_GRACE_SECONDS)));
     }
 
     private static EgressProxy proxy(String url, String noProxy) {

@@ -50,6 +50,11 @@ final class DeliveryWorker implements Runnable {
         this.shutdownGrace = shutdownGrace;
     }
 
+    /** How long {@link #stop()} lets deliveries under way finish. */
+    Duration shutdownGrace() {
+        return shutdownGrace;
+    }
+
     @Override
     public void run() {
         try {

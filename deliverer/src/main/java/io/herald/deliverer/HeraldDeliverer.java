@@ -8,7 +8,9 @@ import io.herald.deliverer.retry.RetryPolicy;
 import io.herald.deliverer.retry.RetryRouter;
 import io.herald.schemas.delivery.Delivery;
 import io.herald.schemas.egress.ForbiddenAddresses;
+import io.herald.schemas.Topics;
 import io.herald.schemas.ops.DependencyCheck;
+import io.herald.schemas.ops.TopicBacklog;
 import io.herald.schemas.ops.HeraldMeters;
 import io.herald.schemas.ops.OpsServer;
 import io.herald.schemas.serde.HeraldSerdes;
@@ -33,7 +35,7 @@ public final class HeraldDeliverer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HeraldDeliverer.class);
     private static final Duration SUBSCRIPTIONS_LOAD_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+    private static final Duration DEAD_LETTERS_REFRESH = Duration.ofSeconds(10);
 
     private final SubscriptionView view;
     private final WebhookSender sender;
@@ -45,7 +47,7 @@ public final class HeraldDeliverer implements AutoCloseable {
 
     /** The metrics and health side of the deliverer. */
     private record Operations(PrometheusMeterRegistry registry, KafkaClientMetrics consumerMetrics,
-            DependencyCheck dependencies, OpsServer server) {
+            DependencyCheck dependencies, TopicBacklog deadLetters, OpsServer server) {
     }
 
     private HeraldDeliverer(SubscriptionView view, WebhookSender sender, AttemptRecorder recorder,
@@ -99,16 +101,19 @@ public final class HeraldDeliverer implements AutoCloseable {
                         new RetryPolicy(config.maxRetryAfter(), new java.security.SecureRandom()),
                         config.retrySchedule(), guard, new EndpointRateLimiter(clock),
                         new DelivererMetrics(registry), tracing, clock),
-                config.maxInFlight(), SHUTDOWN_GRACE);
+                config.maxInFlight(), config.shutdownGrace());
         Thread thread = new Thread(worker, "delivery-worker");
         thread.start();
         DependencyCheck dependencies = DependencyCheck.start(config.bootstrapServers(), config.registryUrl());
+        TopicBacklog deadLetters = TopicBacklog.start(config.bootstrapServers(), Topics.DEAD_LETTERS,
+                DEAD_LETTERS_REFRESH, registry, "herald.dead.letters",
+                "Dead letters stored, all webhooks together (the same in every deliverer: aggregate with max)");
         OpsServer server = OpsServer.start(config.opsPort(), registry,
                 () -> worker.isRunning() && dependencies.allUp());
         LOG.info("Deliverer started in group {} against {}; operations endpoint on port {}", config.groupId(),
                 config.bootstrapServers(), server.port());
         return new HeraldDeliverer(view, sender, recorder, retries, forwarder, worker,
-                new Operations(registry, consumerMetrics, dependencies, server));
+                new Operations(registry, consumerMetrics, dependencies, deadLetters, server));
     }
 
     /** The port of the operations endpoint (metrics, health). */
@@ -121,7 +126,7 @@ public final class HeraldDeliverer implements AutoCloseable {
     public void close() {
         worker.stop();
         try {
-            if (!worker.awaitStopped(SHUTDOWN_GRACE.plusSeconds(10))) {
+            if (!worker.awaitStopped(worker.shutdownGrace().plusSeconds(10))) {
                 LOG.warn("Delivery worker did not stop in time");
             }
         } catch (InterruptedException e) {
@@ -134,6 +139,7 @@ public final class HeraldDeliverer implements AutoCloseable {
         view.close();
         operations.server().close();
         operations.dependencies().close();
+        operations.deadLetters().close();
         operations.consumerMetrics().close();
         operations.registry().close();
         LOG.info("Deliverer stopped");

@@ -29,6 +29,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import io.herald.testkit.TopicRecords;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -79,6 +81,12 @@ class DelivererMetricsIT {
             assertThat(value(scraped, "herald_delivery_latency_seconds_count", "service=\"deliverer\"")).isEqualTo(4);
             assertThat(scraped).contains("herald_circuits_open{service=\"deliverer\"}",
                     "kafka_consumer_fetch_manager_records_lag_max", "jvm_memory_used_bytes");
+            // The dead-letter gauge counts what the topic holds, all tests' dead letters included.
+            long stored = TopicRecords.all(infra.bootstrapServers(), Topics.DEAD_LETTERS, new StringDeserializer(),
+                    new org.apache.kafka.common.serialization.ByteArrayDeserializer()).size();
+            assertThat(stored).isPositive();
+            await().atMost(Duration.ofSeconds(30)).until(() -> value(scrape(metrics), "herald_dead_letters",
+                    "service=\"deliverer\"") == stored);
             assertThat(get(metrics + "/health/live").statusCode()).isEqualTo(200);
             await().atMost(Duration.ofSeconds(15)).until(() -> get(metrics + "/health/ready").statusCode() == 200);
         }
