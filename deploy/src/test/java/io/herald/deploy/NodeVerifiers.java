@@ -25,7 +25,8 @@ final class NodeVerifiers {
 
     static void assumeAvailable() {
         boolean ready = java.util.stream.Stream.of("standardwebhooks", "@octokit/webhooks-methods", "ajv",
-                        "ajv-formats", "kafkajs", "@kafkajs/confluent-schema-registry")
+                        "ajv-formats", "kafkajs", "@kafkajs/confluent-schema-registry", "yaml", "kubernetes-models",
+                        "@kubernetes-models/keda")
                 .allMatch(module -> Files.isDirectory(PROJECT.resolve("node_modules").resolve(module)))
                 && nodeRuns();
         if ("true".equals(System.getenv("CI"))) {
