@@ -31,6 +31,7 @@ import java.util.Optional;
  * @param sessionTimeout how long a silent deliverer keeps its partitions before the group hands them on
  * @param opsPort port of the operations endpoint (metrics, health); 0 for any free port
  * @param shutdownGrace how long a stopping deliverer waits for deliveries under way before handing the rest back
+ * @param tenantMetrics whether delivery counters carry a tenant label (only where tenants are few)
  */
 public record DelivererConfig(
         String bootstrapServers,
@@ -48,7 +49,8 @@ public record DelivererConfig(
         EndpointLimits endpointLimits,
         Duration sessionTimeout,
         int opsPort,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        boolean tenantMetrics) {
 
     /**
      * What keeps one endpoint from holding up others.
@@ -82,65 +84,71 @@ public record DelivererConfig(
                 new EndpointLimits(MAX_IN_FLIGHT_PER_WEBHOOK.defaultValue(), CIRCUIT_FAILURES.defaultValue(),
                         Duration.ofSeconds(CIRCUIT_OPEN_SECONDS.defaultValue())),
                 Duration.ofSeconds(SESSION_TIMEOUT_SECONDS.defaultValue()), 0,
-                Duration.ofSeconds(SHUTDOWN_GRACE_SECONDS.defaultValue())); // embedded: any free port
+                Duration.ofSeconds(SHUTDOWN_GRACE_SECONDS.defaultValue()), CommonSettings.METRICS_TENANT_TAG.defaultValue()); // embedded: any free port
     }
 
     public DelivererConfig withGroupId(String group) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, group, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort, shutdownGrace);
+                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort, shutdownGrace, tenantMetrics);
     }
 
     public DelivererConfig withMaxInFlight(int max) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, max, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort, shutdownGrace);
+                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort, shutdownGrace, tenantMetrics);
     }
 
     public DelivererConfig withTimeouts(Duration attempt, Duration connect) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, attempt,
-                connect, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort, shutdownGrace);
+                connect, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort, shutdownGrace, tenantMetrics);
     }
 
     public DelivererConfig withAllowedNetworks(List<Cidr> networks) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, networks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort, shutdownGrace);
+                connectTimeout, networks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort, shutdownGrace, tenantMetrics);
     }
 
     public DelivererConfig withEgressProxy(EgressProxy proxy) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, Optional.of(proxy), retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort, shutdownGrace);
+                connectTimeout, allowedNetworks, trustStore, Optional.of(proxy), retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort, shutdownGrace, tenantMetrics);
     }
 
     public DelivererConfig withRetrySchedule(RetrySchedule schedule) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, egressProxy, schedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort, shutdownGrace);
+                connectTimeout, allowedNetworks, trustStore, egressProxy, schedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort, shutdownGrace, tenantMetrics);
     }
 
     public DelivererConfig withEndpointLimits(EndpointLimits limits) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, limits, sessionTimeout, opsPort, shutdownGrace);
+                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, limits, sessionTimeout, opsPort, shutdownGrace, tenantMetrics);
     }
 
     public DelivererConfig withSessionTimeout(Duration timeout) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
                 connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits,
-                timeout, opsPort, shutdownGrace);
+                timeout, opsPort, shutdownGrace, tenantMetrics);
     }
 
     public DelivererConfig withOpsPort(int port) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
                 connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits,
-                sessionTimeout, port, shutdownGrace);
+                sessionTimeout, port, shutdownGrace, tenantMetrics);
     }
 
     public DelivererConfig withShutdownGrace(Duration grace) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
                 connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits,
-                sessionTimeout, opsPort, grace);
+                sessionTimeout, opsPort, grace, tenantMetrics);
+    }
+
+    public DelivererConfig withTenantMetrics(boolean byTenant) {
+        return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
+                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits,
+                sessionTimeout, opsPort, shutdownGrace, byTenant);
     }
 
     public DelivererConfig withTrustStore(TrustStore store) {
         return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, Optional.of(store), egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort, shutdownGrace);
+                connectTimeout, allowedNetworks, Optional.of(store), egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort, shutdownGrace, tenantMetrics);
     }
 
     public static final Setting<String> GROUP_ID = Setting.text("herald.deliverer.group-id", "herald-deliverer",
@@ -209,7 +217,8 @@ public record DelivererConfig(
             MAX_IN_FLIGHT, DEFAULT_TIMEOUT_MS, CONNECT_TIMEOUT_MS, ALLOWED_NETWORKS, TRUST_STORE,
             TRUST_STORE_PASSWORD, EGRESS_PROXY, NO_PROXY, RETRY_SCHEDULE, RETRY_JITTER_PERCENT,
             MAX_RETRY_AFTER_SECONDS, MAX_IN_FLIGHT_PER_WEBHOOK, CIRCUIT_FAILURES, CIRCUIT_OPEN_SECONDS,
-            SESSION_TIMEOUT_SECONDS, SHUTDOWN_GRACE_SECONDS, OPS_PORT, CommonSettings.LOG_FORMAT), TracingSettings.SETTINGS.stream()).toList();
+            SESSION_TIMEOUT_SECONDS, SHUTDOWN_GRACE_SECONDS, OPS_PORT, CommonSettings.LOG_FORMAT,
+            CommonSettings.METRICS_TENANT_TAG), TracingSettings.SETTINGS.stream()).toList();
 
     public static DelivererConfig from(Settings settings) {
         settings.get(CommonSettings.LOG_FORMAT); // used by logback, not here: a wrong value still stops startup
@@ -231,7 +240,8 @@ public record DelivererConfig(
                 new EndpointLimits(settings.get(MAX_IN_FLIGHT_PER_WEBHOOK), settings.get(CIRCUIT_FAILURES),
                         Duration.ofSeconds(settings.get(CIRCUIT_OPEN_SECONDS))),
                 Duration.ofSeconds(settings.get(SESSION_TIMEOUT_SECONDS)), settings.get(OPS_PORT),
-                Duration.ofSeconds(settings.get(SHUTDOWN_GRACE_SECONDS)));
+                Duration.ofSeconds(settings.get(SHUTDOWN_GRACE_SECONDS)),
+                settings.get(CommonSettings.METRICS_TENANT_TAG));
     }
 
     private static EgressProxy proxy(String url, String noProxy) {

@@ -8,7 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * What the deliverer counts, for Prometheus. No tenant, webhook or URL in any tag: their number is unbounded.
+ * What the deliverer counts, for Prometheus. No webhook or URL in any tag: their number is unbounded; the tenant
+ * only when {@code herald.metrics.tenant-tag} says tenants are few, on {@code herald_deliveries_total}.
  *
  * <ul>
  *   <li>{@code herald_deliveries_total{result}}: each attempt's fate: delivered, retried, dead_lettered, skipped,
@@ -23,9 +24,11 @@ final class DelivererMetrics {
 
     private final MeterRegistry registry;
     private final Timer latency;
+    private final boolean byTenant;
 
-    DelivererMetrics(MeterRegistry registry) {
+    DelivererMetrics(MeterRegistry registry, boolean byTenant) {
         this.registry = registry;
+        this.byTenant = byTenant;
         this.latency = Timer.builder("herald.delivery.latency")
                 .description("Time from the event to its delivery's 2xx answer")
                 .publishPercentileHistogram()
@@ -42,29 +45,29 @@ final class DelivererMetrics {
                 .record(Duration.ofMillis(http.latencyMs()));
     }
 
-    void delivered(Instant eventTime, Instant now) {
-        result("delivered");
+    void delivered(String tenant, Instant eventTime, Instant now) {
+        result("delivered", tenant);
         latency.record(Duration.between(eventTime, now).isNegative() ? Duration.ZERO
                 : Duration.between(eventTime, now));
     }
 
-    void retried(Duration delay) {
-        result("retried");
+    void retried(String tenant, Duration delay) {
+        result("retried", tenant);
         String tier = Topics.retryTopicFor(delay).substring(Topics.RETRY_PREFIX.length());
         Counter.builder("herald.retries").description("Retries queued, by delayed-retry tier").tag("tier", tier)
                 .register(registry).increment();
     }
 
-    void deadLettered() {
-        result("dead_lettered");
+    void deadLettered(String tenant) {
+        result("dead_lettered", tenant);
     }
 
-    void skipped() {
-        result("skipped");
+    void skipped(String tenant) {
+        result("skipped", tenant);
     }
 
-    void refused() {
-        result("refused");
+    void refused(String tenant) {
+        result("refused", tenant);
     }
 
     void deferred(String reason) {
@@ -72,8 +75,12 @@ final class DelivererMetrics {
                 .tag("reason", reason).register(registry).increment();
     }
 
-    private void result(String result) {
-        Counter.builder("herald.deliveries").description("Delivery attempts by result").tag("result", result)
-                .register(registry).increment();
+    private void result(String result, String tenant) {
+        Counter.Builder counter = Counter.builder("herald.deliveries").description("Delivery attempts by result")
+                .tag("result", result);
+        if (byTenant) {
+            counter.tag("tenant", tenant);
+        }
+        counter.register(registry).increment();
     }
 }

@@ -100,7 +100,7 @@ final class DeliveryProcessor {
             Attempted attempted, Context trace) {
         DeliveryAttempt attempt = attempted.record();
         if (attempted.http() == null) {
-            metrics.skipped();
+            metrics.skipped(delivery.getTenant());
             if (attempted.deadLetterReason() != null) {
                 Delivery withHistory = Delivery.newBuilder(delivery)
                         .setPreviousAttempts(withSummary(delivery, attempt)).build();
@@ -118,21 +118,21 @@ final class DeliveryProcessor {
                 .setPreviousAttempts(withSummary(delivery, attempt))
                 .build();
         if (decision instanceof RetryDecision.RetryAt retry) {
-            metrics.retried(java.time.Duration.between(clock.instant(), retry.dueAt()));
+            metrics.retried(delivery.getTenant(), java.time.Duration.between(clock.instant(), retry.dueAt()));
             Delivery next = Delivery.newBuilder(withHistory).setAttempt(delivery.getAttempt() + 1).build();
             attempt.setNextAttemptAt(retry.dueAt());
             return retries.retry(next, retry.dueAt(), trace).thenApply(queued -> attempt);
         }
         if (decision instanceof RetryDecision.GiveUp giveUp) {
             if (http.refused()) {
-                metrics.refused();
+                metrics.refused(delivery.getTenant());
             } else {
-                metrics.deadLettered();
+                metrics.deadLettered(delivery.getTenant());
             }
             return retries.deadLetter(withHistory, giveUp.reason(), trace).thenApply(dead -> attempt);
         }
         if (http.succeeded()) {
-            metrics.delivered(delivery.getEventTimestamp(), clock.instant());
+            metrics.delivered(delivery.getTenant(), delivery.getEventTimestamp(), clock.instant());
         }
         return CompletableFuture.completedFuture(attempt);
     }

@@ -100,7 +100,7 @@ public final class HeraldDeliverer implements AutoCloseable {
                 new DeliveryProcessor(view, new Endpoints(config.secretCipher()), sender, recorder, retries,
                         new RetryPolicy(config.maxRetryAfter(), new java.security.SecureRandom()),
                         config.retrySchedule(), guard, new EndpointRateLimiter(clock),
-                        new DelivererMetrics(registry), tracing, clock),
+                        new DelivererMetrics(registry, config.tenantMetrics()), tracing, clock),
                 config.maxInFlight(), config.shutdownGrace());
         Thread thread = new Thread(worker, "delivery-worker");
         thread.start();

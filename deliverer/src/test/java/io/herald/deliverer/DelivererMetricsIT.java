@@ -89,6 +89,7 @@ class DelivererMetricsIT {
                     "service=\"deliverer\"") == stored);
             assertThat(get(metrics + "/health/live").statusCode()).isEqualTo(200);
             await().atMost(Duration.ofSeconds(15)).until(() -> get(metrics + "/health/ready").statusCode() == 200);
+            assertThat(value(scrape(metrics), "herald_ready", "service=\"deliverer\"")).isEqualTo(1);
         }
     }
 

@@ -43,6 +43,9 @@ class DelivererReadinessIT {
 
                 await().atMost(Duration.ofSeconds(20)).until(() -> status(ops + "/health/ready") == 503);
                 assertThat(status(ops + "/health/live")).as("alive: no restart for a lost broker").isEqualTo(200);
+                String scraped = HTTP.send(HttpRequest.newBuilder(URI.create(ops + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(scraped).containsPattern("(?m)^herald_ready\\{service=\"deliverer\"} 0\\.0$");
             } finally {
                 deliverer.close();
             }

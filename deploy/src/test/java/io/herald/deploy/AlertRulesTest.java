@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -53,6 +54,43 @@ class AlertRulesTest {
                 String meter = metric.group(1).replaceAll("_(bucket|count|sum)$", "");
                 assertThat(documented).as(name + " uses " + meter).contains(meter);
             }
+        }
+    }
+
+    @Test
+    void promtoolAcceptsTheRulesAndTheirUnitTestsPass() throws Exception {
+        boolean installed = runs("promtool", "--version").exitCode() == 0;
+        if ("true".equals(System.getenv("CI"))) {
+            assertThat(installed).as("promtool is missing on CI; .ci/run installs Debian's prometheus").isTrue();
+        }
+        Assumptions.assumeTrue(installed, "promtool not installed (Debian package prometheus)");
+        ProcessResult check = runs("promtool", "check", "rules", RULES.toString());
+        assertThat(check.exitCode()).as(check.output()).isZero();
+        // Each alert fires on the series it is meant for and stays quiet on healthy ones.
+        ProcessResult tests = runs("promtool", "test", "rules", "prometheus/herald-alerts.test.yml");
+        assertThat(tests.exitCode()).as(tests.output()).isZero();
+        assertThat(tests.output()).contains("SUCCESS");
+    }
+
+    private record ProcessResult(int exitCode, String output) {
+    }
+
+    private static ProcessResult runs(String... command) throws InterruptedException {
+        try {
+            Path output = Files.createTempFile("herald-promtool-", ".txt");
+            try {
+                Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(output.toFile()).start();
+                if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor();
+                    return new ProcessResult(-1, String.join(" ", command) + " did not finish");
+                }
+                return new ProcessResult(process.exitValue(), Files.readString(output));
+            } finally {
+                Files.deleteIfExists(output);
+            }
+        } catch (IOException e) {
+            return new ProcessResult(-1, e.getMessage());
         }
     }
 

@@ -53,7 +53,7 @@ public final class HeraldRouter implements AutoCloseable {
     /** A router whose route spans go through {@code tracing} (not closed by the router). */
     public static HeraldRouter start(RouterConfig config, HeraldTracing tracing) {
         PrometheusMeterRegistry registry = HeraldMeters.registry("router");
-        RouterMetrics metrics = new RouterMetrics(registry);
+        RouterMetrics metrics = new RouterMetrics(registry, config.tenantMetrics());
         var topology = RouterTopology.build(RouterSerdes.registry(config.registryUrl()), config.health(), metrics,
                 tracing, Clock.systemUTC());
         Properties props = streamsProperties(config);

@@ -17,6 +17,7 @@ import java.util.List;
  * @param stateDirectory where the subscriptions and health stores live (rebuilt from Kafka when lost)
  * @param health when failing webhooks are disabled
  * @param opsPort port of the operations endpoint (metrics, health); 0 for any free port
+ * @param tenantMetrics whether the routed-events counter carries a tenant label (only where tenants are few)
  */
 public record RouterConfig(
         String bootstrapServers,
@@ -25,7 +26,8 @@ public record RouterConfig(
         int streamThreads,
         Path stateDirectory,
         EndpointHealthPolicy health,
-        int opsPort) {
+        int opsPort,
+        boolean tenantMetrics) {
 
     /** Svix's rule: a webhook that has failed every attempt for 5 days is disabled; 20 failures at the least. */
     public static final EndpointHealthPolicy DEFAULT_HEALTH = new EndpointHealthPolicy(true, 20, Duration.ofDays(5));
@@ -53,18 +55,25 @@ public record RouterConfig(
     /** Every key the router reads, for documentation and startup logs. */
     public static final List<Setting<?>> SETTINGS = java.util.stream.Stream.concat(java.util.stream.Stream.of(
             CommonSettings.KAFKA_BOOTSTRAP_SERVERS, CommonSettings.REGISTRY_URL, APPLICATION_ID, STREAM_THREADS,
-            STATE_DIR, AUTO_DISABLE, DISABLE_AFTER_FAILURES, DISABLE_AFTER_HOURS, OPS_PORT, CommonSettings.LOG_FORMAT),
+            STATE_DIR, AUTO_DISABLE, DISABLE_AFTER_FAILURES, DISABLE_AFTER_HOURS, OPS_PORT, CommonSettings.LOG_FORMAT,
+            CommonSettings.METRICS_TENANT_TAG),
             TracingSettings.SETTINGS.stream()).toList();
 
     /** A router with the default settings, for embedding and tests; the operations endpoint takes any free port. */
     public static RouterConfig defaults(String bootstrapServers, String registryUrl, String applicationId,
             Path stateDirectory) {
-        return new RouterConfig(bootstrapServers, registryUrl, applicationId, 1, stateDirectory, DEFAULT_HEALTH, 0);
+        return new RouterConfig(bootstrapServers, registryUrl, applicationId, 1, stateDirectory, DEFAULT_HEALTH, 0,
+                false);
     }
 
     public RouterConfig withHealth(EndpointHealthPolicy policy) {
         return new RouterConfig(bootstrapServers, registryUrl, applicationId, streamThreads, stateDirectory, policy,
-                opsPort);
+                opsPort, tenantMetrics);
+    }
+
+    public RouterConfig withTenantMetrics(boolean byTenant) {
+        return new RouterConfig(bootstrapServers, registryUrl, applicationId, streamThreads, stateDirectory, health,
+                opsPort, byTenant);
     }
 
     public static RouterConfig from(Settings settings) {
@@ -77,6 +86,7 @@ public record RouterConfig(
                 Path.of(settings.get(STATE_DIR)),
                 new EndpointHealthPolicy(settings.get(AUTO_DISABLE), settings.get(DISABLE_AFTER_FAILURES),
                         Duration.ofHours(settings.get(DISABLE_AFTER_HOURS))),
-                settings.get(OPS_PORT));
+                settings.get(OPS_PORT),
+                settings.get(CommonSettings.METRICS_TENANT_TAG));
     }
 }

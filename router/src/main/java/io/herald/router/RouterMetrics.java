@@ -4,7 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * What the router counts, for Prometheus; tags are bounded (event families, fixed reasons), never tenants.
+ * What the router counts, for Prometheus; tags are bounded (event families, fixed reasons); the tenant only on
+ * {@code herald_events_routed_total} and only when {@code herald.metrics.tenant-tag} says tenants are few.
  *
  * <ul>
  *   <li>{@code herald_events_routed_total{family}}: valid events routed, whether or not a webhook wanted them</li>
@@ -21,16 +22,26 @@ public final class RouterMetrics {
 
     private final MeterRegistry registry;
     private final Counter deliveries;
+    private final boolean byTenant;
 
     public RouterMetrics(MeterRegistry registry) {
+        this(registry, false);
+    }
+
+    public RouterMetrics(MeterRegistry registry, boolean byTenant) {
         this.registry = registry;
+        this.byTenant = byTenant;
         this.deliveries = Counter.builder("herald.fanout.deliveries")
                 .description("Deliveries written by the fan-out").register(registry);
     }
 
-    public void routed(String family, int fanOut) {
-        Counter.builder("herald.events.routed").description("Valid events routed, by family").tag("family", family)
-                .register(registry).increment();
+    public void routed(String family, String tenant, int fanOut) {
+        Counter.Builder routed = Counter.builder("herald.events.routed").description("Valid events routed, by family")
+                .tag("family", family);
+        if (byTenant) {
+            routed.tag("tenant", tenant);
+        }
+        routed.register(registry).increment();
         deliveries.increment(fanOut);
     }
 

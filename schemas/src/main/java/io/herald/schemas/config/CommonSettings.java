@@ -17,6 +17,10 @@ public final class CommonSettings {
                     + "event_id and delivery_id as fields)", "text", v -> v.trim().toLowerCase(java.util.Locale.ROOT),
             v -> v.equals("text") || v.equals("json"), "text or json", false);
 
+    public static final Setting<Boolean> METRICS_TENANT_TAG = Setting.flag("herald.metrics.tenant-tag", false,
+            "Whether delivery and routing counters carry a tenant label; only where tenants are few (each adds "
+                    + "series), never webhook ids or URLs");
+
     private CommonSettings() {
     }
 }

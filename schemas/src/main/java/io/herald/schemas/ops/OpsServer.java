@@ -26,6 +26,10 @@ public final class OpsServer implements AutoCloseable {
 
     /** @param port the port to listen on; 0 for any free one */
     public static OpsServer start(int port, PrometheusMeterRegistry registry, BooleanSupplier ready) {
+        // Readiness as a meter too, so an alert can see a service that answers but can't work.
+        io.micrometer.core.instrument.Gauge.builder("herald.ready", () -> ready.getAsBoolean() ? 1 : 0)
+                .description("1 while the service can do its work (its /health/ready answers 200), else 0")
+                .register(registry);
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
             server.createContext("/metrics", exchange -> answer(exchange, 200,
