@@ -447,14 +447,14 @@ class EndToEndIT {
     void theRoutersMetricsCountEveryRecordOfTheEventTopicsOnceAndItIsReady() throws Exception {
         publish(IamEvents.of("metrics", UserCreated.newBuilder().setUserId("usr_m").build()));
         // What the router must have seen: every record of the event topics, valid or quarantined.
-        Map<String, Long> validByFamily = new java.util.TreeMap<>();
+        Map<String, Long> validByType = new java.util.TreeMap<>();
         long invalid = 0;
         for (String topic : Topics.eventTopics()) {
             for (var record : TopicRecords.all(infra.bootstrapServers(), topic, new StringDeserializer(),
                     new ByteArrayDeserializer())) {
                 IamEvent event = decodeOrNull(topic, record.value());
                 if (event != null && io.herald.schemas.IamEvents.problems(event).isEmpty()) {
-                    validByFamily.merge(event.getType().substring(0, event.getType().indexOf('.')), 1L, Long::sum);
+                    validByType.merge(event.getType(), 1L, Long::sum);
                 } else {
                     invalid++;
                 }
@@ -466,11 +466,12 @@ class EndToEndIT {
             String scraped = get(metrics + "/metrics").body();
             Map<String, Long> routed = new java.util.TreeMap<>();
             scraped.lines().filter(line -> line.startsWith("herald_events_routed_total{")).forEach(line -> {
-                String family = line.substring(line.indexOf("family=\"") + 8);
-                routed.put(family.substring(0, family.indexOf('"')),
+                String type = line.substring(line.indexOf("type=\"") + 6);
+                routed.put(type.substring(0, type.indexOf('"')),
                         (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+                assertThat(line).contains("family=\"" + type.substring(0, type.indexOf('.')) + "\"");
             });
-            assertThat(routed).isEqualTo(validByFamily);
+            assertThat(routed).isEqualTo(validByType);
             assertThat(scraped.lines().filter(line -> line.startsWith("herald_events_quarantined_total{"))
                     .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum())
                     .isEqualTo(expectedInvalid);

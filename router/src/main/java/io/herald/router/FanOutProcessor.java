@@ -92,7 +92,7 @@ final class FanOutProcessor implements Processor<String, IamEvent, String, Deliv
             span.setAttribute(EventSpans.FAN_OUT, (long) fanOut);
             span.end();
         }
-        metrics.routed(event.getType().substring(0, event.getType().indexOf('.')), event.getTenant(), fanOut);
+        metrics.routed(event.getType(), event.getTenant(), fanOut);
         LogKeys.event(LOG.atDebug(), event).addKeyValue("fan_out", fanOut).log(
                 "Event {} ({}) of tenant {} routed to {} webhooks", event.getId(), event.getType(), event.getTenant(),
                 fanOut);

@@ -8,7 +8,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * {@code herald_events_routed_total} and only when {@code herald.metrics.tenant-tag} says tenants are few.
  *
  * <ul>
- *   <li>{@code herald_events_routed_total{family}}: valid events routed, whether or not a webhook wanted them</li>
+ *   <li>{@code herald_events_routed_total{family,type}}: valid events routed, whether or not a webhook wanted
+ *       them (the catalog bounds the types)</li>
  *   <li>{@code herald_fanout_deliveries_total}: deliveries the fan-out wrote</li>
  *   <li>{@code herald_events_quarantined_total{stage}}: records sent to iam.events.rejected: {@code decode} or
  *       {@code contract}</li>
@@ -35,9 +36,9 @@ public final class RouterMetrics {
                 .description("Deliveries written by the fan-out").register(registry);
     }
 
-    public void routed(String family, String tenant, int fanOut) {
-        Counter.Builder routed = Counter.builder("herald.events.routed").description("Valid events routed, by family")
-                .tag("family", family);
+    public void routed(String type, String tenant, int fanOut) {
+        Counter.Builder routed = Counter.builder("herald.events.routed").description("Valid events routed, by type")
+                .tag("family", type.substring(0, type.indexOf('.'))).tag("type", type); // the catalog bounds both
         if (byTenant) {
             routed.tag("tenant", tenant);
         }
