@@ -1,0 +1,23 @@
+package io.herald.deploy.bench;
+
+import java.time.Duration;
+
+/**
+ * How much each scenario sends.
+ *
+ * @param httpRequests requests of the HTTP ceiling
+ * @param kafkaRecords records of the Kafka ceiling
+ * @param fanOutOneEvents events of the fan-out 1 runs (one webhook each)
+ * @param fanOutTenEvents events of the fan-out 10 runs (ten webhooks each)
+ * @param naiveEvents events the naive consumer posts with the instant receiver
+ * @param naiveSlowEvents ... and with the 50 ms receiver (20 a second at best)
+ * @param steadyFor how long the 50 %-load latency run publishes
+ */
+record BenchPlan(String name, int httpRequests, int kafkaRecords, int fanOutOneEvents, int fanOutTenEvents,
+        int naiveEvents, int naiveSlowEvents, Duration steadyFor) {
+
+    static final BenchPlan FULL = new BenchPlan("full", 50_000, 200_000, 20_000, 2_000, 5_000, 200,
+            Duration.ofSeconds(20));
+    static final BenchPlan QUICK = new BenchPlan("quick", 2_000, 10_000, 1_000, 100, 300, 20,
+            Duration.ofSeconds(3));
+}

@@ -1,0 +1,427 @@
+package io.herald.deploy.bench;
+
+import io.herald.deliverer.DelivererConfig;
+import io.herald.deliverer.DirectDelivery;
+import io.herald.ingest.publish.HeraldPublisher;
+import io.herald.ingest.publish.PublisherConfig;
+import io.herald.ingest.webhooks.CreatedWebhook;
+import io.herald.ingest.webhooks.WebhookDefinition;
+import io.herald.ingest.webhooks.WebhookStore;
+import io.herald.schemas.Deliveries;
+import io.herald.schemas.IamEvents;
+import io.herald.schemas.TopicSpec;
+import io.herald.schemas.Topics;
+import io.herald.schemas.WebhookPayload;
+import io.herald.schemas.data.AuthLoginSucceeded;
+import io.herald.schemas.egress.Cidr;
+import io.herald.schemas.egress.ForbiddenAddresses;
+import io.herald.schemas.event.IamEvent;
+import io.herald.schemas.security.SecretCipher;
+import io.herald.schemas.security.WebhookSignatures;
+import io.herald.schemas.serde.HeraldSerdes;
+import io.herald.testkit.ConsumerGroups;
+import io.herald.testkit.HeraldInfrastructure;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The machinery of one benchmark run: the broker and registry in this JVM, the router and the deliverer in their
+ * own JVMs (their CPU and heap are measured apart from the broker's and the receiver's), the receiver, and the
+ * scenarios.
+ */
+final class BenchRun implements AutoCloseable {
+
+    static final Duration REALISTIC = Duration.ofMillis(50);
+    private static final List<Cidr> LOOPBACK = List.of(Cidr.parse("127.0.0.0/8"));
+    /** Sized so that the webhook body is about 1 KiB, like the ceilings' records. */
+    private static final String USER_AGENT = "Mozilla/5.0 (bench) " + "x".repeat(620);
+
+    private final Path out;
+    private final Path work;
+    private final HeraldInfrastructure infra;
+    private final BenchReceiver receiver;
+    private final String keyRing;
+    private final WebhookStore store;
+    private final HeraldPublisher publisher;
+    private final ServiceProcess router;
+    private final List<ServiceProcess> deliverers = new ArrayList<>();
+    private int sequence;
+    private boolean closed;
+
+    private BenchRun(Path out, Path work) throws Exception {
+        this.out = out;
+        this.work = work;
+        System.out.println("Starting Kafka, the registry, the receiver, the router and a deliverer...");
+        infra = HeraldInfrastructure.start(work.resolve("kafka"), out.resolve("registry.log"));
+        receiver = BenchReceiver.start();
+        keyRing = "bench:" + SecretCipher.generateKey();
+        store = WebhookStore.create(infra.bootstrapServers(), infra.registryUrl(), SecretCipher.fromKeyRing(keyRing),
+                new ForbiddenAddresses(LOOPBACK));
+        publisher = HeraldPublisher.create(PublisherConfig.of(infra.bootstrapServers(), infra.registryUrl(),
+                "herald-bench"));
+        router = ServiceProcess.start("router", "io.herald.router.RouterMain", "HERALD_ROUTER_OPS_PORT",
+                Map.of("HERALD_KAFKA_BOOTSTRAP_SERVERS", infra.bootstrapServers(),
+                        "HERALD_REGISTRY_URL", infra.registryUrl(),
+                        "HERALD_ROUTER_STATE_DIR", work.resolve("router-state").toString()),
+                out.resolve("router.log"));
+        deliverers.add(startDeliverer());
+    }
+
+    static BenchRun start(Path out) throws Exception {
+        return new BenchRun(out, Files.createTempDirectory("herald-bench-"));
+    }
+
+    private ServiceProcess startDeliverer() throws IOException, InterruptedException {
+        String name = "deliverer-" + (deliverers.size() + 1);
+        return ServiceProcess.start(name, "io.herald.deliverer.DelivererMain", "HERALD_DELIVERER_OPS_PORT",
+                Map.of("HERALD_KAFKA_BOOTSTRAP_SERVERS", infra.bootstrapServers(),
+                        "HERALD_REGISTRY_URL", infra.registryUrl(),
+                        "HERALD_SECRETS_KEYS", keyRing,
+                        "HERALD_DELIVERER_EGRESS_ALLOWED_NETWORKS", "127.0.0.0/8",
+                        "HERALD_DELIVERER_SESSION_TIMEOUT_SECONDS", "10"),
+                out.resolve(name + ".log"));
+    }
+
+    List<BenchResult> all(BenchPlan plan) throws Exception {
+        List<BenchResult> results = new ArrayList<>();
+        // The JVMs compile their hot paths first: one unrecorded pass through everything measured below.
+        log("warm-up (not recorded)");
+        httpCeiling(plan.httpRequests() / 2, Duration.ZERO);
+        herald("warm-up", 50, 1, plan.fanOutOneEvents() / 2, Faulty.NONE, Duration.ZERO);
+        herald("warm-up", 10, 10, plan.fanOutTenEvents() / 2, Faulty.NONE, Duration.ZERO);
+        naive(plan.naiveEvents() / 2, Duration.ZERO);
+        for (Duration delay : List.of(Duration.ZERO, REALISTIC)) {
+            receiver.delay(delay);
+            results.add(httpCeiling(plan.httpRequests(), delay));
+        }
+        receiver.delay(Duration.ZERO);
+        results.add(kafkaCeiling(plan.kafkaRecords()));
+        for (Duration delay : List.of(Duration.ZERO, REALISTIC)) {
+            receiver.delay(delay);
+            results.add(herald("herald fan-out 1", 50, 1, plan.fanOutOneEvents(), Faulty.NONE, delay));
+            results.add(herald("herald fan-out 10", 10, 10, plan.fanOutTenEvents(), Faulty.NONE, delay));
+            results.add(naive(delay.isZero() ? plan.naiveEvents() : plan.naiveSlowEvents(), delay));
+            results.add(herald("isolation: 10% black-holed", 10, 10, plan.fanOutTenEvents(), Faulty.BLACK_HOLE,
+                    delay));
+            results.add(herald("isolation: 10% answer 503", 10, 10, plan.fanOutTenEvents(), Faulty.UNAVAILABLE,
+                    delay));
+        }
+        receiver.delay(Duration.ZERO);
+        deliverers.add(startDeliverer());
+        Thread.sleep(15_000); // the group rebalances onto both (their session timeout is 10 s)
+        results.add(herald("scale-out: 2 deliverers, fan-out 10", 10, 10, plan.fanOutTenEvents(), Faulty.NONE,
+                Duration.ZERO));
+        deliverers.remove(1).close();
+        double capacity = results.stream().filter(r -> r.scenario().equals("herald fan-out 1")
+                && r.receiver().equals("instant")).findFirst().orElseThrow().perSecond();
+        results.add(steady(capacity / 2, plan.steadyFor()));
+        return results;
+    }
+
+    /** The deliverer's own HTTP client and signer, 512 requests in flight (its default), no Kafka. */
+    private BenchResult httpCeiling(int requests, Duration delay) throws Exception {
+        log("HTTP ceiling, %s receiver: %,d requests", label(delay), requests);
+        List<CreatedWebhook> webhooks = webhooks("ceiling", 50, 1, Faulty.NONE);
+        DelivererConfig config = DelivererConfig.defaults(infra.bootstrapServers(), infra.registryUrl(),
+                SecretCipher.fromKeyRing(keyRing)).withAllowedNetworks(LOOPBACK);
+        try (DirectDelivery direct = DirectDelivery.start(config)) {
+            Semaphore inFlight = new Semaphore(config.maxInFlight());
+            postDirect(direct, webhooks, requests / 10, inFlight); // warm-up
+            LatencyRecorder recorder = receiver.reset();
+            long start = System.nanoTime();
+            postDirect(direct, webhooks, requests, inFlight);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new BenchResult("ceiling: HTTP only", label(delay), recorder.count(), requests / seconds,
+                    recorder.percentiles(), -1, -1, -1);
+        } finally {
+            delete(webhooks);
+        }
+    }
+
+    private void postDirect(DirectDelivery direct, List<CreatedWebhook> webhooks, int requests, Semaphore inFlight)
+            throws InterruptedException {
+        List<CompletableFuture<Integer>> sent = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            CreatedWebhook webhook = webhooks.get(i % webhooks.size());
+            IamEvent event = event(webhook.subscription().getTenant());
+            inFlight.acquire();
+            sent.add(direct.send(webhook.subscription(), Deliveries.of(event, webhook.subscription(),
+                    WebhookPayload.render(event), Instant.now())).whenComplete((status, error) -> inFlight.release()));
+        }
+        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
+    }
+
+    /** Produce and consume the same number of 1 KiB records, no HTTP. */
+    private BenchResult kafkaCeiling(int records) throws Exception {
+        log("Kafka ceiling: %,d records of 1 KiB", records);
+        String topic = "bench.kafka-ceiling";
+        infra.kafka().createTopics(List.of(new TopicSpec(topic, Topics.DEFAULT_PARTITIONS, Map.of())));
+        byte[] value = new byte[1024];
+        CompletableFuture<Long> lastConsumed = new CompletableFuture<>();
+        Thread consumer = new Thread(() -> {
+            try (KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
+                    ConsumerConfig.GROUP_ID_CONFIG, "bench-kafka-ceiling",
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                kafka.subscribe(List.of(topic));
+                long seen = 0;
+                while (seen < records) {
+                    seen += kafka.poll(Duration.ofMillis(200)).count();
+                }
+                lastConsumed.complete(System.nanoTime());
+            } catch (RuntimeException e) {
+                lastConsumed.completeExceptionally(e);
+            }
+        }, "bench-kafka-consumer");
+        long start;
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new ByteArraySerializer())) {
+            // A new topic's leaders take a moment to be known; sending before that only measures the wait.
+            while (producer.partitionsFor(topic).stream().anyMatch(p -> p.leader() == null || p.leader().isEmpty())) {
+                Thread.sleep(100);
+            }
+            start = System.nanoTime();
+            consumer.start();
+            for (int i = 0; i < records; i++) {
+                producer.send(new ProducerRecord<>(topic, "key-" + (i % 1000), value));
+            }
+        }
+        double seconds = (lastConsumed.get(10, TimeUnit.MINUTES) - start) / 1e9;
+        return BenchResult.rate("ceiling: Kafka only", "-", records, records / seconds);
+    }
+
+    enum Faulty { NONE, BLACK_HOLE, UNAVAILABLE }
+
+    /**
+     * Events through the producer API, router and deliverer to {@code tenants x fanOut} webhooks; with a faulty
+     * mode, the first webhook of each tenant (10 % at fan-out 10) never answers or answers 503, and only the
+     * healthy ones are counted.
+     */
+    private BenchResult herald(String scenario, int tenants, int fanOut, int events, Faulty faulty, Duration delay)
+            throws Exception {
+        log("%s, %s receiver: %,d events", scenario, label(delay), events);
+        List<CreatedWebhook> webhooks = webhooks("t", tenants, fanOut, faulty);
+        List<String> tenantIds = webhooks.stream().map(w -> w.subscription().getTenant()).distinct().toList();
+        int healthy = fanOut - (faulty == Faulty.NONE ? 0 : 1);
+        try {
+            warmUp(tenantIds, healthy);
+            LatencyRecorder recorder = receiver.reset();
+            long cpuBefore = cpuMillis();
+            resetPeaks();
+            long start = System.nanoTime();
+            for (int i = 0; i < events; i++) {
+                publisher.publish(event(tenantIds.get(i % tenantIds.size())));
+            }
+            publisher.flush();
+            long expected = (long) events * healthy;
+            awaitCount(recorder, expected, Duration.ofSeconds(60).plusMillis(expected));
+            double seconds = (recorder.lastNanos() - start) / 1e9;
+            double cpu = (cpuMillis() - cpuBefore) * 1000.0 / Math.max(1, recorder.count());
+            return new BenchResult(scenario, label(delay), recorder.count(), recorder.count() / seconds,
+                    recorder.percentiles(), cpu, router.peakHeapBytes() >> 20,
+                    deliverers.stream().mapToLong(ServiceProcess::peakHeapBytes).max().orElse(0) >> 20);
+        } finally {
+            delete(webhooks);
+        }
+    }
+
+    /** Until the router and deliverer know the new webhooks: a round of events, again, until all arrive. */
+    private void warmUp(List<String> tenants, int healthyPerEvent) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        LatencyRecorder recorder = receiver.reset();
+        while (recorder.count() < tenants.size() * healthyPerEvent) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the new webhooks were not served within 2 minutes");
+            }
+            for (String tenant : tenants) {
+                publisher.publish(event(tenant));
+            }
+            publisher.flush();
+            Thread.sleep(2_000);
+        }
+        Thread.sleep(1_000); // stragglers of the last round
+    }
+
+    /** What a team writes in an afternoon: poll, one synchronous signed POST per record, commit. */
+    private BenchResult naive(int events, Duration delay) throws Exception {
+        log("naive consumer, %s receiver: %,d events", label(delay), events);
+        String tenant = "bench-naive-" + (++sequence);
+        String group = "bench-naive-" + sequence;
+        ConsumerGroups.startAtEnd(infra.bootstrapServers(), group, List.of(Topics.AUTH_EVENTS));
+        for (int i = 0; i < events; i++) {
+            publisher.publish(event(tenant));
+        }
+        publisher.flush();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI url = URI.create(receiver.url("/ok/" + tenant));
+        String secret = io.herald.schemas.security.WebhookSecrets.generate();
+        LatencyRecorder recorder = receiver.reset();
+        long start = System.nanoTime();
+        int posted = 0;
+        try (KafkaConsumer<String, IamEvent> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new StringDeserializer(), HeraldSerdes.<IamEvent>valueDeserializer(infra.registryUrl()))) {
+            consumer.subscribe(List.of(Topics.AUTH_EVENTS));
+            while (posted < events) {
+                for (ConsumerRecord<String, IamEvent> record : consumer.poll(Duration.ofMillis(500))) {
+                    IamEvent event = record.value();
+                    if (event == null || !tenant.equals(event.getTenant())) {
+                        continue;
+                    }
+                    String body = WebhookPayload.render(event);
+                    long timestamp = Instant.now().getEpochSecond();
+                    HttpResponse<Void> response = http.send(HttpRequest.newBuilder(url)
+                            .header("content-type", "application/json")
+                            .header("webhook-id", event.getId())
+                            .header("webhook-timestamp", Long.toString(timestamp))
+                            .header("webhook-signature", WebhookSignatures.standard(secret, event.getId(), timestamp,
+                                    body))
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                            HttpResponse.BodyHandlers.discarding());
+                    if (response.statusCode() / 100 == 2) {
+                        posted++;
+                    }
+                }
+                consumer.commitSync();
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return BenchResult.rate("naive consumer (sync POST)", label(delay), posted, posted / seconds);
+    }
+
+    /** A fixed rate at half the measured capacity: the latency an operator sees in normal operation. */
+    private BenchResult steady(double rate, Duration duration) throws Exception {
+        log("steady load at %.0f events/s (50%% of fan-out 1 capacity) for %d s", rate, duration.toSeconds());
+        List<CreatedWebhook> webhooks = webhooks("steady", 50, 1, Faulty.NONE);
+        List<String> tenants = webhooks.stream().map(w -> w.subscription().getTenant()).toList();
+        try {
+            warmUp(tenants, 1);
+            LatencyRecorder recorder = receiver.reset();
+            long cpuBefore = cpuMillis();
+            resetPeaks();
+            long start = System.nanoTime();
+            long total = (long) (rate * duration.toMillis() / 1000);
+            for (long sent = 0; sent < total; ) {
+                long due = (long) (rate * (System.nanoTime() - start) / 1e9);
+                for (; sent < Math.min(due, total); sent++) {
+                    publisher.publish(event(tenants.get((int) (sent % tenants.size()))));
+                }
+                Thread.sleep(5);
+            }
+            publisher.flush();
+            awaitCount(recorder, total, Duration.ofSeconds(60));
+            double seconds = (recorder.lastNanos() - start) / 1e9;
+            return new BenchResult("steady load at 50% of capacity", "instant", recorder.count(),
+                    recorder.count() / seconds, recorder.percentiles(),
+                    (cpuMillis() - cpuBefore) * 1000.0 / Math.max(1, recorder.count()), router.peakHeapBytes() >> 20,
+                    deliverers.get(0).peakHeapBytes() >> 20);
+        } finally {
+            delete(webhooks);
+        }
+    }
+
+    private List<CreatedWebhook> webhooks(String prefix, int tenants, int fanOut, Faulty faulty) {
+        List<CreatedWebhook> created = new ArrayList<>();
+        for (int t = 0; t < tenants; t++) {
+            String tenant = "bench-" + prefix + "-" + (++sequence);
+            for (int k = 0; k < fanOut; k++) {
+                String kind = k > 0 || faulty == Faulty.NONE ? "ok"
+                        : faulty == Faulty.BLACK_HOLE ? "hole" : "fail";
+                created.add(store.create(new WebhookDefinition(tenant, "bench " + k, null,
+                        receiver.url("/" + kind + "/" + tenant + "-" + k), List.of("auth.*"), Map.of(), null, true)));
+            }
+        }
+        return created;
+    }
+
+    /** Deleted after each scenario, so failing endpoints stop taking the deliverer's time in later ones. */
+    private void delete(List<CreatedWebhook> webhooks) {
+        webhooks.forEach(w -> store.write(w.subscription(), null, "bench", "webhook.deleted"));
+    }
+
+    private static IamEvent event(String tenant) {
+        return IamEvents.of(tenant, AuthLoginSucceeded.newBuilder().setUserId("usr_bench").setEmail("b@bench.test")
+                .setIpAddress("198.51.100.7").setUserAgent(USER_AGENT).setMethod("password").build());
+    }
+
+    private long cpuMillis() {
+        LongSupplier routerCpu = () -> router.cpuTime().toMillis();
+        return routerCpu.getAsLong() + deliverers.stream().mapToLong(d -> d.cpuTime().toMillis()).sum();
+    }
+
+    private void resetPeaks() {
+        router.resetPeakHeap();
+        deliverers.forEach(ServiceProcess::resetPeakHeap);
+    }
+
+    private static void awaitCount(LatencyRecorder recorder, long expected, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (recorder.count() < expected) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + recorder.count() + " of " + expected
+                        + " deliveries arrived within " + timeout.toSeconds() + " s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static String label(Duration delay) {
+        return delay.isZero() ? "instant" : delay.toMillis() + " ms";
+    }
+
+    private static void log(String format, Object... args) {
+        System.out.printf(java.util.Locale.ROOT, "  " + format + "%n", args);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (AutoCloseable closeable : new AutoCloseable[] {
+                () -> deliverers.forEach(ServiceProcess::close), router, publisher, store, receiver, infra}) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                System.err.println("closing failed: " + e);
+            }
+        }
+        try {
+            org.apache.kafka.common.utils.Utils.delete(work.toFile());
+        } catch (IOException e) {
+            System.err.println("could not delete " + work + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.herald.deploy.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Herald's capacity benchmark: one command runs every scenario on this machine (broker, router, deliverer and a
+ * receiver on loopback) and prints a table, writes {@code results.json} and {@code results.png}.
+ *
+ * <pre>./herald bench [--quick] [--out DIR]</pre>
+ *
+ * {@code --quick} runs each scenario briefly (CI keeps the harness working with it); the full run takes a few
+ * minutes. The figures are this machine's: read the ratios (Herald against the ceilings measured in the same run,
+ * and against the naive consumer), not the absolute numbers.
+ */
+public final class HeraldBench {
+
+    private HeraldBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = false;
+        Path out = Path.of("deploy/target/bench");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> quick = true;
+                case "--out" -> out = Path.of(args[++i]);
+                case "--help", "-h" -> {
+                    System.out.println("usage: ./herald bench [--quick] [--out DIR]");
+                    return;
+                }
+                default -> {
+                    System.err.println("unknown option " + args[i] + "; usage: ./herald bench [--quick] [--out DIR]");
+                    System.exit(2);
+                }
+            }
+        }
+        Files.createDirectories(out);
+        BenchPlan plan = quick ? BenchPlan.QUICK : BenchPlan.FULL;
+        List<BenchResult> results;
+        long started = System.nanoTime();
+        BenchRun run = BenchRun.start(out);
+        // Ctrl-C must not leave the router and deliverer processes behind.
+        Thread stopOnInterrupt = new Thread(run::close, "bench-shutdown");
+        Runtime.getRuntime().addShutdownHook(stopOnInterrupt);
+        try {
+            results = run.all(plan);
+        } finally {
+            run.close();
+            Runtime.getRuntime().removeShutdownHook(stopOnInterrupt);
+        }
+        double minutes = (System.nanoTime() - started) / 60e9;
+        String table = BenchReport.table(results, plan, minutes);
+        System.out.println(table);
+        BenchReport.writeJson(results, plan, minutes, out.resolve("results.json"));
+        BenchReport.writeChart(results, out.resolve("results.png"));
+        Files.writeString(out.resolve("results.md"), table);
+        System.out.printf(Locale.ROOT, "Wrote %s, %s and %s%n", out.resolve("results.md"),
+                out.resolve("results.json"), out.resolve("results.png"));
+        System.exit(0); // the Kafka client and Netty threads are closed; the registry's child JVM too
+    }
+}

@@ -1,0 +1,129 @@
+package io.herald.deploy.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Herald service in its own JVM, configured through environment variables as in production, so that its CPU
+ * time and heap are its own: measured from the process (CPU) and from its {@code /metrics} (heap, sampled).
+ */
+final class ServiceProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final Process process;
+    private final int opsPort;
+    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "heap-sampler");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile long peakHeapBytes;
+
+    private ServiceProcess(String name, Process process, int opsPort) {
+        this.name = name;
+        this.process = process;
+        this.opsPort = opsPort;
+        sampler.scheduleAtFixedRate(this::sampleHeap, 0, 250, TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts {@code mainClass} with this JVM's classpath and waits until its readiness endpoint answers 200. */
+    static ServiceProcess start(String name, String mainClass, String opsPortVariable, Map<String, String> env,
+            Path log) throws IOException, InterruptedException {
+        int opsPort = freePort();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx768m", "-cp", System.getProperty("java.class.path"), mainClass));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env);
+        builder.environment().put(opsPortVariable, Integer.toString(opsPort));
+        ServiceProcess service = new ServiceProcess(name, builder.start(), opsPort);
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!service.ready()) {
+            if (!service.process.isAlive() || System.nanoTime() > deadline) {
+                service.close();
+                throw new IllegalStateException(name + " did not become ready; see " + log);
+            }
+            Thread.sleep(200);
+        }
+        return service;
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** CPU time the process has used so far (all its threads). */
+    Duration cpuTime() {
+        return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    /** The largest heap in use seen since the last reset, in bytes. */
+    long peakHeapBytes() {
+        return peakHeapBytes;
+    }
+
+    void resetPeakHeap() {
+        peakHeapBytes = 0;
+    }
+
+    private boolean ready() {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + opsPort + "/health/ready"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void sampleHeap() {
+        try {
+            String scraped = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + opsPort + "/metrics"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            long heap = scraped.lines().filter(line -> line.startsWith("jvm_memory_used_bytes{")
+                            && line.contains("area=\"heap\""))
+                    .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+            peakHeapBytes = Math.max(peakHeapBytes, heap);
+        } catch (Exception e) {
+            // a missed sample: the next one comes 250 ms later
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** SIGTERM, as an orchestrator stops it, then a kill if it does not exit in time. */
+    @Override
+    public void close() {
+        sampler.shutdownNow();
+        process.destroy();
+        try {
+            if (!process.waitFor(45, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
