@@ -130,11 +130,16 @@ final class DeliveryWorker implements Runnable {
         }
     }
 
+    /**
+     * Pauses polling at the in-flight limit and resumes as soon as a slot is free: deliveries held by endpoints
+     * that never answer can occupy most of the budget for their whole timeout, so waiting for the count to fall
+     * far below the limit would stall every other webhook until then.
+     */
     private void applyBackpressure() {
         if (!paused && offsets.inFlight() >= maxInFlight) {
             consumer.pause(consumer.assignment());
             paused = true;
-        } else if (paused && offsets.inFlight() < maxInFlight / 2 + 1) {
+        } else if (paused && offsets.inFlight() < maxInFlight) {
             consumer.resume(consumer.assignment());
             paused = false;
         }

@@ -85,7 +85,8 @@ public final class HeraldDeliverer implements AutoCloseable {
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(500, config.maxInFlight()),
+                // A poll's worth past the in-flight limit at most: a quarter of it.
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(500, Math.max(1, config.maxInFlight() / 4)),
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis(),
                 ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) config.sessionTimeout().toMillis() / 3),
                 new StringDeserializer(), HeraldSerdes.<Delivery>valueDeserializer(config.registryUrl()));

@@ -334,6 +334,43 @@ class DelivererIT {
         }
     }
 
+    @Test
+    void blackHoledEndpointsHoldingMostOfTheInFlightBudgetDoNotStallHealthyOnes() {
+        List<MisbehavingServer> blackHoles = new java.util.ArrayList<>();
+        try {
+            // Three dead endpoints, each allowed 8 in flight and 8 waiting: 48 of the 64 slots, held for 3 s.
+            List<Subscription> dead = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                MisbehavingServer blackHole = new MisbehavingServer(MisbehavingServer.Behaviour.BLACK_HOLE);
+                blackHoles.add(blackHole);
+                dead.add(webhook(blackHole.url(), WebhookSecrets.generate(), 3_000));
+            }
+            Subscription healthy = webhook(receiver.url("/healthy-beside-holes"), WebhookSecrets.generate(), null);
+            dead.forEach(DelivererIT::store);
+            store(healthy);
+            for (int i = 0; i < 60; i++) {
+                deliverQuietly(dead.get(i % 3), "{\"n\":" + i + "}");
+            }
+            deliveries.flush();
+            Map<String, Instant> sentAt = new ConcurrentHashMap<>();
+            for (int i = 0; i < 20; i++) {
+                Delivery toHealthy = deliverQuietly(healthy, "{\"n\":" + i + "}");
+                sentAt.put(toHealthy.getId(), Instant.now());
+            }
+            deliveries.flush();
+
+            List<ReceivedRequest> received = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> receiver.requests("/healthy-beside-holes"), list -> list.size() >= 20);
+            Duration worst = received.stream()
+                    .map(r -> Duration.between(sentAt.get(r.header("webhook-id")), r.receivedAt()))
+                    .max(Duration::compareTo).orElseThrow();
+            // Polling that waited for half the budget to free up would hold these until the 3 s timeouts.
+            assertThat(worst).as("slowest healthy delivery").isLessThan(Duration.ofMillis(2_500));
+        } finally {
+            blackHoles.forEach(MisbehavingServer::close);
+        }
+    }
+
     private static Delivery deliverQuietly(Subscription webhook, String body) {
         String eventId = HeraldIds.newEventId();
         Delivery delivery = Delivery.newBuilder()
