@@ -9,8 +9,9 @@ import java.util.Locale;
  * Herald's capacity benchmark: one command runs every scenario on this machine (broker, router, deliverer and a
  * receiver on loopback) and prints a table, writes {@code results.json} and {@code results.png}.
  *
- * <pre>./herald bench [--quick] [--out DIR]</pre>
+ * <pre>./herald bench [--quick] [--profile] [--out DIR]</pre>
  *
+ * {@code --profile} records a JFR file per service (router.jfr, deliverer-1.jfr) in the output directory.
  * {@code --quick} runs each scenario briefly (CI keeps the harness working with it); the full run takes a few
  * minutes. The figures are this machine's: read the ratios (Herald against the ceilings measured in the same run,
  * and against the naive consumer), not the absolute numbers.
@@ -26,13 +27,14 @@ public final class HeraldBench {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
+                case "--profile" -> System.setProperty("herald.bench.profile", "true");
                 case "--out" -> out = Path.of(args[++i]);
                 case "--help", "-h" -> {
-                    System.out.println("usage: ./herald bench [--quick] [--out DIR]");
+                    System.out.println("usage: ./herald bench [--quick] [--profile] [--out DIR]");
                     return;
                 }
                 default -> {
-                    System.err.println("unknown option " + args[i] + "; usage: ./herald bench [--quick] [--out DIR]");
+                    System.err.println("unknown option " + args[i] + "; usage: ./herald bench [--quick] [--profile] [--out DIR]");
                     System.exit(2);
                 }
             }
