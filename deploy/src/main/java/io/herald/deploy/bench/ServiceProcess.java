@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
+import io.herald.schemas.ops.DaemonThreads;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -26,11 +26,7 @@ final class ServiceProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final int opsPort;
-    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "heap-sampler");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService sampler = DaemonThreads.scheduler("heap-sampler");
     private volatile long peakHeapBytes;
 
     private ServiceProcess(String name, Process process, int opsPort) {

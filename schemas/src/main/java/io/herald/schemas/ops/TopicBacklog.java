@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -28,11 +27,7 @@ public final class TopicBacklog implements AutoCloseable {
 
     private final Admin admin;
     private final String topic;
-    private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "topic-backlog");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService refresher = DaemonThreads.scheduler("topic-backlog");
     private volatile double records = Double.NaN;
 
     private TopicBacklog(String bootstrapServers, String topic) {

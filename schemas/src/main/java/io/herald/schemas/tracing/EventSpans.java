@@ -33,16 +33,17 @@ public final class EventSpans {
 
     /** An event being written to its topic. */
     public static Span publishing(Tracer tracer, Context parent, String topic, IamEvent event) {
-        return tracer.spanBuilder("publish " + topic).setSpanKind(SpanKind.PRODUCER).setParent(parent)
-                .setAttribute(MESSAGING_SYSTEM, "kafka").setAttribute(DESTINATION, topic)
-                .setAttribute(TENANT, event.getTenant()).setAttribute(EVENT_ID, event.getId())
-                .setAttribute(EVENT_TYPE, event.getType())
-                .startSpan();
+        return onTopic(tracer, "publish", SpanKind.PRODUCER, parent, topic, event);
     }
 
     /** An event being matched against its tenant's webhooks; {@link #FAN_OUT} is set when done. */
     public static Span routing(Tracer tracer, Context parent, String topic, IamEvent event) {
-        return tracer.spanBuilder("route " + topic).setSpanKind(SpanKind.CONSUMER).setParent(parent)
+        return onTopic(tracer, "route", SpanKind.CONSUMER, parent, topic, event);
+    }
+
+    private static Span onTopic(Tracer tracer, String operation, SpanKind kind, Context parent, String topic,
+            IamEvent event) {
+        return tracer.spanBuilder(operation + " " + topic).setSpanKind(kind).setParent(parent)
                 .setAttribute(MESSAGING_SYSTEM, "kafka").setAttribute(DESTINATION, topic)
                 .setAttribute(TENANT, event.getTenant()).setAttribute(EVENT_ID, event.getId())
                 .setAttribute(EVENT_TYPE, event.getType())
