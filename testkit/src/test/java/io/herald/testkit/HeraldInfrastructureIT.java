@@ -59,6 +59,27 @@ class HeraldInfrastructureIT {
     }
 
     @Test
+    void laterRecordsOfASchemaAreEncodedByteForByteAsApicurioEncodesThem(HeraldInfrastructure infra) {
+        String topic = Topics.AUTH_EVENTS;
+        try (var herald = HeraldSerdes.<IamEvent>valueSerializer(infra.registryUrl());
+                var apicurio = new io.apicurio.registry.serde.avro.AvroKafkaSerializer<IamEvent>();
+                var deserializer = HeraldSerdes.<IamEvent>valueDeserializer(infra.registryUrl())) {
+            apicurio.configure(HeraldSerdes.config(infra.registryUrl()), false);
+            for (int i = 0; i < 3; i++) { // the first through Apicurio, the next two from the cached prefix
+                IamEvent event = IamEvents.of("acme", AuthLoginSucceeded.newBuilder().setUserId("user-" + i)
+                        .setMethod("password").setUserAgent(i == 2 ? null : "agent " + i).build());
+                byte[] ours = herald.serialize(topic, event);
+                assertThat(ours).as("record %d", i).isEqualTo(apicurio.serialize(topic, event));
+                assertThat(deserializer.deserialize(topic, ours)).isEqualTo(event);
+            }
+            IamEvent other = IamEvents.of("acme", io.herald.schemas.data.UserCreated.newBuilder().setUserId("u")
+                    .build());
+            assertThat(herald.serialize(Topics.USER_EVENTS, other))
+                    .isEqualTo(apicurio.serialize(Topics.USER_EVENTS, other)); // another topic: registered there too
+        }
+    }
+
+    @Test
     void writesConfluentWireFormatWhoseIdResolvesThroughTheConfluentApi(HeraldInfrastructure infra) throws Exception {
         // An unrelated schema first, so that global ids and content ids differ (the trap in STACK.md).
         HttpClient http = HttpClient.newHttpClient();

@@ -1,0 +1,22 @@
+package io.herald.schemas.serde;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.herald.schemas.delivery.DeadLetter;
+import io.herald.schemas.delivery.Delivery;
+import io.herald.schemas.delivery.DeliveryAttempt;
+import io.herald.schemas.event.IamEvent;
+import io.herald.schemas.subscription.AuditEntry;
+import io.herald.schemas.subscription.Subscription;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HeraldSerdesTest {
+
+    @Test
+    void everyHeraldRecordDecodesWithAvrosCachedSchemaResolution() {
+        HeraldSerdes.config("http://registry.test/apis/registry/v2"); // loads the class, as any serde use does
+        assertThat(List.of(IamEvent.class, Delivery.class, DeliveryAttempt.class, DeadLetter.class,
+                Subscription.class, AuditEntry.class)).allMatch(HeraldSerdes::decodesWithCachedResolution);
+    }
+}
