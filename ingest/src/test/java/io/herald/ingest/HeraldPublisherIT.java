@@ -76,6 +76,30 @@ class HeraldPublisherIT {
     }
 
     @Test
+    void passesTheCallersCurrentTraceOnWithoutAnOpenTelemetryOfItsOwn() throws Exception {
+        io.opentelemetry.sdk.OpenTelemetrySdk application = io.opentelemetry.sdk.OpenTelemetrySdk.builder()
+                .setTracerProvider(io.opentelemetry.sdk.trace.SdkTracerProvider.builder()
+                        .addSpanProcessor(io.opentelemetry.sdk.trace.export.SimpleSpanProcessor.create(
+                                io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter.create()))
+                        .build()).build();
+        io.opentelemetry.api.trace.Span request = application.getTracer("app").spanBuilder("sign-in").startSpan();
+        IamEvent login = IamEvents.of("acme", AuthLoginSucceeded.newBuilder().setUserId("usr_7").setMethod("otp")
+                .build());
+        PublishedEvent published;
+        try (io.opentelemetry.context.Scope ignored = request.makeCurrent()) {
+            published = publisher.publish(login).get(30, TimeUnit.SECONDS);
+        } finally {
+            request.end();
+            application.close();
+        }
+        var context = request.getSpanContext();
+        assertThat(context.isValid()).isTrue();
+        assertThat(new String(read(published).headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8))
+                .isEqualTo("00-" + context.getTraceId() + "-" + context.getSpanId() + "-"
+                        + context.getTraceFlags().asHex());
+    }
+
+    @Test
     void rejectsAnEventWithoutTenantOrTypeLoudlyAndSendsNothing() {
         IamEvent noTenant = IamEvents.of("acme", AuthLoginSucceeded.newBuilder()
                 .setUserId("usr_1").setMethod("password").build());

@@ -3,7 +3,6 @@ package io.herald.ingest.publish;
 import io.herald.schemas.CloudEventHeaders;
 import io.herald.schemas.tracing.EventSpans;
 import io.herald.schemas.tracing.HeraldTracing;
-import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
@@ -47,15 +46,20 @@ public final class HeraldPublisher implements AutoCloseable {
     }
 
     /**
-     * A publisher that traces through the application's global OpenTelemetry (the OpenTelemetry agent's, if it
-     * runs): each event carries the caller's current trace on to the webhook requests it causes.
+     * A publisher that records no spans of its own but passes the caller's current trace (OpenTelemetry's
+     * {@code Context.current()}, the agent's included) on with each event to the webhook requests it causes. It
+     * leaves GlobalOpenTelemetry alone: reading it would fix it to a no-op for an application that sets it later.
      */
     public static HeraldPublisher create(PublisherConfig config) {
-        return create(config, GlobalOpenTelemetry.get());
+        return create(config, HeraldTracing.off());
     }
 
-    /** A publisher that traces through the given OpenTelemetry. */
+    /** A publisher that also records a {@code publish} span per event through the given OpenTelemetry. */
     public static HeraldPublisher create(PublisherConfig config, OpenTelemetry telemetry) {
+        return create(config, HeraldTracing.using(telemetry));
+    }
+
+    private static HeraldPublisher create(PublisherConfig config, HeraldTracing tracing) {
         Map<String, Object> props = new HashMap<>(config.overrides());
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, config.clientId());
@@ -68,7 +72,7 @@ public final class HeraldPublisher implements AutoCloseable {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         return new HeraldPublisher(new KafkaProducer<>(props, new StringSerializer(),
-                HeraldSerdes.<IamEvent>valueSerializer(config.registryUrl())), HeraldTracing.using(telemetry));
+                HeraldSerdes.<IamEvent>valueSerializer(config.registryUrl())), tracing);
     }
 
     /**
