@@ -59,39 +59,19 @@ class AlertRulesTest {
 
     @Test
     void promtoolAcceptsTheRulesAndTheirUnitTestsPass() throws Exception {
-        boolean installed = runs("promtool", "--version").exitCode() == 0;
+        boolean installed = Commands.succeeds("promtool", "--version");
         if ("true".equals(System.getenv("CI"))) {
             assertThat(installed).as("promtool is missing on CI; .ci/run installs Debian's prometheus").isTrue();
         }
         Assumptions.assumeTrue(installed, "promtool not installed (Debian package prometheus)");
-        ProcessResult check = runs("promtool", "check", "rules", RULES.toString());
+        Commands.Result check = Commands.run(null, java.time.Duration.ofSeconds(60), "promtool", "check", "rules",
+                RULES.toString());
         assertThat(check.exitCode()).as(check.output()).isZero();
         // Each alert fires on the series it is meant for and stays quiet on healthy ones.
-        ProcessResult tests = runs("promtool", "test", "rules", "prometheus/herald-alerts.test.yml");
+        Commands.Result tests = Commands.run(null, java.time.Duration.ofSeconds(60), "promtool", "test", "rules",
+                "prometheus/herald-alerts.test.yml");
         assertThat(tests.exitCode()).as(tests.output()).isZero();
         assertThat(tests.output()).contains("SUCCESS");
-    }
-
-    private record ProcessResult(int exitCode, String output) {
-    }
-
-    private static ProcessResult runs(String... command) throws InterruptedException {
-        try {
-            Path output = Files.createTempFile("herald-promtool-", ".txt");
-            try {
-                Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                        .redirectOutput(output.toFile()).start();
-                if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor();
-                    return new ProcessResult(-1, String.join(" ", command) + " did not finish");
-                }
-                return new ProcessResult(process.exitValue(), Files.readString(output));
-            } finally {
-                Files.deleteIfExists(output);
-            }
-        } catch (IOException e) {
-            return new ProcessResult(-1, e.getMessage());
-        }
     }
 
     /** The herald_* meters of the README's Operations table. */

@@ -192,7 +192,7 @@ class EndToEndIT {
                 .map(r -> Map.<String, Object>of("secret", webhook.signingSecret(),
                         "publicKey", webhook.publicKey().orElseThrow(), "body", r.body(), "headers", r.headers()))
                 .toList();
-        NodeVerifiers.Result result = NodeVerifiers.verify(JSON.writeValueAsString(captured));
+        Commands.Result result = NodeVerifiers.verify(JSON.writeValueAsString(captured));
 
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output()).contains("node verifiers: 18 expectations met, 0 not met");

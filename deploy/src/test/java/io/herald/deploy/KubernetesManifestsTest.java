@@ -17,7 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,16 +36,18 @@ class KubernetesManifestsTest {
     private static final Map<String, String> SERVICE_OF_WORKLOAD = Map.of("herald-ingest", "ingest",
             "herald-router", "router", "herald-deliverer", "deliverer", "herald-topics", "herald-topics");
     private static final Map<String, List<Map<String, Object>>> RENDERED = new HashMap<>();
+    private static final Map<String, String> RENDERED_TEXT = new HashMap<>();
 
     @BeforeAll
     static void render() throws Exception {
-        boolean kubectl = runs("kubectl", "version", "--client");
+        boolean kubectl = Commands.succeeds("kubectl", "version", "--client");
         if ("true".equals(System.getenv("CI"))) {
             assertThat(kubectl).as("kubectl (for kustomize) is missing on CI; .ci/run must install it").isTrue();
         }
         Assumptions.assumeTrue(kubectl, "kubectl not installed: the manifests are not rendered");
         for (String variant : List.of("base", "overlays/dev", "overlays/prod")) {
-            RENDERED.put(variant, parse(kustomize(variant)));
+            RENDERED_TEXT.put(variant, kustomize(variant));
+            RENDERED.put(variant, parse(RENDERED_TEXT.get(variant)));
         }
     }
 
@@ -55,11 +57,11 @@ class KubernetesManifestsTest {
         List<String> files = new ArrayList<>();
         for (String variant : RENDERED.keySet()) {
             Path file = Files.createTempFile("herald-k8s-" + variant.replace('/', '-'), ".yaml");
-            Files.writeString(file, kustomize(variant));
+            Files.writeString(file, RENDERED_TEXT.get(variant));
             files.add(file.toString());
         }
         try {
-            NodeVerifiers.Result result = NodeVerifiers.run("validate-manifests.mjs", files.toArray(String[]::new));
+            Commands.Result result = NodeVerifiers.run("validate-manifests.mjs", files.toArray(String[]::new));
             assertThat(result.exitCode()).as(result.output()).isZero();
             assertThat(result.output()).contains("apps/v1 Deployment", "keda.sh/v1alpha1 ScaledObject",
                     "autoscaling/v2 HorizontalPodAutoscaler", "batch/v1 Job", "policy/v1 PodDisruptionBudget");
@@ -244,33 +246,10 @@ class KubernetesManifestsTest {
         return manifests;
     }
 
-    private static String kustomize(String variant) throws IOException, InterruptedException {
-        Path output = Files.createTempFile("herald-kustomize-", ".yaml");
-        try {
-            Process kubectl = new ProcessBuilder("kubectl", "kustomize", K8S.resolve(variant).toString())
-                    .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-            if (!kubectl.waitFor(60, TimeUnit.SECONDS)) {
-                kubectl.destroyForcibly().waitFor();
-                throw new AssertionError("kubectl kustomize " + variant + " did not finish");
-            }
-            String rendered = Files.readString(output);
-            assertThat(kubectl.exitValue()).as("kubectl kustomize %s: %s", variant, rendered).isZero();
-            return rendered;
-        } finally {
-            Files.deleteIfExists(output);
-        }
-    }
-
-    private static boolean runs(String... command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+    private static String kustomize(String variant) throws InterruptedException {
+        Commands.Result kubectl = Commands.run(null, Duration.ofSeconds(60), "kubectl", "kustomize",
+                K8S.resolve(variant).toString());
+        assertThat(kubectl.exitCode()).as("kubectl kustomize %s: %s", variant, kubectl.output()).isZero();
+        return kubectl.output();
     }
 }

@@ -1,10 +1,8 @@
 package io.herald.deploy;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -16,9 +14,6 @@ import org.junit.jupiter.api.Assumptions;
 final class NodeVerifiers {
 
     private static final Path PROJECT = Path.of("src/test/node").toAbsolutePath();
-
-    record Result(int exitCode, String output) {
-    }
 
     private NodeVerifiers() {
     }
@@ -40,35 +35,28 @@ final class NodeVerifiers {
     }
 
     /** Runs verify-deliveries.mjs on captured requests ([{secret, publicKey, body, headers}]). */
-    static Result verify(String capturedJson) throws IOException, InterruptedException {
+    static Commands.Result verify(String capturedJson) throws IOException, InterruptedException {
         return withInput("verify-deliveries.mjs", capturedJson);
     }
 
     /** Runs validate-bodies.mjs on [{name, schema, body, valid}]. */
-    static Result validateBodies(String casesJson) throws IOException, InterruptedException {
+    static Commands.Result validateBodies(String casesJson) throws IOException, InterruptedException {
         return withInput("validate-bodies.mjs", casesJson);
     }
 
     /** Runs a script with the arguments given; its output is stdout and stderr together. */
-    static Result run(String script, String... arguments) throws IOException, InterruptedException {
+    static Commands.Result run(String script, String... arguments) throws InterruptedException {
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("node", script));
         command.addAll(java.util.List.of(arguments));
-        Path output = Files.createTempFile("herald-node-output-", ".txt");
-        try {
-            // Output to a file, not a pipe: a script that hangs must not hang the test with it.
-            Process node = new ProcessBuilder(command).directory(PROJECT.toFile()).redirectErrorStream(true)
-                    .redirectOutput(output.toFile()).start();
-            if (!node.waitFor(90, TimeUnit.SECONDS)) {
-                node.destroyForcibly().waitFor();
-                throw new AssertionError(script + " did not finish: " + Files.readString(output));
-            }
-            return new Result(node.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(output);
+        Commands.Result result = Commands.run(PROJECT, java.time.Duration.ofSeconds(90),
+                command.toArray(String[]::new));
+        if (result.exitCode() == -1) {
+            throw new AssertionError(result.output());
         }
+        return result;
     }
 
-    private static Result withInput(String script, String json) throws IOException, InterruptedException {
+    private static Commands.Result withInput(String script, String json) throws IOException, InterruptedException {
         Path input = Files.createTempFile("herald-node-input-", ".json");
         try {
             Files.writeString(input, json);
@@ -79,14 +67,6 @@ final class NodeVerifiers {
     }
 
     private static boolean nodeRuns() {
-        try {
-            Process version = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-            return version.waitFor(10, TimeUnit.SECONDS) && version.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return Commands.succeeds("node", "--version");
     }
 }

@@ -36,7 +36,7 @@ class SiemTapIT {
             publisher.publish(event).get(30, TimeUnit.SECONDS);
         }
 
-        NodeVerifiers.Result result = NodeVerifiers.run("siem-consumer.mjs", infra.bootstrapServers(),
+        Commands.Result result = NodeVerifiers.run("siem-consumer.mjs", infra.bootstrapServers(),
                 infra.registry().confluentApiUrl(), Topics.SECURITY_EVENTS, event.getId());
 
         assertThat(result.exitCode()).as(result.output()).isZero();

@@ -50,7 +50,7 @@ class WebhookBodySchemasTest {
                     "body", wrongType));
         }
 
-        NodeVerifiers.Result result = NodeVerifiers.validateBodies(JSON.writeValueAsString(cases));
+        Commands.Result result = NodeVerifiers.validateBodies(JSON.writeValueAsString(cases));
 
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output()).contains("json schemas: " + cases.size() + " expectations met, 0 not met");

@@ -14,7 +14,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.herald.schemas.tracing.HeraldTracing;
 import io.opentelemetry.context.Context;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -57,8 +57,7 @@ public final class RetryRouter implements AutoCloseable {
 
     /** Later attempts join the event's trace: the record carries the routing span's context, as the delivery did. */
     private static void carryTrace(Context trace, ProducerRecord<String, SpecificRecord> record) {
-        W3CTraceContextPropagator.getInstance().inject(trace, record.headers(),
-                (headers, name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
+        HeraldTracing.carryOn(trace, record.headers());
     }
 
     private CompletableFuture<Void> send(ProducerRecord<String, SpecificRecord> record) {

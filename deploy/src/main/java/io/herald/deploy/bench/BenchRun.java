@@ -36,7 +36,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -386,8 +385,7 @@ final class BenchRun implements AutoCloseable {
     }
 
     private long cpuMillis() {
-        LongSupplier routerCpu = () -> router.cpuTime().toMillis();
-        return routerCpu.getAsLong() + deliverers.stream().mapToLong(d -> d.cpuTime().toMillis()).sum();
+        return router.cpuTime().toMillis() + deliverers.stream().mapToLong(d -> d.cpuTime().toMillis()).sum();
     }
 
     private void resetPeaks() {

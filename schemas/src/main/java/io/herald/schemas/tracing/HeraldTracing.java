@@ -93,9 +93,12 @@ public final class HeraldTracing implements AutoCloseable {
         propagator().inject(context, headers, KafkaHeadersSetter.INSTANCE);
     }
 
-    /** Writes {@code context}'s trace headers through {@code setter} (an outgoing HTTP request, say). */
-    public <C> void inject(Context context, C carrier, TextMapSetter<C> setter) {
-        propagator().inject(context, carrier, setter);
+    /**
+     * Writes {@code context}'s W3C trace headers into a new record's headers, whatever tracing is configured: how
+     * retries keep the trace of the delivery they retry.
+     */
+    public static void carryOn(Context context, Headers headers) {
+        W3CTraceContextPropagator.getInstance().inject(context, headers, KafkaHeadersSetter.INSTANCE);
     }
 
     /** The trace context in HTTP-style headers, read through {@code getter}. */
