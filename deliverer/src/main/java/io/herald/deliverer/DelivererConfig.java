@@ -192,7 +192,8 @@ public record DelivererConfig(
 
     public static final Setting<Integer> MAX_IN_FLIGHT_PER_WEBHOOK = Setting.integer(
             "herald.deliverer.max-in-flight-per-webhook", 16, 1, 10_000,
-            "Requests to one webhook under way at once per deliverer; more wait on the retry path");
+            "Requests to one webhook under way at once per deliverer; more wait in the deliverer as long as the "
+                    + "webhook answers them within about a second, the rest on the retry path");
     public static final Setting<Integer> CIRCUIT_FAILURES = Setting.integer(
             "herald.deliverer.circuit.failure-threshold", 5, 1, 1_000,
             "Consecutive failures after which a webhook's circuit opens (deliveries go to the retry path unsent)");

@@ -18,6 +18,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import java.time.Clock;
+import java.time.Duration;
 import org.apache.kafka.common.header.Headers;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -221,7 +222,8 @@ final class DeliveryProcessor {
             Span span = EventSpans.delivering(tracing.tracer(), trace, delivery, endpoint.host());
             return sender.send(endpoint, delivery, trace.with(span)).thenApply(http -> {
                 endSpan(span, http);
-                guard.completed(endpoint.webhookId(), http.succeeded(), !http.refused());
+                guard.completed(endpoint.webhookId(), http.succeeded(), !http.refused(),
+                        Duration.ofMillis(http.latencyMs()));
                 return new Attempted(DeliveryAttempts.fromHttp(delivery, http), http, null);
             });
         });

@@ -13,15 +13,26 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Keeps one endpoint from holding up the others, per deliverer: at most {@code maxInFlight} requests to a webhook
- * at once, as many again waiting for a free slot (so bursts to a fast endpoint flow at its pace), and a circuit
- * breaker that opens after {@code failureThreshold} consecutive failures, for {@code openFor}; then one trial
- * request decides whether it closes again. A delivery refused here goes to the retry path unsent, so a stuck
- * endpoint never occupies more than a bounded share of the deliverer.
+ * at once, and a circuit breaker that opens after {@code failureThreshold} consecutive failures, for {@code openFor};
+ * then one trial request decides whether it closes again.
+ *
+ * <p>Deliveries beyond the in-flight limit wait here for a free slot, as many as the webhook will take within about
+ * {@link #DRAIN_TARGET} at its recent pace (at least {@code maxInFlight}, at most {@code maxWaiting}): a burst to a
+ * fast endpoint flows at its pace instead of a detour through the retry topics. A webhook whose requests stopped
+ * completing ({@link #STALLED_AFTER} without an answer, all slots taken) gets no waiting room: its waiting
+ * deliveries and new ones go to the retry path unsent, so a stuck endpoint holds no more than its in-flight
+ * requests of the deliverer's budget.
  */
 final class EndpointGuard {
 
     /** How long a delivery waits when its webhook has its fill of requests in flight and waiting. */
     static final Duration SATURATED_BACKOFF = Duration.ofSeconds(2);
+    /** A waiting delivery should get its turn within about this long. */
+    static final Duration DRAIN_TARGET = Duration.ofSeconds(1);
+    /** All slots taken and no answer for this long: the endpoint is stuck, nothing more waits for it. */
+    static final Duration STALLED_AFTER = Duration.ofSeconds(2);
+    /** Weight of the newest attempt in a webhook's moving average of latency. */
+    private static final double LATENCY_WEIGHT = 0.2;
 
     /** Whether a delivery may be attempted now, or when to look at it again. */
     record Admission(boolean admitted, Instant retryAt, String reason) {
@@ -33,17 +44,27 @@ final class EndpointGuard {
         int consecutiveFailures;
         Instant openUntil;
         boolean trialInFlight;
+        /** When a request last completed, or the first of a quiet webhook's requests started. */
+        long lastProgressMillis;
+        /** Moving average of the webhook's attempt latency; negative until one completed. */
+        double latencyMillis = -1;
         final Deque<CompletableFuture<Admission>> waiting = new ArrayDeque<>();
     }
 
     private final int maxInFlight;
+    private final int maxWaiting;
     private final int failureThreshold;
     private final Duration openFor;
     private final Clock clock;
     private final Map<String, State> states = new ConcurrentHashMap<>();
 
-    EndpointGuard(int maxInFlight, int failureThreshold, Duration openFor, Clock clock) {
+    /**
+     * @param maxInFlight requests to one webhook at once
+     * @param maxWaiting the most deliveries that may wait for one fast webhook (never fewer than {@code maxInFlight})
+     */
+    EndpointGuard(int maxInFlight, int maxWaiting, int failureThreshold, Duration openFor, Clock clock) {
         this.maxInFlight = maxInFlight;
+        this.maxWaiting = Math.max(maxInFlight, maxWaiting);
         this.failureThreshold = failureThreshold;
         this.openFor = openFor;
         this.clock = clock;
@@ -52,6 +73,8 @@ final class EndpointGuard {
     /** Completes when the delivery may go (at once, or when a slot frees up), or with a deferral. */
     CompletableFuture<Admission> admit(String webhookId) {
         State state = states.computeIfAbsent(webhookId, id -> new State());
+        List<CompletableFuture<Admission>> released = new ArrayList<>();
+        Admission deferral;
         synchronized (state) {
             Instant now = clock.instant();
             if (state.openUntil != null) {
@@ -67,31 +90,56 @@ final class EndpointGuard {
                 return CompletableFuture.completedFuture(Admission.ADMITTED);
             }
             if (state.inFlight < maxInFlight) {
+                if (state.inFlight == 0) {
+                    state.lastProgressMillis = now.toEpochMilli();
+                }
                 state.inFlight++;
                 return CompletableFuture.completedFuture(Admission.ADMITTED);
             }
-            if (state.waiting.size() < maxInFlight) {
+            if (now.toEpochMilli() - state.lastProgressMillis >= STALLED_AFTER.toMillis()) {
+                deferral = new Admission(false, now.plus(SATURATED_BACKOFF), maxInFlight
+                        + " requests in flight and none answered for " + STALLED_AFTER.toSeconds() + " s");
+                released.addAll(state.waiting); // they would wait for the stuck requests' timeouts
+                state.waiting.clear();
+            } else if (state.waiting.size() < waitingRoom(state)) {
                 CompletableFuture<Admission> turn = new CompletableFuture<>();
                 state.waiting.addLast(turn);
                 return turn;
+            } else {
+                deferral = new Admission(false, now.plus(SATURATED_BACKOFF),
+                        maxInFlight + " requests in flight and " + state.waiting.size() + " waiting");
             }
-            return CompletableFuture.completedFuture(new Admission(false, now.plus(SATURATED_BACKOFF),
-                    maxInFlight + " requests in flight and " + maxInFlight + " waiting"));
         }
+        released.forEach(turn -> turn.complete(deferral)); // outside the lock: completing starts their deferral
+        return CompletableFuture.completedFuture(deferral);
+    }
+
+    /** As many deliveries as the webhook answers within the drain target, at its recent latency. */
+    private int waitingRoom(State state) {
+        if (state.latencyMillis < 0) {
+            return maxInFlight; // no pace known yet
+        }
+        double drained = maxInFlight * DRAIN_TARGET.toMillis() / Math.max(1.0, state.latencyMillis);
+        return (int) Math.max(maxInFlight, Math.min(maxWaiting, drained));
     }
 
     /**
      * @param succeeded whether the endpoint answered 2xx
      * @param countsAsFailure whether the attempt says something about the endpoint's health (a refused
      *     destination doesn't)
+     * @param latency how long the attempt took
      */
-    void completed(String webhookId, boolean succeeded, boolean countsAsFailure) {
+    void completed(String webhookId, boolean succeeded, boolean countsAsFailure, Duration latency) {
         State state = states.get(webhookId);
         if (state == null) {
             return;
         }
         List<Runnable> afterUnlock = new ArrayList<>();
         synchronized (state) {
+            state.lastProgressMillis = clock.millis();
+            long millis = latency.toMillis();
+            state.latencyMillis = state.latencyMillis < 0 ? millis
+                    : state.latencyMillis + LATENCY_WEIGHT * (millis - state.latencyMillis);
             boolean wasTrial = state.trialInFlight;
             state.trialInFlight = false;
             if (succeeded) {

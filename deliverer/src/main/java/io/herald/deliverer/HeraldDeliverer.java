@@ -93,7 +93,9 @@ public final class HeraldDeliverer implements AutoCloseable {
         PrometheusMeterRegistry registry = HeraldMeters.registry("deliverer");
         KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer); // lag per partition among them
         consumerMetrics.bindTo(registry);
+        // One fast webhook may have a quarter of the deliverer's budget waiting for it; stuck ones none.
         EndpointGuard guard = new EndpointGuard(config.endpointLimits().maxInFlightPerWebhook(),
+                config.maxInFlight() / 4,
                 config.endpointLimits().circuitFailureThreshold(), config.endpointLimits().circuitOpenFor(), clock);
         Gauge.builder("herald.circuits.open", guard::openCircuits)
                 .description("Webhooks whose circuit is open in this deliverer").register(registry);

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class EndpointGuardTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T12:00:00Z"));
-    private final EndpointGuard guard = new EndpointGuard(2, 3, Duration.ofSeconds(30), clock);
+    private final EndpointGuard guard = new EndpointGuard(2, 20, 3, Duration.ofSeconds(30), clock);
+    private static final Duration FAST = Duration.ofMillis(10);
 
     @Test
     void admitsUpToTheLimitQueuesAsManyAgainAndDefersTheRest() {
@@ -29,7 +30,7 @@ class EndpointGuardTest {
         assertThat(fifth.retryAt()).isEqualTo(clock.instant().plus(EndpointGuard.SATURATED_BACKOFF));
         assertThat(now(guard.admit("wh_b")).admitted()).as("other webhooks are unaffected").isTrue();
 
-        guard.completed("wh_a", true, true);
+        guard.completed("wh_a", true, true, FAST);
         assertThat(third).isCompletedWithValue(EndpointGuard.Admission.ADMITTED);
         assertThat(fourth).isNotDone();
     }
@@ -38,14 +39,14 @@ class EndpointGuardTest {
     void anOpeningCircuitSendsTheWaitingToTheRetryPath() {
         guard.admit("wh_a");
         guard.admit("wh_a");
-        guard.completed("wh_a", false, true);
-        guard.completed("wh_a", false, true); // two failures, nothing in flight
+        guard.completed("wh_a", false, true, FAST);
+        guard.completed("wh_a", false, true, FAST); // two failures, nothing in flight
         guard.admit("wh_a");
         guard.admit("wh_a");
         CompletableFuture<EndpointGuard.Admission> waiting = guard.admit("wh_a");
         assertThat(waiting).isNotDone();
 
-        guard.completed("wh_a", false, true); // the third failure opens the circuit
+        guard.completed("wh_a", false, true, FAST); // the third failure opens the circuit
 
         assertThat(waiting.join().admitted()).isFalse();
         assertThat(waiting.join().reason()).isEqualTo("circuit open after 3 consecutive failures");
@@ -55,7 +56,7 @@ class EndpointGuardTest {
     void opensAfterConsecutiveFailuresThenLetsOneTrialDecide() {
         for (int i = 0; i < 3; i++) {
             guard.admit("wh_a");
-            guard.completed("wh_a", false, true);
+            guard.completed("wh_a", false, true, FAST);
         }
         EndpointGuard.Admission open = now(guard.admit("wh_a"));
         assertThat(open.admitted()).isFalse();
@@ -65,12 +66,12 @@ class EndpointGuardTest {
         clock.advance(Duration.ofSeconds(31));
         assertThat(now(guard.admit("wh_a")).admitted()).as("the trial").isTrue();
         assertThat(now(guard.admit("wh_a")).reason()).isEqualTo("circuit half-open, trial under way");
-        guard.completed("wh_a", false, true);
+        guard.completed("wh_a", false, true, FAST);
         assertThat(guard.isOpen("wh_a")).as("a failed trial opens it again").isTrue();
 
         clock.advance(Duration.ofSeconds(31));
         assertThat(now(guard.admit("wh_a")).admitted()).isTrue();
-        guard.completed("wh_a", true, true);
+        guard.completed("wh_a", true, true, FAST);
         assertThat(guard.isOpen("wh_a")).isFalse();
         assertThat(now(guard.admit("wh_a")).admitted()).isTrue();
     }
@@ -79,9 +80,62 @@ class EndpointGuardTest {
     void refusalsDoNotCountAgainstTheEndpointsHealth() {
         for (int i = 0; i < 5; i++) {
             guard.admit("wh_a");
-            guard.completed("wh_a", false, false);
+            guard.completed("wh_a", false, false, FAST);
         }
         assertThat(guard.isOpen("wh_a")).isFalse();
+    }
+
+    @Test
+    void aWebhookThatAnswersFastGetsWaitingRoomForWhatItDrainsWithinASecond() {
+        guard.admit("wh_a");
+        guard.admit("wh_a");
+        guard.completed("wh_a", true, true, FAST); // 2 slots at 10 ms: 200 a second, capped at 20 waiting
+        guard.admit("wh_a");
+        for (int i = 0; i < 20; i++) {
+            assertThat(guard.admit("wh_a")).as("waiting #%d", i + 1).isNotDone();
+        }
+        assertThat(now(guard.admit("wh_a")).reason()).isEqualTo("2 requests in flight and 20 waiting");
+    }
+
+    @Test
+    void aSlowWebhookKeepsOnlyAsManyWaitingAsItHasSlots() {
+        guard.admit("wh_a");
+        guard.admit("wh_a");
+        guard.completed("wh_a", true, true, Duration.ofSeconds(5));
+        guard.admit("wh_a");
+        assertThat(guard.admit("wh_a")).isNotDone();
+        assertThat(guard.admit("wh_a")).isNotDone();
+        assertThat(now(guard.admit("wh_a")).reason()).isEqualTo("2 requests in flight and 2 waiting");
+    }
+
+    @Test
+    void aStuckWebhookSendsItsWaitingDeliveriesToTheRetryPathAndTakesNoMore() {
+        guard.admit("wh_a");
+        guard.admit("wh_a");
+        CompletableFuture<EndpointGuard.Admission> waiting = guard.admit("wh_a");
+        clock.advance(EndpointGuard.STALLED_AFTER);
+
+        EndpointGuard.Admission next = now(guard.admit("wh_a"));
+
+        assertThat(next.admitted()).isFalse();
+        assertThat(next.reason()).isEqualTo("2 requests in flight and none answered for 2 s");
+        assertThat(waiting).as("released from its wait for the stuck requests").isCompletedWithValue(next);
+        assertThat(now(guard.admit("wh_b")).admitted()).as("other webhooks are unaffected").isTrue();
+        guard.completed("wh_a", true, true, Duration.ofSeconds(2)); // an answer at last: it may queue again
+        guard.admit("wh_a");
+        assertThat(guard.admit("wh_a")).isNotDone();
+    }
+
+    @Test
+    void aWebhookQuietForLongIsNotTakenForStuckWhenABurstStarts() {
+        guard.admit("wh_a");
+        guard.completed("wh_a", true, true, FAST);
+        clock.advance(Duration.ofMinutes(10));
+
+        guard.admit("wh_a");
+        guard.admit("wh_a");
+
+        assertThat(guard.admit("wh_a")).isNotDone();
     }
 
     private static EndpointGuard.Admission now(CompletableFuture<EndpointGuard.Admission> admission) {
