@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.time.Instant;
 
 /**
@@ -25,6 +27,9 @@ final class DelivererMetrics {
     private final MeterRegistry registry;
     private final Timer latency;
     private final boolean byTenant;
+    /** Meters by their tag values: looking them up in the registry on every delivery costs more than the count. */
+    private final Map<String, Timer> attemptTimers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> resultCounters = new ConcurrentHashMap<>();
 
     DelivererMetrics(MeterRegistry registry, boolean byTenant) {
         this.registry = registry;
@@ -37,11 +42,12 @@ final class DelivererMetrics {
     }
 
     void attempted(HttpOutcome http) {
-        Timer.builder("herald.delivery.attempt")
-                .description("Duration of HTTP attempts, by outcome")
-                .tag("outcome", http.refused() ? "refused" : http.succeeded() ? "succeeded" : "failed")
-                .publishPercentileHistogram()
-                .register(registry)
+        String outcome = http.refused() ? "refused" : http.succeeded() ? "succeeded" : "failed";
+        attemptTimers.computeIfAbsent(outcome, tag -> Timer.builder("herald.delivery.attempt")
+                        .description("Duration of HTTP attempts, by outcome")
+                        .tag("outcome", tag)
+                        .publishPercentileHistogram()
+                        .register(registry))
                 .record(Duration.ofMillis(http.latencyMs()));
     }
 
@@ -76,11 +82,13 @@ final class DelivererMetrics {
     }
 
     private void result(String result, String tenant) {
-        Counter.Builder counter = Counter.builder("herald.deliveries").description("Delivery attempts by result")
-                .tag("result", result);
-        if (byTenant) {
-            counter.tag("tenant", tenant);
-        }
-        counter.register(registry).increment();
+        resultCounters.computeIfAbsent(byTenant ? result + '\n' + tenant : result, key -> {
+            Counter.Builder counter = Counter.builder("herald.deliveries").description("Delivery attempts by result")
+                    .tag("result", result);
+            if (byTenant) {
+                counter.tag("tenant", tenant);
+            }
+            return counter.register(registry);
+        }).increment();
     }
 }

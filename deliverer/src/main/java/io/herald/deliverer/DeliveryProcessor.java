@@ -115,6 +115,10 @@ final class DeliveryProcessor {
                 .map(d -> new RetrySchedule(d, defaultSchedule.jitter())).orElse(defaultSchedule);
         RetryDecision decision = policy.decide(http.status(), http.refused(), http.succeeded(),
                 delivery.getAttempt(), http.retryAfter(), schedule, clock.instant());
+        if (http.succeeded() && decision instanceof RetryDecision.Done) {
+            metrics.delivered(delivery.getTenant(), delivery.getEventTimestamp(), clock.instant());
+            return CompletableFuture.completedFuture(attempt);
+        }
         Delivery withHistory = Delivery.newBuilder(delivery)
                 .setPreviousAttempts(withSummary(delivery, attempt))
                 .build();

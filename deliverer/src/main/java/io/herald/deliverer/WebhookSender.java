@@ -125,8 +125,12 @@ final class WebhookSender implements AutoCloseable {
                     .subscribe(
                             outcome::complete,
                             error -> outcome.complete(failure(started, startNanos, error, timeout)),
-                            () -> outcome.complete(failure(started, startNanos,
-                                    new IllegalStateException("no response"), timeout)));
+                            () -> {
+                                if (!outcome.isDone()) { // completion follows every answer: nothing to build then
+                                    outcome.complete(failure(started, startNanos,
+                                            new IllegalStateException("no response"), timeout));
+                                }
+                            });
         } catch (RuntimeException e) {
             outcome.complete(failure(started, startNanos, e, timeout)); // e.g. a URL the client can't parse
         }

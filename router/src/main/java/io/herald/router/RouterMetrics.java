@@ -2,6 +2,8 @@ package io.herald.router;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the router counts, for Prometheus; tags are bounded (event families, fixed reasons); the tenant only on
@@ -24,6 +26,8 @@ public final class RouterMetrics {
     private final MeterRegistry registry;
     private final Counter deliveries;
     private final boolean byTenant;
+    /** Counters by type (and tenant): looking them up in the registry for every event costs more than counting. */
+    private final Map<String, Counter> routedCounters = new ConcurrentHashMap<>();
 
     public RouterMetrics(MeterRegistry registry) {
         this(registry, false);
@@ -37,12 +41,15 @@ public final class RouterMetrics {
     }
 
     public void routed(String type, String tenant, int fanOut) {
-        Counter.Builder routed = Counter.builder("herald.events.routed").description("Valid events routed, by type")
-                .tag("family", type.substring(0, type.indexOf('.'))).tag("type", type); // the catalog bounds both
-        if (byTenant) {
-            routed.tag("tenant", tenant);
-        }
-        routed.register(registry).increment();
+        routedCounters.computeIfAbsent(byTenant ? type + '\n' + tenant : type, key -> {
+            Counter.Builder routed = Counter.builder("herald.events.routed")
+                    .description("Valid events routed, by type")
+                    .tag("family", type.substring(0, type.indexOf('.'))).tag("type", type); // the catalog bounds both
+            if (byTenant) {
+                routed.tag("tenant", tenant);
+            }
+            return routed.register(registry);
+        }).increment();
         deliveries.increment(fanOut);
     }
 

@@ -94,7 +94,8 @@ public final class WebhookPayload {
     private static Schema nonNullBranch(Schema union, Object value) {
         for (Schema branch : union.getTypes()) {
             if (branch.getType() != Schema.Type.NULL
-                    && (branch.getType() != Schema.Type.RECORD || ((IndexedRecord) value).getSchema().equals(branch))) {
+                    && (branch.getType() != Schema.Type.RECORD
+                        || ((IndexedRecord) value).getSchema().getFullName().equals(branch.getFullName()))) {
                 return branch;
             }
         }
