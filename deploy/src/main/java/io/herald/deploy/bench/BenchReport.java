@@ -20,25 +20,31 @@ import javax.imageio.ImageIO;
 /** The benchmark's table (Markdown, for the README too), its JSON and its chart, and the targets' verdicts. */
 final class BenchReport {
 
+    /** In the isolation runs one webhook in ten is faulty; the others are compared with the same ones unharmed. */
+    static final double ISOLATION_HEALTHY_SHARE = 0.9;
+
     private BenchReport() {
     }
 
-    static String table(List<BenchResult> results, BenchPlan plan, double minutes) {
+    static String table(List<BenchResult> results, BenchPlan plan, double minutes, int warmUpRounds) {
         StringBuilder table = new StringBuilder();
-        table.append(String.format(Locale.ROOT, "Herald benchmark (%s run, %.1f min) on %d cores, %s, Java %s%n%n",
-                plan.name(), minutes, Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"),
+        table.append(String.format(Locale.ROOT, "Herald benchmark (%s run, %.1f min, measured after %d warm-up "
+                        + "round%s) on %d cores, %s, Java %s%n%n", plan.name(), minutes, warmUpRounds,
+                warmUpRounds == 1 ? "" : "s", Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"),
                 System.getProperty("java.version")));
         table.append("| scenario | receiver | deliveries | per second | of lower ceiling | x naive | p50 ms | p95 ms "
-                + "| p99 ms | max ms | CPU ms / 1k | router heap MiB | deliverer heap MiB |\n");
-        table.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| p99 ms | max ms | CPU ms / 1k | CPU ms / 1k w/o JIT | router heap MiB | deliverer heap MiB |\n");
+        table.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (BenchResult r : results) {
-            table.append(String.format(Locale.ROOT, "| %s | %s | %,d | %,.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+            table.append(String.format(Locale.ROOT, "| %s | %s | %,d | %,.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                     r.scenario(), r.receiver(), r.deliveries(), r.perSecond(),
-                    herald(r) ? percent(r.perSecond() / lowerCeiling(results, r.receiver())) : "",
+                    herald(r) ? lowerCeiling(results, r.receiver()).map(c -> percent(r.perSecond() / c)).orElse("") : "",
                     herald(r) ? times(naive(results, r.receiver()).map(n -> r.perSecond() / n)) : "",
                     r.latency() == null ? "" : r.latency().p50(), r.latency() == null ? "" : r.latency().p95(),
                     r.latency() == null ? "" : r.latency().p99(), r.latency() == null ? "" : r.latency().max(),
                     r.cpuMsPerThousand() < 0 ? "" : String.format(Locale.ROOT, "%.0f", r.cpuMsPerThousand()),
+                    r.cpuMsPerThousandWithoutJit() < 0 ? ""
+                            : String.format(Locale.ROOT, "%.0f", r.cpuMsPerThousandWithoutJit()),
                     r.routerHeapMb() < 0 ? "" : r.routerHeapMb(), r.delivererHeapMb() < 0 ? "" : r.delivererHeapMb()));
         }
         table.append("\nTargets:\n");
@@ -50,16 +56,23 @@ final class BenchReport {
     static List<String> verdicts(List<BenchResult> results) {
         List<String> verdicts = new ArrayList<>();
         find(results, "herald fan-out 1", "instant").ifPresent(e2e -> {
-            double http = find(results, "ceiling: HTTP only", "instant").orElseThrow().perSecond();
-            verdicts.add(verdict(e2e.perSecond() >= 0.5 * http, String.format(Locale.ROOT,
-                    "instant receiver: %.0f/s is %s of the HTTP ceiling (target >= 50%%)", e2e.perSecond(),
-                    percent(e2e.perSecond() / http))));
+            find(results, "ceiling: HTTP only", "instant").map(BenchResult::perSecond).ifPresent(http ->
+                    verdicts.add(verdict(e2e.perSecond() >= 0.5 * http, String.format(Locale.ROOT,
+                            "instant receiver: %.0f/s is %s of the HTTP ceiling (target >= 50%%)", e2e.perSecond(),
+                            percent(e2e.perSecond() / http)))));
             naive(results, "instant").ifPresent(n -> verdicts.add(verdict(e2e.perSecond() >= 2 * n,
                     String.format(Locale.ROOT, "instant receiver: %.1fx the naive consumer (target >= 2x)",
                             e2e.perSecond() / n))));
-            verdicts.add(verdict(e2e.cpuMsPerThousand() <= 150, String.format(Locale.ROOT,
-                    "CPU of router + deliverer: %.3f ms per delivery (target <= 0.15 ms)",
-                    e2e.cpuMsPerThousand() / 1000)));
+            if (e2e.cpuMsPerThousandWithoutJit() >= 0) { // a long-running service's cost, the warm-up's quoted
+                verdicts.add(verdict(e2e.cpuMsPerThousandWithoutJit() <= 150, String.format(Locale.ROOT,
+                        "CPU of router + deliverer: %.3f ms per delivery without JIT compilation (%.3f ms with it) "
+                                + "(target <= 0.15 ms)", e2e.cpuMsPerThousandWithoutJit() / 1000,
+                        e2e.cpuMsPerThousand() / 1000)));
+            } else {
+                verdicts.add(verdict(e2e.cpuMsPerThousand() <= 150, String.format(Locale.ROOT,
+                        "CPU of router + deliverer: %.3f ms per delivery (target <= 0.15 ms)",
+                        e2e.cpuMsPerThousand() / 1000)));
+            }
         });
         find(results, "herald fan-out 1", "50 ms").ifPresent(e2e -> naive(results, "50 ms").ifPresent(n ->
                 verdicts.add(verdict(e2e.perSecond() >= 50 * n, String.format(Locale.ROOT,
@@ -71,7 +84,8 @@ final class BenchReport {
             Optional<BenchResult> base = find(results, "herald fan-out 10", receiver);
             Optional<BenchResult> holed = find(results, "isolation: 10% black-holed", receiver);
             if (base.isPresent() && holed.isPresent()) {
-                double kept = holed.get().perSecond() / base.get().perSecond();
+                // The same webhooks' share of the healthy run: the black-holed tenth got deliveries there too.
+                double kept = holed.get().perSecond() / (base.get().perSecond() * ISOLATION_HEALTHY_SHARE);
                 double p99 = (double) holed.get().latency().p99() / Math.max(1, base.get().latency().p99());
                 verdicts.add(verdict(kept >= 0.9 && p99 <= 2, String.format(Locale.ROOT,
                         "%s receiver, 10%% black-holed: healthy webhooks keep %s of their throughput (target >= 90%%) "
@@ -81,10 +95,12 @@ final class BenchReport {
         return verdicts;
     }
 
-    static void writeJson(List<BenchResult> results, BenchPlan plan, double minutes, Path file) throws IOException {
+    static void writeJson(List<BenchResult> results, BenchPlan plan, double minutes, int warmUpRounds, Path file)
+            throws IOException {
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("plan", plan.name());
         document.put("minutes", minutes);
+        document.put("warmUpRounds", warmUpRounds);
         document.put("cores", Runtime.getRuntime().availableProcessors());
         document.put("java", System.getProperty("java.version"));
         document.put("results", results);
@@ -130,11 +146,11 @@ final class BenchReport {
         return !r.scenario().startsWith("ceiling") && !r.scenario().startsWith("naive");
     }
 
-    private static double lowerCeiling(List<BenchResult> results, String receiver) {
-        double http = find(results, "ceiling: HTTP only", receiver).map(BenchResult::perSecond)
-                .orElse(Double.MAX_VALUE);
-        double kafka = find(results, "ceiling: Kafka only", "-").map(BenchResult::perSecond).orElse(Double.MAX_VALUE);
-        return Math.min(http, kafka);
+    /** The lower of the ceilings measured in the run (none when neither was). */
+    private static Optional<Double> lowerCeiling(List<BenchResult> results, String receiver) {
+        return java.util.stream.Stream.of(find(results, "ceiling: HTTP only", receiver),
+                        find(results, "ceiling: Kafka only", "-"))
+                .flatMap(Optional::stream).map(BenchResult::perSecond).min(Double::compare);
     }
 
     private static Optional<Double> naive(List<BenchResult> results, String receiver) {

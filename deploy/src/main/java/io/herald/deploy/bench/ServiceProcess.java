@@ -6,11 +6,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 import io.herald.schemas.ops.DaemonThreads;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +24,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServiceProcess implements AutoCloseable {
 
+    /** Linux's USER_HZ, the unit of /proc's CPU times: 100 on every architecture the JDK runs on. */
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
@@ -71,6 +76,40 @@ final class ServiceProcess implements AutoCloseable {
     /** CPU time the process has used so far (all its threads). */
     Duration cpuTime() {
         return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    /**
+     * CPU time the JIT compiler threads have used so far (Linux: from {@code /proc}; empty elsewhere). On 2 cores
+     * they take a large share for the first minutes of a JVM's life, a cost that a long-running service no
+     * longer pays.
+     */
+    Optional<Duration> compilerCpuTime() {
+        return compilerCpuTime(process.pid());
+    }
+
+    static Optional<Duration> compilerCpuTime(long pid) {
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        if (!Files.isDirectory(tasks)) {
+            return Optional.empty();
+        }
+        long ticks = 0;
+        try (Stream<Path> threads = Files.list(tasks)) {
+            for (Path thread : (Iterable<Path>) threads::iterator) {
+                try {
+                    if (Files.readString(thread.resolve("comm")).matches("C[12] CompilerThre.*\\s*")) {
+                        // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+                        String stat = Files.readString(thread.resolve("stat"));
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    }
+                } catch (IOException | RuntimeException threadEnded) {
+                    // a compiler thread that went away meanwhile: its time is gone from the process too
+                }
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return Optional.of(Duration.ofMillis(ticks * 1000 / CLOCK_TICKS_PER_SECOND));
     }
 
     /** The largest heap in use seen since the last reset, in bytes. */
