@@ -19,7 +19,8 @@ import java.time.Instant;
  *   <li>{@code herald_delivery_attempt_seconds{outcome}}: HTTP attempt duration (histogram)</li>
  *   <li>{@code herald_delivery_latency_seconds}: event time to the 2xx answer (histogram)</li>
  *   <li>{@code herald_retries_total{tier}}: retries queued, by delayed-retry topic</li>
- *   <li>{@code herald_deferrals_total{reason}}: deliveries sent back unsent: saturated, circuit_open, rate_limited</li>
+ *   <li>{@code herald_deferrals_total{reason}}: deliveries sent back unsent: saturated, stalled, circuit_open,
+ *       rate_limited</li>
  * </ul>
  */
 final class DelivererMetrics {

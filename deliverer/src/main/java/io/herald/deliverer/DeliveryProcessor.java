@@ -92,7 +92,8 @@ final class DeliveryProcessor {
         LOG.debug("Delivery {} to webhook {} deferred until {}: {}", delivery.getId(), delivery.getWebhookId(),
                 deferral.retryAt(), deferral.reason());
         metrics.deferred(deferral.reason().startsWith("rate limit") ? "rate_limited"
-                : deferral.reason().startsWith("circuit") ? "circuit_open" : "saturated");
+                : deferral.reason().startsWith("circuit") ? "circuit_open"
+                : deferral.reason().contains("none answered") ? "stalled" : "saturated");
         return retries.retry(delivery, deferral.retryAt(), trace);
     }
 

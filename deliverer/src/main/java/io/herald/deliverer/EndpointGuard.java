@@ -31,6 +31,12 @@ final class EndpointGuard {
     static final Duration DRAIN_TARGET = Duration.ofSeconds(1);
     /** All slots taken and no answer for this long: the endpoint is stuck, nothing more waits for it. */
     static final Duration STALLED_AFTER = Duration.ofSeconds(2);
+    /**
+     * How long a delivery to a stuck endpoint waits: about the default attempt timeout, by when the requests it is
+     * stuck on have failed and opened its circuit, or it answers again. Coming back sooner only to be deferred again
+     * would cost a round trip through the retry topics each time.
+     */
+    static final Duration STALLED_BACKOFF = Duration.ofSeconds(30);
     /** Weight of the newest attempt in a webhook's moving average of latency. */
     private static final double LATENCY_WEIGHT = 0.2;
 
@@ -97,7 +103,7 @@ final class EndpointGuard {
                 return CompletableFuture.completedFuture(Admission.ADMITTED);
             }
             if (now.toEpochMilli() - state.lastProgressMillis >= STALLED_AFTER.toMillis()) {
-                deferral = new Admission(false, now.plus(SATURATED_BACKOFF), maxInFlight
+                deferral = new Admission(false, now.plus(STALLED_BACKOFF), maxInFlight
                         + " requests in flight and none answered for " + STALLED_AFTER.toSeconds() + " s");
                 released.addAll(state.waiting); // they would wait for the stuck requests' timeouts
                 state.waiting.clear();

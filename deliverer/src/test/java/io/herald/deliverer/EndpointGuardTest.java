@@ -119,6 +119,8 @@ class EndpointGuardTest {
 
         assertThat(next.admitted()).isFalse();
         assertThat(next.reason()).isEqualTo("2 requests in flight and none answered for 2 s");
+        assertThat(next.retryAt()).as("after the stuck requests' timeout").isEqualTo(
+                clock.instant().plus(EndpointGuard.STALLED_BACKOFF));
         assertThat(waiting).as("released from its wait for the stuck requests").isCompletedWithValue(next);
         assertThat(now(guard.admit("wh_b")).admitted()).as("other webhooks are unaffected").isTrue();
         guard.completed("wh_a", true, true, Duration.ofSeconds(2)); // an answer at last: it may queue again

@@ -81,6 +81,9 @@ public final class HeraldRouter implements AutoCloseable {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDirectory().toString());
+        // A task reads partition N of every event topic; events of different topics need no common time order, so
+        // it routes whatever is buffered instead of waiting on the empty topics (and building a trace log of why).
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         // A record that can't be routed goes to iam.events.rejected; it never stops routing for every tenant.
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, EventQuarantine.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, EventQuarantine.class);

@@ -79,7 +79,8 @@ public final class EventIntake implements AutoCloseable {
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, "herald-ingest-events-" + UUID.randomUUID(),
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, Topics.PUBLIC_COMPRESSION),
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, Topics.PUBLIC_COMPRESSION,
+                ProducerConfig.COMPRESSION_GZIP_LEVEL_CONFIG, Topics.PUBLIC_COMPRESSION_LEVEL),
                 new StringSerializer(), new ByteArraySerializer());
         producer.initTransactions();
         this.receipts = TopicReader.start(bootstrapServers, Topics.EVENT_RECEIPTS, new StringDeserializer(),

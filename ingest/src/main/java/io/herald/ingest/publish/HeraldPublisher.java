@@ -65,6 +65,7 @@ public final class HeraldPublisher implements AutoCloseable {
         props.put(ProducerConfig.CLIENT_ID_CONFIG, config.clientId());
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, Topics.PUBLIC_COMPRESSION);
+        props.putIfAbsent(ProducerConfig.COMPRESSION_GZIP_LEVEL_CONFIG, Topics.PUBLIC_COMPRESSION_LEVEL);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) config.deliveryTimeout().toMillis());
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
                 (int) Math.min(30_000, config.deliveryTimeout().toMillis()));
