@@ -153,8 +153,9 @@ public record DelivererConfig(
 
     public static final Setting<String> GROUP_ID = Setting.text("herald.deliverer.group-id", "herald-deliverer",
             "Consumer group of the deliverers");
-    public static final Setting<Integer> MAX_IN_FLIGHT = Setting.integer("herald.deliverer.max-in-flight", 512, 1,
-            100_000, "Deliveries under way at once per deliverer instance");
+    public static final Setting<Integer> MAX_IN_FLIGHT = Setting.integer("herald.deliverer.max-in-flight", 2048, 1,
+            100_000, "Deliveries under way at once per deliverer instance (sending, waiting for a slot, or having "
+                    + "their attempt recorded); a few KiB of memory each");
     public static final Setting<Integer> DEFAULT_TIMEOUT_MS = Setting.integer("herald.deliverer.default-timeout-ms",
             30_000, 100, 60_000, "Per-attempt timeout in milliseconds for webhooks without their own");
     public static final Setting<Integer> CONNECT_TIMEOUT_MS = Setting.integer("herald.deliverer.connect-timeout-ms",
@@ -193,7 +194,7 @@ public record DelivererConfig(
     public static final Setting<Integer> MAX_IN_FLIGHT_PER_WEBHOOK = Setting.integer(
             "herald.deliverer.max-in-flight-per-webhook", 16, 1, 10_000,
             "Requests to one webhook under way at once per deliverer; more wait in the deliverer as long as the "
-                    + "webhook answers them within about a second, the rest on the retry path");
+                    + "webhook answers them within about 5 s, the rest on the retry path");
     public static final Setting<Integer> CIRCUIT_FAILURES = Setting.integer(
             "herald.deliverer.circuit.failure-threshold", 5, 1, 1_000,
             "Consecutive failures after which a webhook's circuit opens (deliveries go to the retry path unsent)");

@@ -27,8 +27,11 @@ final class EndpointGuard {
 
     /** How long a delivery waits when its webhook has its fill of requests in flight and waiting. */
     static final Duration SATURATED_BACKOFF = Duration.ofSeconds(2);
-    /** A waiting delivery should get its turn within about this long. */
-    static final Duration DRAIN_TARGET = Duration.ofSeconds(1);
+    /**
+     * A waiting delivery should get its turn within about this long: the shortest retry tier, so that waiting here is
+     * never slower than the detour through the retry topics it saves.
+     */
+    static final Duration DRAIN_TARGET = Duration.ofSeconds(5);
     /** All slots taken and no answer for this long: the endpoint is stuck, nothing more waits for it. */
     static final Duration STALLED_AFTER = Duration.ofSeconds(2);
     /**
@@ -120,7 +123,7 @@ final class EndpointGuard {
         return CompletableFuture.completedFuture(deferral);
     }
 
-    /** As many deliveries as the webhook answers within the drain target, at its recent latency. */
+    /** As many deliveries as the webhook answers within the drain target at its recent latency. */
     private int waitingRoom(State state) {
         if (state.latencyMillis < 0) {
             return maxInFlight; // no pace known yet

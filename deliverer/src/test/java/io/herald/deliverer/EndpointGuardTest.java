@@ -86,10 +86,10 @@ class EndpointGuardTest {
     }
 
     @Test
-    void aWebhookThatAnswersFastGetsWaitingRoomForWhatItDrainsWithinASecond() {
+    void aWebhookThatAnswersFastGetsWaitingRoomForWhatItDrainsWithinTheShortestRetryDelay() {
         guard.admit("wh_a");
         guard.admit("wh_a");
-        guard.completed("wh_a", true, true, FAST); // 2 slots at 10 ms: 200 a second, capped at 20 waiting
+        guard.completed("wh_a", true, true, FAST); // 2 slots at 10 ms: 1,000 in 5 s, capped at 20 waiting
         guard.admit("wh_a");
         for (int i = 0; i < 20; i++) {
             assertThat(guard.admit("wh_a")).as("waiting #%d", i + 1).isNotDone();
@@ -101,7 +101,7 @@ class EndpointGuardTest {
     void aSlowWebhookKeepsOnlyAsManyWaitingAsItHasSlots() {
         guard.admit("wh_a");
         guard.admit("wh_a");
-        guard.completed("wh_a", true, true, Duration.ofSeconds(5));
+        guard.completed("wh_a", true, true, Duration.ofSeconds(10));
         guard.admit("wh_a");
         assertThat(guard.admit("wh_a")).isNotDone();
         assertThat(guard.admit("wh_a")).isNotDone();
