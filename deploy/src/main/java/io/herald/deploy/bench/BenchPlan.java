@@ -12,13 +12,15 @@ import java.time.Duration;
  * @param naiveEvents events the naive consumer posts with the instant receiver
  * @param naiveSlowEvents ... and with the 50 ms receiver (20 a second at best)
  * @param steadyFor how long the 50 %-load latency run publishes
- * @param maxWarmUpRounds the most fan-out 1 warm-up rounds (of half the fan-out 1 events) before measuring
+ * @param minWarmUpRounds the fewest fan-out 1 warm-up rounds (of half the fan-out 1 events) before measuring
+ * @param maxWarmUpRounds the most
  */
 record BenchPlan(String name, int httpRequests, int kafkaRecords, int fanOutOneEvents, int fanOutTenEvents,
-        int naiveEvents, int naiveSlowEvents, Duration steadyFor, int maxWarmUpRounds) {
+        int naiveEvents, int naiveSlowEvents, Duration steadyFor, int minWarmUpRounds,
+        int maxWarmUpRounds) {
 
     static final BenchPlan FULL = new BenchPlan("full", 50_000, 200_000, 20_000, 2_000, 5_000, 200,
-            Duration.ofSeconds(20), 8);
+            Duration.ofSeconds(20), 4, 8);
     static final BenchPlan QUICK = new BenchPlan("quick", 2_000, 10_000, 1_000, 100, 300, 20,
-            Duration.ofSeconds(3), 1);
+            Duration.ofSeconds(3), 1, 1);
 }

@@ -57,6 +57,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class BenchRun implements AutoCloseable {
 
     static final Duration REALISTIC = Duration.ofMillis(50);
+    /** Enough to keep the receiver busy on loopback (more only adds connections). */
+    private static final int CEILING_IN_FLIGHT = 512;
     private static final List<Cidr> LOOPBACK = List.of(Cidr.parse("127.0.0.0/8"));
     /** Sized so that the webhook body is about 1 KiB, like the ceilings' records. */
     private static final String USER_AGENT = "Mozilla/5.0 (bench) " + "x".repeat(620);
@@ -175,23 +177,24 @@ final class BenchRun implements AutoCloseable {
 
     /**
      * Unrecorded passes through everything measured, fan-out 1 repeated until its CPU per delivery stops falling
-     * (within 5 % of the round before) or {@code plan.maxWarmUpRounds()} rounds: on 2 cores the JIT compilers
+     * (within 5 % of the best round so far, after at least {@code plan.minWarmUpRounds()}) or
+     * {@code plan.maxWarmUpRounds()} rounds: on 2 cores the JIT compilers
      * take a large share of the CPU for the first minute or so, and the figures should be those of a service that
      * has been running for a while.
      */
     private void warmUp(BenchPlan plan) throws Exception {
         log("warm-up (not recorded)");
         httpCeiling(plan.httpRequests() / 2, Duration.ZERO);
-        double previous = Double.MAX_VALUE;
+        double best = Double.MAX_VALUE;
         for (int round = 1; round <= plan.maxWarmUpRounds(); round++) {
             double cpu = herald("warm-up", 50, 1, plan.fanOutOneEvents() / 2, Faulty.NONE, Duration.ZERO)
                     .cpuMsPerThousand();
             log("warm-up round %d: %.3f ms CPU per delivery", round, cpu / 1000);
             warmUpRounds = round;
-            if (cpu > 0.95 * previous) {
-                break;
+            if (round >= plan.minWarmUpRounds() && cpu > 0.95 * best) {
+                break; // no longer falling (rounds differ by 10 % or so on their own: hence the minimum)
             }
-            previous = cpu;
+            best = Math.min(best, cpu);
         }
         herald("warm-up", 10, 10, plan.fanOutTenEvents() / 2, Faulty.NONE, Duration.ZERO);
         naive(plan.naiveEvents() / 2, Duration.ZERO);
@@ -202,14 +205,14 @@ final class BenchRun implements AutoCloseable {
         return warmUpRounds;
     }
 
-    /** The deliverer's own HTTP client and signer, 512 requests in flight (its default), no Kafka. */
+    /** The deliverer's own HTTP client and signer, {@link #CEILING_IN_FLIGHT} requests in flight, no Kafka. */
     private BenchResult httpCeiling(int requests, Duration delay) throws Exception {
         log("HTTP ceiling, %s receiver: %,d requests", label(delay), requests);
         List<CreatedWebhook> webhooks = webhooks("ceiling", 50, 1, Faulty.NONE);
         DelivererConfig config = DelivererConfig.defaults(infra.bootstrapServers(), infra.registryUrl(),
                 SecretCipher.fromKeyRing(keyRing)).withAllowedNetworks(LOOPBACK);
         try (DirectDelivery direct = DirectDelivery.start(config)) {
-            Semaphore inFlight = new Semaphore(config.maxInFlight());
+            Semaphore inFlight = new Semaphore(CEILING_IN_FLIGHT);
             postDirect(direct, webhooks, requests / 10, inFlight); // warm-up
             LatencyRecorder recorder = receiver.reset();
             long start = System.nanoTime();
