@@ -110,10 +110,6 @@ final class BenchRun implements AutoCloseable {
                 out.resolve(name + ".log"));
     }
 
-    List<BenchResult> all(BenchPlan plan) throws Exception {
-        return all(plan, label -> true);
-    }
-
     /**
      * Runs the scenarios whose {@code "scenario, receiver"} label the filter accepts (after the unrecorded warm-up);
      * the steady-load run needs the instant fan-out 1 result, its 100 % mark.
@@ -319,6 +315,7 @@ final class BenchRun implements AutoCloseable {
             awaitCount(recorder, expected, Duration.ofSeconds(60).plusMillis(expected));
             double seconds = (recorder.lastNanos() - start) / 1e9;
             CpuUse cpu = cpuUse().minus(cpuBefore);
+            samplePeaks();
             return new BenchResult(scenario, label(delay), recorder.count(), recorder.count() / seconds,
                     recorder.percentiles(), cpu.perThousand(recorder.count()),
                     cpu.perThousandWithoutJit(recorder.count()), router.peakHeapBytes() >> 20,
@@ -417,6 +414,7 @@ final class BenchRun implements AutoCloseable {
             awaitCount(recorder, total, Duration.ofSeconds(60));
             double seconds = (recorder.lastNanos() - start) / 1e9;
             CpuUse cpu = cpuUse().minus(cpuBefore);
+            samplePeaks();
             return new BenchResult("steady load at 50% of capacity", "instant", recorder.count(),
                     recorder.count() / seconds, recorder.percentiles(), cpu.perThousand(recorder.count()),
                     cpu.perThousandWithoutJit(recorder.count()), router.peakHeapBytes() >> 20,
@@ -478,6 +476,12 @@ final class BenchRun implements AutoCloseable {
         double perThousandWithoutJit(long deliveries) {
             return compilerMillis < 0 ? -1 : (totalMillis - compilerMillis) * 1000.0 / Math.max(1, deliveries);
         }
+    }
+
+    /** One more heap sample at the end: a run shorter than the 2 s sampling period would otherwise have none. */
+    private void samplePeaks() {
+        router.sampleHeap();
+        deliverers.forEach(ServiceProcess::sampleHeap);
     }
 
     private void resetPeaks() {

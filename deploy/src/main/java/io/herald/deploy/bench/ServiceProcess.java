@@ -133,7 +133,8 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    private void sampleHeap() {
+    /** Reads the heap in use from the service's /metrics and keeps it if it is the largest seen. */
+    void sampleHeap() {
         try {
             // Only the heap series: a full scrape of the router (hundreds of Kafka Streams meters) costs CPU that
             // the figures would include.
