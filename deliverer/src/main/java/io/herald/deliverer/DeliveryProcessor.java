@@ -87,13 +87,11 @@ final class DeliveryProcessor {
                 .thenApply(recorded -> null);
     }
 
-    /** Not attempted now (its endpoint is saturated or its circuit open): back to the retry path, unchanged. */
+    /** Not attempted now (endpoint saturated, stuck or rate-limited, or its circuit open): back to the retry path. */
     private CompletableFuture<Void> defer(Delivery delivery, EndpointGuard.Admission deferral, Context trace) {
         LOG.debug("Delivery {} to webhook {} deferred until {}: {}", delivery.getId(), delivery.getWebhookId(),
                 deferral.retryAt(), deferral.reason());
-        metrics.deferred(deferral.reason().startsWith("rate limit") ? "rate_limited"
-                : deferral.reason().startsWith("circuit") ? "circuit_open"
-                : deferral.reason().contains("none answered") ? "stalled" : "saturated");
+        metrics.deferred(deferral.kind().label);
         return retries.retry(delivery, deferral.retryAt(), trace);
     }
 
@@ -209,7 +207,8 @@ final class DeliveryProcessor {
         int perSecond = endpoint.rateLimitPerSecond().get();
         EndpointRateLimiter.Turn turn = rateLimiter.take(endpoint.webhookId(), perSecond);
         if (turn.deferred()) {
-            return CompletableFuture.completedFuture(Optional.of(new EndpointGuard.Admission(false, turn.retryAt(),
+            return CompletableFuture.completedFuture(Optional.of(EndpointGuard.Admission.deferred(
+                    EndpointGuard.Deferral.RATE_LIMITED, turn.retryAt(),
                     "rate limit of " + perSecond + " requests per second")));
         }
         if (turn.delay().isZero()) {

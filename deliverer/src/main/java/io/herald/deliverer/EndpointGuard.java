@@ -44,8 +44,23 @@ final class EndpointGuard {
     private static final double LATENCY_WEIGHT = 0.2;
 
     /** Whether a delivery may be attempted now, or when to look at it again. */
-    record Admission(boolean admitted, Instant retryAt, String reason) {
-        static final Admission ADMITTED = new Admission(true, null, null);
+    record Admission(boolean admitted, Instant retryAt, String reason, Deferral kind) {
+        static final Admission ADMITTED = new Admission(true, null, null, null);
+
+        static Admission deferred(Deferral kind, Instant retryAt, String reason) {
+            return new Admission(false, retryAt, reason, kind);
+        }
+    }
+
+    /** Why a delivery goes back to the retry path unsent, as {@code herald_deferrals_total} labels it. */
+    enum Deferral {
+        SATURATED("saturated"), STALLED("stalled"), CIRCUIT_OPEN("circuit_open"), RATE_LIMITED("rate_limited");
+
+        final String label;
+
+        Deferral(String label) {
+            this.label = label;
+        }
     }
 
     private static final class State {
@@ -91,8 +106,8 @@ final class EndpointGuard {
                     return CompletableFuture.completedFuture(openCircuit(state));
                 }
                 if (state.trialInFlight) {
-                    return CompletableFuture.completedFuture(new Admission(false, now.plus(SATURATED_BACKOFF),
-                            "circuit half-open, trial under way"));
+                    return CompletableFuture.completedFuture(Admission.deferred(Deferral.CIRCUIT_OPEN,
+                            now.plus(SATURATED_BACKOFF), "circuit half-open, trial under way"));
                 }
                 state.trialInFlight = true;
                 state.inFlight++;
@@ -106,7 +121,7 @@ final class EndpointGuard {
                 return CompletableFuture.completedFuture(Admission.ADMITTED);
             }
             if (now.toEpochMilli() - state.lastProgressMillis >= STALLED_AFTER.toMillis()) {
-                deferral = new Admission(false, now.plus(STALLED_BACKOFF), maxInFlight
+                deferral = Admission.deferred(Deferral.STALLED, now.plus(STALLED_BACKOFF), maxInFlight
                         + " requests in flight and none answered for " + STALLED_AFTER.toSeconds() + " s");
                 released.addAll(state.waiting); // they would wait for the stuck requests' timeouts
                 state.waiting.clear();
@@ -115,7 +130,7 @@ final class EndpointGuard {
                 state.waiting.addLast(turn);
                 return turn;
             } else {
-                deferral = new Admission(false, now.plus(SATURATED_BACKOFF),
+                deferral = Admission.deferred(Deferral.SATURATED, now.plus(SATURATED_BACKOFF),
                         maxInFlight + " requests in flight and " + state.waiting.size() + " waiting");
             }
         }
@@ -192,7 +207,7 @@ final class EndpointGuard {
     }
 
     private static Admission openCircuit(State state) {
-        return new Admission(false, state.openUntil, "circuit open after " + state.consecutiveFailures
-                + " consecutive failures");
+        return Admission.deferred(Deferral.CIRCUIT_OPEN, state.openUntil,
+                "circuit open after " + state.consecutiveFailures + " consecutive failures");
     }
 }

@@ -27,6 +27,7 @@ class EndpointGuardTest {
         assertThat(fourth).isNotDone();
         assertThat(fifth.admitted()).isFalse();
         assertThat(fifth.reason()).isEqualTo("2 requests in flight and 2 waiting");
+        assertThat(fifth.kind()).isEqualTo(EndpointGuard.Deferral.SATURATED);
         assertThat(fifth.retryAt()).isEqualTo(clock.instant().plus(EndpointGuard.SATURATED_BACKOFF));
         assertThat(now(guard.admit("wh_b")).admitted()).as("other webhooks are unaffected").isTrue();
 
@@ -61,6 +62,7 @@ class EndpointGuardTest {
         EndpointGuard.Admission open = now(guard.admit("wh_a"));
         assertThat(open.admitted()).isFalse();
         assertThat(open.reason()).isEqualTo("circuit open after 3 consecutive failures");
+        assertThat(open.kind()).isEqualTo(EndpointGuard.Deferral.CIRCUIT_OPEN);
         assertThat(open.retryAt()).isEqualTo(clock.instant().plusSeconds(30));
 
         clock.advance(Duration.ofSeconds(31));
@@ -119,6 +121,7 @@ class EndpointGuardTest {
 
         assertThat(next.admitted()).isFalse();
         assertThat(next.reason()).isEqualTo("2 requests in flight and none answered for 2 s");
+        assertThat(next.kind()).isEqualTo(EndpointGuard.Deferral.STALLED);
         assertThat(next.retryAt()).as("after the stuck requests' timeout").isEqualTo(
                 clock.instant().plus(EndpointGuard.STALLED_BACKOFF));
         assertThat(waiting).as("released from its wait for the stuck requests").isCompletedWithValue(next);
