@@ -111,7 +111,8 @@ final class BenchRun implements AutoCloseable {
     }
 
     /**
-     * Runs the scenarios whose {@code "scenario, receiver"} label the filter accepts (after the unrecorded warm-up);
+     * Runs the scenarios whose {@code "scenario, receiver"} label (one of {@link BenchOptions#SCENARIOS}) the filter
+     * accepts, after the unrecorded warm-up;
      * the steady-load run needs the instant fan-out 1 result, its 100 % mark.
      */
     List<BenchResult> all(BenchPlan plan, Predicate<String> selected) throws Exception {
@@ -119,37 +120,37 @@ final class BenchRun implements AutoCloseable {
         warmUp(plan);
         for (Duration delay : List.of(Duration.ZERO, REALISTIC)) {
             receiver.delay(delay);
-            if (selected.test("ceiling: HTTP only, " + label(delay))) {
+            if (wanted(selected, "ceiling: HTTP only, " + label(delay))) {
                 results.add(httpCeiling(plan.httpRequests(), delay));
             }
         }
         receiver.delay(Duration.ZERO);
-        if (selected.test("ceiling: Kafka only, -")) {
+        if (wanted(selected, "ceiling: Kafka only, -")) {
             results.add(kafkaCeiling(plan.kafkaRecords()));
         }
         for (Duration delay : List.of(Duration.ZERO, REALISTIC)) {
             receiver.delay(delay);
             String receiverLabel = ", " + label(delay);
-            if (selected.test("herald fan-out 1" + receiverLabel)) {
+            if (wanted(selected, "herald fan-out 1" + receiverLabel)) {
                 results.add(herald("herald fan-out 1", 50, 1, plan.fanOutOneEvents(), Faulty.NONE, delay));
             }
-            if (selected.test("herald fan-out 10" + receiverLabel)) {
+            if (wanted(selected, "herald fan-out 10" + receiverLabel)) {
                 results.add(herald("herald fan-out 10", 10, 10, plan.fanOutTenEvents(), Faulty.NONE, delay));
             }
-            if (selected.test("naive consumer (sync POST)" + receiverLabel)) {
+            if (wanted(selected, "naive consumer (sync POST)" + receiverLabel)) {
                 results.add(naive(delay.isZero() ? plan.naiveEvents() : plan.naiveSlowEvents(), delay));
             }
-            if (selected.test("isolation: 10% black-holed" + receiverLabel)) {
+            if (wanted(selected, "isolation: 10% black-holed" + receiverLabel)) {
                 results.add(herald("isolation: 10% black-holed", 10, 10, plan.fanOutTenEvents(), Faulty.BLACK_HOLE,
                         delay));
             }
-            if (selected.test("isolation: 10% answer 503" + receiverLabel)) {
+            if (wanted(selected, "isolation: 10% answer 503" + receiverLabel)) {
                 results.add(herald("isolation: 10% answer 503", 10, 10, plan.fanOutTenEvents(), Faulty.UNAVAILABLE,
                         delay));
             }
         }
         receiver.delay(Duration.ZERO);
-        if (selected.test("scale-out: 2 deliverers, fan-out 10, instant")) {
+        if (wanted(selected, "scale-out: 2 deliverers, fan-out 10, instant")) {
             deliverers.add(startDeliverer());
             Thread.sleep(15_000); // the group rebalances onto both (their session timeout is 10 s)
             for (int round = 0; round < 2; round++) { // the newcomer compiles its hot paths too
@@ -161,7 +162,7 @@ final class BenchRun implements AutoCloseable {
         }
         Optional<Double> capacity = results.stream().filter(r -> r.scenario().equals("herald fan-out 1")
                 && r.receiver().equals("instant")).findFirst().map(BenchResult::perSecond);
-        if (selected.test("steady load at 50% of capacity, instant")) {
+        if (wanted(selected, "steady load at 50% of capacity, instant")) {
             if (capacity.isPresent()) {
                 results.add(steady(capacity.get() / 2, plan.steadyFor()));
             } else {
@@ -169,6 +170,14 @@ final class BenchRun implements AutoCloseable {
             }
         }
         return results;
+    }
+
+    /** Whether to run a scenario; its label must be one that {@code --only} knows of. */
+    private static boolean wanted(Predicate<String> selected, String label) {
+        if (!BenchOptions.SCENARIOS.contains(label)) {
+            throw new IllegalStateException("scenario '" + label + "' is missing from BenchOptions.SCENARIOS");
+        }
+        return selected.test(label);
     }
 
     /**

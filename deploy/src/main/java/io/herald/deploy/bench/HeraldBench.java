@@ -23,27 +23,24 @@ public final class HeraldBench {
     }
 
     public static void main(String[] args) throws Exception {
-        boolean quick = false;
-        String only = "";
-        Path out = Path.of("deploy/target/bench");
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--quick" -> quick = true;
-                case "--profile" -> System.setProperty("herald.bench.profile", "true");
-                case "--out" -> out = Path.of(args[++i]);
-                case "--only" -> only = args[++i];
-                case "--help", "-h" -> {
-                    System.out.println("usage: ./herald bench [--quick] [--profile] [--only TEXT] [--out DIR]");
-                    return;
-                }
-                default -> {
-                    System.err.println("unknown option " + args[i] + "; usage: ./herald bench [--quick] [--profile] [--only TEXT] [--out DIR]");
-                    System.exit(2);
-                }
-            }
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage() + "\n" + BenchOptions.USAGE);
+            System.exit(2);
+            return;
         }
+        if (options.help()) {
+            System.out.println(BenchOptions.USAGE);
+            return;
+        }
+        if (options.profile()) {
+            System.setProperty("herald.bench.profile", "true");
+        }
+        Path out = options.out();
         Files.createDirectories(out);
-        BenchPlan plan = quick ? BenchPlan.QUICK : BenchPlan.FULL;
+        BenchPlan plan = options.quick() ? BenchPlan.QUICK : BenchPlan.FULL;
         List<BenchResult> results;
         int warmUpRounds;
         long started = System.nanoTime();
@@ -52,8 +49,7 @@ public final class HeraldBench {
         Thread stopOnInterrupt = new Thread(run::close, "bench-shutdown");
         Runtime.getRuntime().addShutdownHook(stopOnInterrupt);
         try {
-            String wanted = only.toLowerCase(Locale.ROOT);
-            results = run.all(plan, label -> label.toLowerCase(Locale.ROOT).contains(wanted));
+            results = run.all(plan, options.selected());
             warmUpRounds = run.warmUpRounds();
         } finally {
             run.close();

@@ -39,6 +39,7 @@ public final class OpsServer implements AutoCloseable {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
             server.createContext("/metrics", exchange -> {
+                // A query that is not valid percent-encoding never gets here: the JDK's server answers 400.
                 Set<String> names = requestedNames(exchange.getRequestURI().getRawQuery());
                 answer(exchange, 200, PROMETHEUS_TEXT,
                         names.isEmpty() ? registry.scrape() : registry.scrape(PROMETHEUS_TEXT, names));
@@ -72,7 +73,8 @@ public final class OpsServer implements AutoCloseable {
         Set<String> names = new LinkedHashSet<>();
         for (String parameter : rawQuery.split("&")) {
             int equals = parameter.indexOf('=');
-            if (equals > 0 && URLDecoder.decode(parameter.substring(0, equals), StandardCharsets.UTF_8).equals("name[]")) {
+            if (equals > 0
+                    && URLDecoder.decode(parameter.substring(0, equals), StandardCharsets.UTF_8).equals("name[]")) {
                 names.add(URLDecoder.decode(parameter.substring(equals + 1), StandardCharsets.UTF_8));
             }
         }

@@ -33,6 +33,20 @@ class OpsServerTest {
     }
 
     @Test
+    void aMalformedQueryGets400() throws Exception {
+        try (OpsServer server = OpsServer.start(0, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> true);
+             java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(5_000);
+            // Sent raw: Java's own clients refuse to build such a URI.
+            socket.getOutputStream().write(("GET /metrics?name[]=%zz HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+            assertThat(answer).startsWith("HTTP/1.1 400");
+        }
+    }
+
+    @Test
     void readsRepeatedNameParametersAndIgnoresOthers() {
         assertThat(OpsServer.requestedNames("name[]=a_total&x=1&name%5B%5D=b_bytes")).containsExactly("a_total",
                 "b_bytes");
