@@ -15,6 +15,7 @@ import io.herald.schemas.tracing.HeraldTracing;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns one IAM event into one {@link Delivery} per active webhook of the event's tenant whose filters match its
  * type, keyed by webhook id. Looks the tenant's webhooks up with a prefix scan of the global subscriptions store
- * (keys are {@code tenant:webhookId}), so other tenants' webhooks are never even read.
+ * (keys are {@code tenant:webhookId}), so other tenants' webhooks are never even read, and remembers them until the
+ * store changes ({@link TenantWebhooks}).
  */
 final class FanOutProcessor implements Processor<String, IamEvent, String, Delivery> {
 
@@ -42,13 +44,15 @@ final class FanOutProcessor implements Processor<String, IamEvent, String, Deliv
     private final Clock clock;
     private final RouterMetrics metrics;
     private final HeraldTracing tracing;
+    private final TenantWebhooks tenantWebhooks;
     private ProcessorContext<String, Delivery> context;
     private TimestampedKeyValueStore<String, Subscription> subscriptions;
 
-    FanOutProcessor(Clock clock, RouterMetrics metrics, HeraldTracing tracing) {
+    FanOutProcessor(Clock clock, RouterMetrics metrics, HeraldTracing tracing, SubscriptionChanges changes) {
         this.clock = clock;
         this.metrics = metrics;
         this.tracing = tracing;
+        this.tenantWebhooks = new TenantWebhooks(changes);
     }
 
     @Override
@@ -75,11 +79,8 @@ final class FanOutProcessor implements Processor<String, IamEvent, String, Deliv
         tracing.inject(producer.with(span), headers);
         String body = null;
         int fanOut = 0;
-        try (KeyValueIterator<String, ValueAndTimestamp<Subscription>> tenantWebhooks =
-                     subscriptions.prefixScan(SubscriptionKeys.tenantPrefix(event.getTenant()), KEY_SERIALIZER)) {
-            while (tenantWebhooks.hasNext()) {
-                ValueAndTimestamp<Subscription> stored = tenantWebhooks.next().value;
-                Subscription webhook = stored == null ? null : stored.value();
+        try {
+            for (Subscription webhook : tenantWebhooks.of(event.getTenant(), this::activeWebhooks)) {
                 if (!matches(webhook, event)) {
                     continue;
                 }
@@ -98,9 +99,24 @@ final class FanOutProcessor implements Processor<String, IamEvent, String, Deliv
                 fanOut);
     }
 
+    /** The tenant's active webhooks, read from the store. */
+    private List<Subscription> activeWebhooks(String tenant) {
+        List<Subscription> active = new ArrayList<>();
+        try (KeyValueIterator<String, ValueAndTimestamp<Subscription>> stored =
+                     subscriptions.prefixScan(SubscriptionKeys.tenantPrefix(tenant), KEY_SERIALIZER)) {
+            while (stored.hasNext()) {
+                ValueAndTimestamp<Subscription> entry = stored.next().value;
+                Subscription webhook = entry == null ? null : entry.value();
+                if (webhook != null && webhook.getActive()) {
+                    active.add(webhook);
+                }
+            }
+        }
+        return active;
+    }
+
     private static boolean matches(Subscription webhook, IamEvent event) {
-        return webhook != null
-                && webhook.getActive()
+        return webhook.getActive()
                 && webhook.getTenant().equals(event.getTenant()) // the key prefix already ensures it; never trust one check
                 && EventFilter.matches(webhook.getEventTypes(), event.getType());
     }

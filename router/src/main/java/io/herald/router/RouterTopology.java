@@ -9,14 +9,12 @@ import io.herald.schemas.subscription.Subscription;
 import java.time.Clock;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * The router's topology: every event topic, joined with the subscriptions (a global table, keyed
@@ -35,14 +33,18 @@ public final class RouterTopology {
             HeraldTracing tracing, Clock clock) {
         Serde<Subscription> subscriptions = serdes.subscriptions();
         StreamsBuilder builder = new StreamsBuilder();
-        builder.globalTable(Topics.SUBSCRIPTIONS,
+        SubscriptionChanges changes = new SubscriptionChanges();
+        // A global store with our own updater (rather than a global table) so routing learns of every change.
+        builder.addGlobalStore(Stores.timestampedKeyValueStoreBuilder(
+                                Stores.persistentTimestampedKeyValueStore(SUBSCRIPTIONS_STORE), Serdes.String(),
+                                subscriptions)
+                        .withLoggingDisabled(),
+                Topics.SUBSCRIPTIONS,
                 Consumed.with(Serdes.String(), subscriptions).withName("subscriptions-source"),
-                Materialized.<String, Subscription, KeyValueStore<Bytes, byte[]>>as(SUBSCRIPTIONS_STORE)
-                        .withKeySerde(Serdes.String())
-                        .withValueSerde(subscriptions));
+                () -> new SubscriptionStoreUpdater(changes));
         builder.stream(Topics.eventTopics(), Consumed.with(Serdes.String(), serdes.events())
                         .withName("iam-events-source"))
-                .process(() -> new FanOutProcessor(clock, metrics, tracing), Named.as("fan-out-to-webhooks"))
+                .process(() -> new FanOutProcessor(clock, metrics, tracing, changes), Named.as("fan-out-to-webhooks"))
                 .to(Topics.DELIVERIES, Produced.with(Serdes.String(), serdes.deliveries()).withName("deliveries-sink"));
         EndpointHealthTopology.addTo(builder, SUBSCRIPTIONS_STORE, serdes.attempts(), serdes.records(), health,
                 metrics::webhookDisabled, clock);

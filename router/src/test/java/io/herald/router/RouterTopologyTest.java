@@ -159,6 +159,33 @@ class RouterTopologyTest {
     }
 
     @Test
+    void webhookChangesApplyToTheNextEventOfATenantAlreadyRouted() {
+        Subscription first = webhook("acme", List.of("*"), true);
+        register(first);
+        publish(IamEvents.of("acme", login("usr_1")));
+        assertThat(output.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly(first.getId());
+
+        Subscription added = webhook("acme", List.of("auth.*"), true);
+        register(added);
+        publish(IamEvents.of("acme", login("usr_2")));
+        assertThat(output.readKeyValuesToList()).extracting(kv -> kv.key)
+                .containsExactlyInAnyOrder(first.getId(), added.getId());
+
+        first.setActive(false);
+        added.setEventTypes(List.of("user.*"));
+        added.setVersion(2);
+        register(first, added);
+        publish(IamEvents.of("acme", login("usr_3")));
+        assertThat(output.isEmpty()).isTrue();
+
+        publish(IamEvents.of("acme", UserCreated.newBuilder().setUserId("usr_4").build()));
+        subscriptions.pipeInput(SubscriptionKeys.of("acme", added.getId()), null);
+        publish(IamEvents.of("acme", UserCreated.newBuilder().setUserId("usr_5").build()));
+        assertThat(output.readKeyValuesToList()).extracting(kv -> kv.key + "/v" + kv.value.getWebhookVersion())
+                .containsExactly(added.getId() + "/v2");
+    }
+
+    @Test
     void anEventNoWebhookWantsProducesNoDelivery() {
         register(webhook("acme", List.of("token.revoked"), true));
 

@@ -1,0 +1,90 @@
+package io.herald.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.herald.schemas.subscription.Subscription;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+class TenantWebhooksTest {
+
+    private final SubscriptionChanges changes = new SubscriptionChanges();
+    private final List<String> loads = new ArrayList<>();
+    private final Function<String, List<Subscription>> store = tenant -> {
+        loads.add(tenant);
+        return List.of(RouterTopologyTest.webhook(tenant, List.of("*"), true));
+    };
+
+    @Test
+    void readsATenantOnceWhileTheStoreIsUnchanged() {
+        TenantWebhooks cache = new TenantWebhooks(changes);
+
+        List<Subscription> first = cache.of("acme", store);
+        List<Subscription> second = cache.of("acme", store);
+        cache.of("globex", store);
+
+        assertThat(second).isSameAs(first);
+        assertThat(loads).containsExactly("acme", "globex");
+    }
+
+    @Test
+    void forgetsEveryTenantWhenTheStoreChanges() {
+        TenantWebhooks cache = new TenantWebhooks(changes);
+        cache.of("acme", store);
+        cache.of("globex", store);
+
+        changes.apply(() -> { });
+        cache.of("acme", store);
+
+        assertThat(loads).containsExactly("acme", "globex", "acme");
+        assertThat(cache.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aReadThatRacedWithAChangeIsNotKept() {
+        TenantWebhooks cache = new TenantWebhooks(changes);
+        AtomicInteger reads = new AtomicInteger();
+        // The store changes while the tenant is being read (the global thread writes between the two counts).
+        Function<String, List<Subscription>> racing = tenant -> {
+            if (reads.getAndIncrement() == 0) {
+                changes.apply(() -> { });
+            }
+            return store.apply(tenant);
+        };
+
+        cache.of("acme", racing);
+        cache.of("acme", racing);
+        cache.of("acme", racing);
+
+        assertThat(reads).hasValue(2); // read again after the race, then remembered
+    }
+
+    @Test
+    void keepsTheMostRecentlyRoutedTenantsUpToItsLimit() {
+        TenantWebhooks cache = new TenantWebhooks(changes, 2);
+        cache.of("acme", store);
+        cache.of("globex", store);
+        cache.of("acme", store); // acme is now the most recent
+        cache.of("initech", store); // globex goes
+
+        cache.of("acme", store);
+        cache.of("globex", store);
+
+        assertThat(cache.size()).isEqualTo(2);
+        assertThat(loads).containsExactly("acme", "globex", "initech", "globex");
+    }
+
+    @Test
+    void aChangeInTheMiddleOfAWriteCountsTwice() {
+        long before = changes.generation();
+        long[] during = new long[1];
+
+        changes.apply(() -> during[0] = changes.generation());
+
+        assertThat(during[0]).isGreaterThan(before);
+        assertThat(changes.generation()).isGreaterThan(during[0]);
+    }
+}
