@@ -21,6 +21,8 @@ import io.micronaut.http.client.netty.DefaultNettyHttpClientRegistry;
 import io.micronaut.http.ssl.ClientSslConfiguration;
 import io.micronaut.http.ssl.SslConfiguration;
 import io.micronaut.inject.qualifiers.Qualifiers;
+import io.micronaut.http.netty.channel.EventLoopGroupRegistry;
+import io.netty.channel.EventLoopGroup;
 import io.netty.resolver.AddressResolverGroup;
 import java.net.ConnectException;
 import java.net.URI;
@@ -28,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
@@ -58,13 +61,17 @@ final class WebhookSender implements AutoCloseable {
     private final Duration defaultTimeout;
     private final Clock clock;
     private final Optional<EgressProxy> proxy;
+    private final EventLoopGroup eventLoops;
 
     WebhookSender(DelivererConfig config, EgressGuard guard, Clock clock) {
         this.guard = guard;
         this.defaultTimeout = config.defaultTimeout();
         this.clock = clock;
         // Micronaut lets a client use a custom Netty resolver only through a named bean of an application context.
-        this.context = ApplicationContext.builder().deduceEnvironment(false).start();
+        // Native epoll on Linux (x86-64 and arm64): less CPU per request than NIO; NIO everywhere else.
+        this.context = ApplicationContext.builder().deduceEnvironment(false)
+                .properties(Map.of("micronaut.netty.event-loops.default.prefer-native-transport", true))
+                .start();
         context.registerSingleton(AddressResolverGroup.class, new GuardedResolverGroup(guard),
                 Qualifiers.byName(GuardedResolverGroup.BEAN_NAME));
         DefaultHttpClientConfiguration http = new DefaultHttpClientConfiguration();
@@ -80,6 +87,7 @@ final class WebhookSender implements AutoCloseable {
         HttpClient httpClient = context.getBean(DefaultNettyHttpClientRegistry.class)
                 .resolveClient(null, LoadBalancer.empty(), http, context);
         this.client = (RawHttpClient) httpClient;
+        this.eventLoops = context.getBean(EventLoopGroupRegistry.class).getDefaultEventLoopGroup();
         // A connection error that arrives after our timeout already gave up is expected, not worth an ERROR log.
         Hooks.onErrorDropped(error -> LOG.debug("Error after the attempt was already decided: {}", error.toString()));
     }
@@ -96,6 +104,11 @@ final class WebhookSender implements AutoCloseable {
         ClientSslConfiguration ssl = new ClientSslConfiguration();
         ssl.setTrustStore(trust);
         return ssl;
+    }
+
+    /** The event loops the client's connections run on (native epoll on Linux). */
+    EventLoopGroup eventLoops() {
+        return eventLoops;
     }
 
     CompletableFuture<HttpOutcome> send(Endpoint endpoint, Delivery delivery) {

@@ -1,6 +1,11 @@
 package io.herald.deliverer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
 
 import io.herald.deliverer.egress.EgressGuard;
 import io.herald.schemas.delivery.Delivery;
@@ -36,6 +41,13 @@ class WebhookSenderTest {
     void stop() {
         strictSender.close();
         receiver.close();
+    }
+
+    @Test
+    void runsOnNativeEpollWhereNettyShipsIt() {
+        assumeTrue(Epoll.isAvailable(), "no native epoll here: " + Epoll.unavailabilityCause());
+
+        assertThat(((IoEventLoopGroup) strictSender.eventLoops()).isIoType(EpollIoHandler.class)).isTrue();
     }
 
     @Test
