@@ -1,6 +1,7 @@
 package io.herald.deploy.bench;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
@@ -8,7 +9,8 @@ import java.util.function.Predicate;
 /**
  * The benchmark's command line: {@code [--quick] [--profile] [--only TEXT] [--out DIR]}.
  *
- * @param only the text a scenario's "scenario, receiver" label must contain (empty: every scenario)
+ * @param only the text a scenario's "scenario, receiver" label must contain (empty: every scenario); several
+ *     texts separated by {@code |} pick the scenarios that contain any of them
  */
 record BenchOptions(boolean quick, boolean profile, String only, Path out, boolean help) {
 
@@ -51,8 +53,8 @@ record BenchOptions(boolean quick, boolean profile, String only, Path out, boole
 
     /** Whether a scenario's label is among those to run. */
     Predicate<String> selected() {
-        String wanted = only.toLowerCase(Locale.ROOT);
-        return label -> label.toLowerCase(Locale.ROOT).contains(wanted);
+        List<String> wanted = Arrays.stream(only.toLowerCase(Locale.ROOT).split("\\|", -1)).map(String::trim).toList();
+        return label -> wanted.stream().anyMatch(label.toLowerCase(Locale.ROOT)::contains);
     }
 
     private static String valueOf(String[] args, int index, String option) {

@@ -21,6 +21,15 @@ class BenchOptionsTest {
     }
 
     @Test
+    void picksTheScenariosMatchingAnyOfSeveralTexts() {
+        BenchOptions options = BenchOptions.parse("--only", "fan-out 10, instant | black-holed, instant");
+
+        assertThat(BenchOptions.SCENARIOS.stream().filter(options.selected())).containsExactly(
+                "herald fan-out 10, instant", "isolation: 10% black-holed, instant",
+                "scale-out: 2 deliverers, fan-out 10, instant");
+    }
+
+    @Test
     void runsEverythingByDefault() {
         BenchOptions options = BenchOptions.parse();
 
