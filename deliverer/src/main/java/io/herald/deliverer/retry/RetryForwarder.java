@@ -6,10 +6,14 @@ import io.herald.schemas.serde.HeraldSerdes;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.Collection;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -31,22 +35,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands retries back to the normal delivery path when they are due, never earlier. Reads every retry tier; when a
- * partition's head is not due yet, pauses that partition (seeking back to the head) and resumes it at the due
- * time, so no thread ever sleeps on a record and other partitions and tiers move on. Due records are copied to
- * {@link Topics#DELIVERIES} in a transaction together with the consumed offsets: each retry is handed back once.
+ * Hands retries back to the normal delivery path when they are due, never earlier. Reads every retry tier and keeps
+ * what it read of each partition in memory until due; a partition whose head is not due yet is paused (so it is read
+ * no further) and resumed once its records are all handed back, so no thread ever sleeps on a record, other
+ * partitions and tiers move on, and each retry is read and decoded once. Due records are copied to
+ * {@link Topics#DELIVERIES} in a transaction together with the consumed offsets: each retry is handed back once, and
+ * what was read but not handed back is read again by whoever owns the partition next.
  */
 public final class RetryForwarder implements Runnable, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RetryForwarder.class);
     private static final Duration MAX_POLL = Duration.ofMillis(200);
+    /** After a failed hand-back, how long before trying again (not a hot loop while the broker is away). */
+    private static final Duration FAILURE_BACKOFF = Duration.ofSeconds(1);
 
     private final KafkaConsumer<String, Delivery> consumer;
     private final KafkaProducer<String, Delivery> producer;
     private final Clock clock;
-    private final Map<TopicPartition, Long> resumeAt = new HashMap<>();
+    /** Read but not handed back yet, per partition, in offset order; a partition listed here is paused. */
+    private final Map<TopicPartition, Deque<ConsumerRecord<String, Delivery>>> waiting = new HashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
+    private long notBeforeMillis;
 
     /** @param sessionTimeout how long a silent forwarder keeps its partitions before the group hands them on */
     public RetryForwarder(String bootstrapServers, String registryUrl, String groupId, Duration sessionTimeout,
@@ -75,23 +85,43 @@ public final class RetryForwarder implements Runnable, AutoCloseable {
         consumer.subscribe(Topics.retryTopics(), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                partitions.forEach(resumeAt::remove); // a partition that comes back starts from its committed head
+                partitions.forEach(waiting::remove); // the next owner reads them again from the committed offset
             }
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                partitions.forEach(resumeAt::remove);
+                partitions.forEach(waiting::remove); // a partition that comes back starts from its committed offset
+            }
+
+            @Override
+            public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                partitions.forEach(waiting::remove);
             }
         });
         thread.start();
+    }
+
+    /** Retry records this forwarder has read from the tiers so far (each once, unless ownership moved). */
+    public double recordsRead() {
+        return consumer.metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals("records-consumed-total")
+                        && e.getKey().group().equals("consumer-fetch-manager-metrics")
+                        && !e.getKey().tags().containsKey("topic"))
+                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+                .sum();
     }
 
     @Override
     public void run() {
         try {
             while (running) {
-                resumeDuePartitions();
-                forward(consumer.poll(pollTimeout()));
+                for (ConsumerRecord<String, Delivery> record : consumer.poll(pollTimeout())) {
+                    waiting.computeIfAbsent(new TopicPartition(record.topic(), record.partition()),
+                            p -> new ArrayDeque<>()).addLast(record);
+                }
+                if (clock.millis() >= notBeforeMillis) {
+                    forward(takeDue());
+                }
             }
         } catch (WakeupException stopping) {
             // close() asked us to stop
@@ -103,31 +133,51 @@ public final class RetryForwarder implements Runnable, AutoCloseable {
         }
     }
 
-    private void forward(Iterable<ConsumerRecord<String, Delivery>> records) {
+    /**
+     * Takes every partition's due head records, in order; pauses partitions left with a record not due yet and
+     * resumes those emptied.
+     */
+    private List<ConsumerRecord<String, Delivery>> takeDue() {
         long now = clock.millis();
         List<ConsumerRecord<String, Delivery>> due = new ArrayList<>();
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (ConsumerRecord<String, Delivery> record : records) {
-            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-            if (resumeAt.containsKey(partition)) {
-                continue; // paused in this batch already: the rest of the partition waits behind its head
+        List<TopicPartition> toPause = new ArrayList<>();
+        List<TopicPartition> toResume = new ArrayList<>();
+        Set<TopicPartition> paused = consumer.paused();
+        for (Iterator<Map.Entry<TopicPartition, Deque<ConsumerRecord<String, Delivery>>>> entries =
+                     waiting.entrySet().iterator(); entries.hasNext(); ) {
+            Map.Entry<TopicPartition, Deque<ConsumerRecord<String, Delivery>>> entry = entries.next();
+            Deque<ConsumerRecord<String, Delivery>> queue = entry.getValue();
+            while (!queue.isEmpty() && dueAt(queue.peekFirst()) <= now) {
+                due.add(queue.pollFirst());
             }
-            long dueAt = dueAt(record);
-            if (dueAt > now) {
-                consumer.pause(List.of(partition));
-                consumer.seek(partition, record.offset());
-                resumeAt.put(partition, dueAt);
-                continue;
+            if (queue.isEmpty()) {
+                entries.remove();
+                if (paused.contains(entry.getKey())) {
+                    toResume.add(entry.getKey());
+                }
+            } else if (!paused.contains(entry.getKey())) {
+                toPause.add(entry.getKey());
             }
-            due.add(record);
-            offsets.put(partition, new OffsetAndMetadata(record.offset() + 1));
         }
+        if (!toPause.isEmpty()) {
+            consumer.pause(toPause);
+        }
+        if (!toResume.isEmpty()) {
+            consumer.resume(toResume);
+        }
+        return due;
+    }
+
+    private void forward(List<ConsumerRecord<String, Delivery>> due) {
         if (due.isEmpty()) {
             return;
         }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         try {
             producer.beginTransaction();
             for (ConsumerRecord<String, Delivery> record : due) {
+                offsets.put(new TopicPartition(record.topic(), record.partition()),
+                        new OffsetAndMetadata(record.offset() + 1));
                 if (record.value() != null) {
                     ProducerRecord<String, Delivery> forwarded = new ProducerRecord<>(Topics.DELIVERIES, record.key(),
                             record.value());
@@ -144,27 +194,35 @@ public final class RetryForwarder implements Runnable, AutoCloseable {
             producer.commitTransaction();
         } catch (KafkaException e) {
             producer.abortTransaction();
-            offsets.keySet().forEach(p -> consumer.seek(p, due.stream()
-                    .filter(r -> r.topic().equals(p.topic()) && r.partition() == p.partition())
-                    .mapToLong(ConsumerRecord::offset).min().orElseThrow()));
+            putBack(due);
+            notBeforeMillis = clock.millis() + FAILURE_BACKOFF.toMillis();
             LOG.warn("Handing {} retries back failed; trying again", due.size(), e);
         }
     }
 
-    private void resumeDuePartitions() {
-        long now = clock.millis();
-        List<TopicPartition> due = resumeAt.entrySet().stream().filter(e -> e.getValue() <= now)
-                .map(Map.Entry::getKey).toList();
-        if (!due.isEmpty()) {
-            due.forEach(resumeAt::remove);
-            consumer.resume(due.stream().filter(consumer.assignment()::contains).toList());
+    /** Puts records that were not handed back at the head of their partitions again, in their order. */
+    private void putBack(List<ConsumerRecord<String, Delivery>> records) {
+        Set<TopicPartition> owned = consumer.assignment();
+        for (int i = records.size() - 1; i >= 0; i--) {
+            ConsumerRecord<String, Delivery> record = records.get(i);
+            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+            if (owned.contains(partition)) {
+                waiting.computeIfAbsent(partition, p -> new ArrayDeque<>()).addFirst(record);
+            }
+        }
+        List<TopicPartition> unpaused = waiting.keySet().stream()
+                .filter(p -> !consumer.paused().contains(p)).toList();
+        if (!unpaused.isEmpty()) {
+            consumer.pause(unpaused);
         }
     }
 
+    /** Until the soonest due head, at most {@link #MAX_POLL}; at once when something is due now. */
     private Duration pollTimeout() {
         long now = clock.millis();
-        long soonest = resumeAt.values().stream().mapToLong(Long::longValue).min().orElse(Long.MAX_VALUE);
-        return Duration.ofMillis(Math.max(1, Math.min(MAX_POLL.toMillis(), soonest - now)));
+        long soonest = Math.max(notBeforeMillis, waiting.values().stream()
+                .mapToLong(queue -> dueAt(queue.peekFirst())).min().orElse(Long.MAX_VALUE));
+        return Duration.ofMillis(Math.max(0, Math.min(MAX_POLL.toMillis(), soonest - now)));
     }
 
     private static long dueAt(ConsumerRecord<String, Delivery> record) {
