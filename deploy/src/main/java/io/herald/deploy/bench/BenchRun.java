@@ -73,6 +73,9 @@ final class BenchRun implements AutoCloseable {
     private final ServiceProcess router;
     private final List<ServiceProcess> deliverers = new ArrayList<>();
     private int sequence;
+    /** The JIT compilers' share of the services' CPU in a warm-up round below which warming up stops. */
+    static final double JIT_SETTLED_SHARE = 0.15;
+
     private int warmUpRounds;
     private boolean closed;
 
@@ -181,25 +184,26 @@ final class BenchRun implements AutoCloseable {
     }
 
     /**
-     * Unrecorded passes through everything measured, fan-out 1 repeated until its CPU per delivery stops falling
-     * (within 5 % of the best round so far, after at least {@code plan.minWarmUpRounds()}) or
-     * {@code plan.maxWarmUpRounds()} rounds: on 2 cores the JIT compilers
-     * take a large share of the CPU for the first minute or so, and the figures should be those of a service that
-     * has been running for a while.
+     * Unrecorded passes through everything measured, fan-out 1 repeated until the JIT compilers have mostly done
+     * their work (their threads under {@link #JIT_SETTLED_SHARE} of the services' CPU in a round, after at least
+     * {@code plan.minWarmUpRounds()}) or {@code plan.maxWarmUpRounds()} rounds or {@code plan.warmUpBudget()}: on 2
+     * cores the compilers take a large share of the CPU for the first minutes, and the figures should be those of a
+     * service that has been running for a while.
      */
     private void warmUp(BenchPlan plan) throws Exception {
         log("warm-up (not recorded)");
+        long deadline = System.nanoTime() + plan.warmUpBudget().toNanos();
         httpCeiling(plan.httpRequests() / 2, Duration.ZERO);
-        double best = Double.MAX_VALUE;
         for (int round = 1; round <= plan.maxWarmUpRounds(); round++) {
-            double cpu = herald("warm-up", 50, 1, plan.fanOutOneEvents() / 2, Faulty.NONE, Duration.ZERO)
-                    .cpuMsPerThousand();
-            log("warm-up round %d: %.3f ms CPU per delivery", round, cpu / 1000);
+            BenchResult result = herald("warm-up", 50, 1, plan.fanOutOneEvents() / 2, Faulty.NONE, Duration.ZERO);
+            double jitShare = result.cpuMsPerThousandWithoutJit() < 0 ? 0
+                    : 1 - result.cpuMsPerThousandWithoutJit() / result.cpuMsPerThousand();
+            log("warm-up round %d: %.3f ms CPU per delivery, %.0f%% of it JIT compilation", round,
+                    result.cpuMsPerThousand() / 1000, jitShare * 100);
             warmUpRounds = round;
-            if (round >= plan.minWarmUpRounds() && cpu > 0.95 * best) {
-                break; // no longer falling (rounds differ by 10 % or so on their own: hence the minimum)
+            if (round >= plan.minWarmUpRounds() && (jitShare <= JIT_SETTLED_SHARE || System.nanoTime() > deadline)) {
+                break;
             }
-            best = Math.min(best, cpu);
         }
         herald("warm-up", 10, 10, plan.fanOutTenEvents() / 2, Faulty.NONE, Duration.ZERO);
         naive(plan.naiveEvents() / 2, Duration.ZERO);
