@@ -29,8 +29,10 @@ final class BenchReport {
     static String table(List<BenchResult> results, BenchPlan plan, double minutes, int warmUpRounds) {
         StringBuilder table = new StringBuilder();
         table.append(String.format(Locale.ROOT, "Herald benchmark (%s run, %.1f min, measured after %d warm-up "
-                        + "round%s) on %d cores, %s, Java %s%n%n", plan.name(), minutes, warmUpRounds,
-                warmUpRounds == 1 ? "" : "s", Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"),
+                        + "round%s%s) on %d cores, %s, Java %s%n%n", plan.name(), minutes, warmUpRounds,
+                warmUpRounds == 1 ? "" : "s", plan.comparedRuns() > 1 ? "; fan-out 10 and isolation: median of "
+                        + plan.comparedRuns() + " runs in turn" : "",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"),
                 System.getProperty("java.version")));
         table.append("| scenario | receiver | deliveries | per second | of lower ceiling | x naive | p50 ms | p95 ms "
                 + "| p99 ms | max ms | CPU ms / 1k | CPU ms / 1k w/o JIT | router heap MiB | deliverer heap MiB |\n");
@@ -101,6 +103,7 @@ final class BenchReport {
         document.put("plan", plan.name());
         document.put("minutes", minutes);
         document.put("warmUpRounds", warmUpRounds);
+        document.put("comparedRuns", plan.comparedRuns());
         document.put("cores", Runtime.getRuntime().availableProcessors());
         document.put("java", System.getProperty("java.version"));
         document.put("results", results);

@@ -40,6 +40,17 @@ class BenchReportTest {
     }
 
     @Test
+    void repeatedRunsReportTheirMedianRun() {
+        BenchResult slow = BenchResult.rate("herald fan-out 10", "instant", 1_000, 3_000);
+        BenchResult middle = BenchResult.rate("herald fan-out 10", "instant", 1_000, 5_000);
+        BenchResult fast = BenchResult.rate("herald fan-out 10", "instant", 1_000, 9_000);
+
+        assertThat(BenchRun.median(List.of(fast, slow, middle))).isSameAs(middle);
+        assertThat(BenchRun.median(List.of(fast, slow))).isSameAs(slow);
+        assertThat(BenchRun.median(List.of(fast))).isSameAs(fast);
+    }
+
+    @Test
     void theTableGivesRatiosToTheLowerCeilingAndTheNaiveConsumer() {
         String table = BenchReport.table(results, BenchPlan.QUICK, 1.5, 3);
         assertThat(table).contains("| herald fan-out 1 | instant | 1,000 | 6,000 | 60% | 3.0x | 40 | 90 | 120 | 150 "
@@ -54,7 +65,8 @@ class BenchReportTest {
         List<BenchResult> fanOutOnly = results.stream().filter(r -> r.scenario().equals("herald fan-out 1")).toList();
 
         assertThat(BenchReport.table(fanOutOnly, BenchPlan.FULL, 1, 1))
-                .contains("| herald fan-out 1 | instant | 1,000 | 6,000 |  |  | 40 |");
+                .contains("| herald fan-out 1 | instant | 1,000 | 6,000 |  |  | 40 |")
+                .contains("measured after 1 warm-up round; fan-out 10 and isolation: median of 3 runs in turn)");
         assertThat(BenchReport.verdicts(fanOutOnly)).containsExactly(
                 "met: CPU of router + deliverer: 0.120 ms per delivery without JIT compilation (0.180 ms with it) "
                         + "(target <= 0.15 ms)");
@@ -74,7 +86,7 @@ class BenchReportTest {
         BenchReport.writeJson(results, BenchPlan.QUICK, 1.5, 3, out.resolve("results.json"));
         BenchReport.writeChart(results, out.resolve("results.png"));
         assertThat(Files.readString(out.resolve("results.json"))).contains("\"plan\" : \"quick\"",
-                "\"scenario\" : \"herald fan-out 10\"", "\"targets\"", "\"warmUpRounds\" : 3");
+                "\"scenario\" : \"herald fan-out 10\"", "\"targets\"", "\"warmUpRounds\" : 3", "\"comparedRuns\" : 1");
         assertThat(ImageIO.read(out.resolve("results.png").toFile()).getHeight()).isGreaterThan(results.size() * 20);
     }
 }
