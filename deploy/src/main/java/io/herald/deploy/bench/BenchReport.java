@@ -169,8 +169,9 @@ final class BenchReport {
         return (met ? "met: " : "MISSED: ") + text;
     }
 
-    private static String percent(double ratio) {
-        return String.format(Locale.ROOT, "%.0f%%", ratio * 100);
+    /** Whole percent, rounded down: 89.5% against a 90% target must not read as 90%. */
+    static String percent(double ratio) {
+        return String.format(Locale.ROOT, "%.0f%%", Math.floor(ratio * 100 + 1e-9));
     }
 
     private static String times(Optional<Double> ratio) {

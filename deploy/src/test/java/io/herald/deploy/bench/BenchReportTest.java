@@ -35,8 +35,15 @@ class BenchReportTest {
                         + "(target <= 0.15 ms)",
                 "MISSED: 50 ms receiver: 47x the naive consumer (target >= 50x)",
                 "met: p99 event-to-receipt at 50% load: 120 ms (target < 250 ms)",
-                "MISSED: instant receiver, 10% black-holed: healthy webhooks keep 89% of their throughput "
+                "MISSED: instant receiver, 10% black-holed: healthy webhooks keep 88% of their throughput "
                         + "(target >= 90%) and p99 x2.50 (target <= 2x)");
+    }
+
+    @Test
+    void percentagesRoundDownSoAMissNeverReadsAsTheTarget() {
+        assertThat(BenchReport.percent(0.8952)).isEqualTo("89%");
+        assertThat(BenchReport.percent(0.9)).isEqualTo("90%");
+        assertThat(BenchReport.percent(0.29)).isEqualTo("29%");
     }
 
     @Test
