@@ -17,6 +17,7 @@ import io.herald.schemas.subscription.BearerTokenAuth;
 import io.herald.schemas.subscription.Subscription;
 import io.herald.testkit.HeraldInfrastructure;
 import io.herald.testkit.HeraldInfrastructureExtension;
+import io.herald.testkit.TopicTail;
 import io.herald.testkit.WebhookReceiver;
 import io.herald.testkit.WebhookReceiver.ReceivedRequest;
 import io.herald.testkit.WebhookReceiver.Reply;
@@ -490,25 +491,11 @@ class DelivererIT {
     private static final class DeadLetterCollector implements AutoCloseable {
 
         private final Map<String, DeadLetter> byDelivery = new ConcurrentHashMap<>();
-        private final Thread thread;
-        private volatile boolean running = true;
+        private final TopicTail tail;
 
         DeadLetterCollector(HeraldInfrastructure infra) {
-            KafkaConsumer<String, DeadLetter> consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
-                    ConsumerConfig.GROUP_ID_CONFIG, "dlq-collector-" + HeraldIds.newEventId(),
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                    new StringDeserializer(), HeraldSerdes.<DeadLetter>valueDeserializer(infra.registryUrl()));
-            consumer.subscribe(List.of(Topics.DEAD_LETTERS));
-            thread = new Thread(() -> {
-                try (consumer) {
-                    while (running) {
-                        consumer.poll(Duration.ofMillis(100))
-                                .forEach(r -> byDelivery.put(r.value().getDelivery().getId(), r.value()));
-                    }
-                }
-            }, "dlq-collector");
-            thread.start();
+            tail = TopicTail.<DeadLetter>fromStart(infra, Topics.DEAD_LETTERS,
+                    r -> byDelivery.put(r.value().getDelivery().getId(), r.value()));
         }
 
         DeadLetter find(String deliveryId) {
@@ -522,12 +509,7 @@ class DelivererIT {
 
         @Override
         public void close() {
-            running = false;
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            tail.close();
         }
     }
 
@@ -535,26 +517,12 @@ class DelivererIT {
     private static final class AttemptCollector implements AutoCloseable {
 
         private final Map<String, List<DeliveryAttempt>> byDelivery = new ConcurrentHashMap<>();
-        private final Thread thread;
-        private volatile boolean running = true;
+        private final TopicTail tail;
 
         AttemptCollector(HeraldInfrastructure infra) {
-            KafkaConsumer<String, DeliveryAttempt> consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
-                    ConsumerConfig.GROUP_ID_CONFIG, "attempt-collector-" + HeraldIds.newEventId(),
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                    new StringDeserializer(), HeraldSerdes.<DeliveryAttempt>valueDeserializer(infra.registryUrl()));
-            consumer.subscribe(List.of(Topics.ATTEMPTS));
-            thread = new Thread(() -> {
-                try (consumer) {
-                    while (running) {
-                        consumer.poll(Duration.ofMillis(100)).forEach(r -> byDelivery
-                                .computeIfAbsent(r.value().getDeliveryId(), id -> new java.util.concurrent.CopyOnWriteArrayList<>())
-                                .add(r.value()));
-                    }
-                }
-            }, "attempt-collector");
-            thread.start();
+            tail = TopicTail.<DeliveryAttempt>fromStart(infra, Topics.ATTEMPTS, r -> byDelivery
+                    .computeIfAbsent(r.value().getDeliveryId(), id -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                    .add(r.value()));
         }
 
         /** The first attempt of a delivery. */
@@ -572,12 +540,7 @@ class DelivererIT {
 
         @Override
         public void close() {
-            running = false;
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            tail.close();
         }
     }
 }

@@ -10,6 +10,7 @@ import io.herald.schemas.serde.HeraldSerdes;
 import io.herald.testkit.ConsumerGroups;
 import io.herald.testkit.HeraldInfrastructure;
 import io.herald.testkit.HeraldInfrastructureExtension;
+import io.herald.testkit.TopicTail;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,14 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -146,53 +143,25 @@ class RetryForwarderIT {
     private record Received(String deliveryId, Instant receivedAt) {
     }
 
-    /** Reads what is handed back to the deliveries topic (committed only), from now on, on its own thread. */
+    /** What is handed back to the deliveries topic (committed only) from now on, by webhook. */
     private static final class HandedBack implements AutoCloseable {
 
         private final Map<String, List<Received>> byWebhook = new ConcurrentHashMap<>();
-        private final KafkaConsumer<String, Delivery> consumer;
-        private final Thread thread;
-        private volatile boolean running = true;
+        private final TopicTail tail;
 
         HandedBack(HeraldInfrastructure infra) {
-            consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                    new StringDeserializer(), HeraldSerdes.<Delivery>valueDeserializer(infra.registryUrl()));
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.DELIVERIES).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position); // fix the start before anything is handed back
-            thread = new Thread(this::read, "handed-back-reader");
-            thread.start();
-        }
-
-        private void read() {
-            while (running) {
-                for (ConsumerRecord<String, Delivery> record : consumer.poll(Duration.ofMillis(100))) {
-                    Instant now = Instant.now();
-                    Delivery delivery = record.value();
-                    byWebhook.computeIfAbsent(delivery.getWebhookId(), id -> new ArrayList<>())
-                            .add(new Received(delivery.getId(), now));
-                }
-            }
-            consumer.close();
+            tail = TopicTail.<Delivery>fromEnd(infra, Topics.DELIVERIES, record -> byWebhook
+                    .computeIfAbsent(record.value().getWebhookId(), id -> new CopyOnWriteArrayList<>())
+                    .add(new Received(record.value().getId(), Instant.now())));
         }
 
         List<Received> of(String webhookId) {
-            List<Received> received = byWebhook.get(webhookId);
-            return received == null ? List.of() : List.copyOf(received);
+            return List.copyOf(byWebhook.getOrDefault(webhookId, List.of()));
         }
 
         @Override
         public void close() {
-            running = false;
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            tail.close();
         }
     }
 }

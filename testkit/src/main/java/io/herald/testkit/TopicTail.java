@@ -1,0 +1,77 @@
+package io.herald.testkit;
+
+import io.herald.schemas.serde.HeraldSerdes;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Reads a topic of Herald records on its own thread (committed records only) and hands each one to a callback, for
+ * tests that wait on what a service writes. Closing it stops the thread and the consumer.
+ */
+public final class TopicTail implements AutoCloseable {
+
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    private <V extends SpecificRecord> TopicTail(KafkaConsumer<String, V> consumer, String topic,
+            Consumer<ConsumerRecord<String, V>> onRecord) {
+        thread = new Thread(() -> {
+            try (consumer) {
+                while (running) {
+                    consumer.poll(Duration.ofMillis(100)).forEach(onRecord);
+                }
+            }
+        }, "tail-" + topic);
+        thread.start();
+    }
+
+    /** Everything the topic holds and receives from now on. */
+    public static <V extends SpecificRecord> TopicTail fromStart(HeraldInfrastructure infra, String topic,
+            Consumer<ConsumerRecord<String, V>> onRecord) {
+        KafkaConsumer<String, V> consumer = consumer(infra);
+        List<TopicPartition> partitions = partitions(consumer, topic);
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return new TopicTail(consumer, topic, onRecord);
+    }
+
+    /** Only what the topic receives after this returns. */
+    public static <V extends SpecificRecord> TopicTail fromEnd(HeraldInfrastructure infra, String topic,
+            Consumer<ConsumerRecord<String, V>> onRecord) {
+        KafkaConsumer<String, V> consumer = consumer(infra);
+        List<TopicPartition> partitions = partitions(consumer, topic);
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position); // fixes the start now: seekToEnd alone is lazy
+        return new TopicTail(consumer, topic, onRecord);
+    }
+
+    private static <V extends SpecificRecord> KafkaConsumer<String, V> consumer(HeraldInfrastructure infra) {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new StringDeserializer(), HeraldSerdes.<V>valueDeserializer(infra.registryUrl()));
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
+        return consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
