@@ -27,6 +27,7 @@ import io.herald.schemas.tracing.HeraldTracing;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -115,7 +116,7 @@ public final class RetryForwarder implements Runnable, AutoCloseable {
     public void run() {
         try {
             while (running) {
-                for (ConsumerRecord<String, Delivery> record : consumer.poll(pollTimeout())) {
+                for (ConsumerRecord<String, Delivery> record : pollRetries()) {
                     waiting.computeIfAbsent(new TopicPartition(record.topic(), record.partition()),
                             p -> new ArrayDeque<>()).addLast(record);
                 }
@@ -130,6 +131,17 @@ public final class RetryForwarder implements Runnable, AutoCloseable {
         } finally {
             consumer.close();
             producer.close();
+        }
+    }
+
+    /** The next records; a record that is not a Delivery is logged with its coordinates and passed over. */
+    private Iterable<ConsumerRecord<String, Delivery>> pollRetries() {
+        try {
+            return consumer.poll(pollTimeout());
+        } catch (RecordDeserializationException e) {
+            LOG.error("Skipping undecodable retry at {}@{}: {}", e.topicPartition(), e.offset(), e.getMessage());
+            consumer.seek(e.topicPartition(), e.offset() + 1);
+            return List.of();
         }
     }
 

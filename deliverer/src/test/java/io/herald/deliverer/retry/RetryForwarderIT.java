@@ -23,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -112,6 +113,23 @@ class RetryForwarderIT {
         List<Received> received = handedBack.of(webhookId);
         assertThat(received).extracting(Received::deliveryId).containsExactlyElementsOf(queued);
         assertThat(received).allSatisfy(r -> assertThat(r.receivedAt()).isAfterOrEqualTo(dueAt.get(r.deliveryId())));
+    }
+
+    @Test
+    void passesOverARecordThatIsNotADeliveryAndKeepsForwarding(HeraldInfrastructure infra) throws Exception {
+        String webhookId = HeraldIds.newWebhookId();
+        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(FIVE_SECOND_TIER, webhookId, "not avro".getBytes(StandardCharsets.UTF_8)))
+                    .get();
+        }
+        String after = queue(FIVE_SECOND_TIER, webhookId, System.currentTimeMillis()); // same key: same partition
+        producer.flush();
+        forwarder(infra);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> !handedBack.of(webhookId).isEmpty());
+        assertThat(handedBack.of(webhookId)).extracting(Received::deliveryId).containsExactly(after);
     }
 
     private RetryForwarder forwarder(HeraldInfrastructure infra) {
