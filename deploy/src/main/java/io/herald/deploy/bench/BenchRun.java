@@ -514,7 +514,7 @@ final class BenchRun implements AutoCloseable {
         }
     }
 
-    /** One more heap sample at the end: a run shorter than the 2 s sampling period would otherwise have none. */
+    /** One more heap sample at the end: a run shorter than the sampling period would otherwise have none. */
     private void samplePeaks() {
         router.sampleHeap();
         deliverers.forEach(ServiceProcess::sampleHeap);
