@@ -17,7 +17,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The router's topology: every event topic, joined with the subscriptions (a global table, keyed
+ * The router's topology: every event topic, joined with the subscriptions (a global store, keyed
  * {@code tenant:webhookId}), fanned out to {@link Topics#DELIVERIES}; and the attempts, followed to disable
  * webhooks that keep failing ({@link EndpointHealthTopology}). Processors and the store are named
  * explicitly so that changes to the topology don't rename them.

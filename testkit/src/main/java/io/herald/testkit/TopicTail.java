@@ -36,21 +36,27 @@ public final class TopicTail implements AutoCloseable {
     /** Everything the topic holds and receives from now on. */
     public static <V extends SpecificRecord> TopicTail fromStart(HeraldInfrastructure infra, String topic,
             Consumer<ConsumerRecord<String, V>> onRecord) {
-        KafkaConsumer<String, V> consumer = consumer(infra);
-        List<TopicPartition> partitions = partitions(consumer, topic);
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        return new TopicTail(consumer, topic, onRecord);
+        return start(infra, topic, false, onRecord);
     }
 
     /** Only what the topic receives after this returns. */
     public static <V extends SpecificRecord> TopicTail fromEnd(HeraldInfrastructure infra, String topic,
             Consumer<ConsumerRecord<String, V>> onRecord) {
+        return start(infra, topic, true, onRecord);
+    }
+
+    private static <V extends SpecificRecord> TopicTail start(HeraldInfrastructure infra, String topic,
+            boolean atEnd, Consumer<ConsumerRecord<String, V>> onRecord) {
         KafkaConsumer<String, V> consumer = consumer(infra);
-        List<TopicPartition> partitions = partitions(consumer, topic);
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position); // fixes the start now: seekToEnd alone is lazy
+        if (atEnd) {
+            consumer.seekToEnd(partitions);
+        } else {
+            consumer.seekToBeginning(partitions);
+        }
+        partitions.forEach(consumer::position); // fixes the start now: seeking alone is lazy
         return new TopicTail(consumer, topic, onRecord);
     }
 
@@ -59,10 +65,6 @@ public final class TopicTail implements AutoCloseable {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                 new StringDeserializer(), HeraldSerdes.<V>valueDeserializer(infra.registryUrl()));
-    }
-
-    private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
-        return consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
     }
 
     @Override

@@ -53,7 +53,7 @@ public final class RetryForwarder implements Runnable, AutoCloseable {
     private final KafkaConsumer<String, Delivery> consumer;
     private final KafkaProducer<String, Delivery> producer;
     private final Clock clock;
-    /** Read but not handed back yet, per partition, in offset order; a partition listed here is paused. */
+    /** Read but not handed back yet, per partition, in offset order; a partition left with records is paused. */
     private final Map<TopicPartition, Deque<ConsumerRecord<String, Delivery>>> waiting = new HashMap<>();
     private final Thread thread;
     private volatile boolean running = true;

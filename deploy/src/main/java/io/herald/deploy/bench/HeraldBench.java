@@ -14,8 +14,9 @@ import java.util.Locale;
  * {@code --profile} records a JFR file per service (router.jfr, deliverer-1.jfr) in the output directory.
  * {@code --only TEXT} runs just the scenarios whose "scenario, receiver" label contains TEXT (e.g.
  * {@code "fan-out 1, instant"}; {@code "a | b"} for either), to look at one closely. {@code --quick} runs each scenario
- * briefly (CI keeps the harness working with it); the full run takes a few minutes. The figures are this machine's: read the ratios (Herald against the ceilings measured in the same run,
- * and against the naive consumer), not the absolute numbers.
+ * briefly (CI keeps the harness working with it); the full run takes a few minutes. The figures are this machine's:
+ * read the ratios (Herald against the ceilings measured in the same run, and against the naive consumer), not the
+ * absolute numbers.
  */
 public final class HeraldBench {
 
