@@ -1,6 +1,7 @@
 package io.herald.router;
 
 import io.herald.schemas.subscription.Subscription;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,32 +10,31 @@ import java.util.function.Function;
 /**
  * One routing task's memory of its tenants' active webhooks, decoded: routing an event walks a short list instead of
  * scanning the store and decoding each of the tenant's webhooks again (a third of the routing thread's time before).
- * Forgets everything whenever the subscriptions store changes, and keeps at most {@link #MAX_TENANTS} tenants, the
- * least recently routed going first. Not thread-safe: each task has its own.
+ * Forgets everything whenever the subscriptions store changes, and keeps at most {@link #MAX_WEBHOOKS} webhooks, the
+ * least recently routed tenants going first (the tenant just routed always stays). Not thread-safe: each task has
+ * its own.
  */
 final class TenantWebhooks {
 
-    /** Events are keyed by tenant, so a task sees a share of the tenants; the busy ones are what matters. */
-    static final int MAX_TENANTS = 1_000;
+    /**
+     * Events are keyed by tenant, so a task sees a share of the tenants and the busy ones are what matters; counted
+     * in webhooks rather than tenants because one tenant may have thousands (a few MiB per task at most).
+     */
+    static final int MAX_WEBHOOKS = 10_000;
 
     private final SubscriptionChanges changes;
-    private final int maxTenants;
-    private final Map<String, List<Subscription>> byTenant;
+    private final int maxWebhooks;
+    private final Map<String, List<Subscription>> byTenant = new LinkedHashMap<>(64, 0.75f, true);
+    private int webhooks;
     private long generation = -1;
 
     TenantWebhooks(SubscriptionChanges changes) {
-        this(changes, MAX_TENANTS);
+        this(changes, MAX_WEBHOOKS);
     }
 
-    TenantWebhooks(SubscriptionChanges changes, int maxTenants) {
+    TenantWebhooks(SubscriptionChanges changes, int maxWebhooks) {
         this.changes = changes;
-        this.maxTenants = maxTenants;
-        this.byTenant = new LinkedHashMap<>(64, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, List<Subscription>> eldest) {
-                return size() > TenantWebhooks.this.maxTenants;
-            }
-        };
+        this.maxWebhooks = maxWebhooks;
     }
 
     /**
@@ -46,17 +46,29 @@ final class TenantWebhooks {
         long current = changes.generation();
         if (current != generation) {
             byTenant.clear();
+            webhooks = 0;
             generation = current;
         }
-        List<Subscription> webhooks = byTenant.get(tenant);
-        if (webhooks == null) {
-            webhooks = List.copyOf(load.apply(tenant));
-            byTenant.put(tenant, webhooks);
+        List<Subscription> remembered = byTenant.get(tenant);
+        if (remembered != null) {
+            return remembered;
         }
-        return webhooks;
+        List<Subscription> loaded = List.copyOf(load.apply(tenant));
+        byTenant.put(tenant, loaded);
+        webhooks += loaded.size();
+        forgetLeastRecentBeyondLimit();
+        return loaded;
     }
 
-    int size() {
+    private void forgetLeastRecentBeyondLimit() {
+        Iterator<List<Subscription>> leastRecentFirst = byTenant.values().iterator();
+        while (webhooks > maxWebhooks && byTenant.size() > 1) {
+            webhooks -= leastRecentFirst.next().size();
+            leastRecentFirst.remove();
+        }
+    }
+
+    int tenants() {
         return byTenant.size();
     }
 }

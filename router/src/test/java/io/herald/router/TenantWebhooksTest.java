@@ -40,7 +40,7 @@ class TenantWebhooksTest {
         cache.of("acme", store);
 
         assertThat(loads).containsExactly("acme", "globex", "acme");
-        assertThat(cache.size()).isEqualTo(1);
+        assertThat(cache.tenants()).isEqualTo(1);
     }
 
     @Test
@@ -63,18 +63,41 @@ class TenantWebhooksTest {
     }
 
     @Test
-    void keepsTheMostRecentlyRoutedTenantsUpToItsLimit() {
-        TenantWebhooks cache = new TenantWebhooks(changes, 2);
-        cache.of("acme", store);
-        cache.of("globex", store);
-        cache.of("acme", store); // acme is now the most recent
-        cache.of("initech", store); // globex goes
+    void keepsTheMostRecentlyRoutedTenantsUpToItsLimitInWebhooks() {
+        TenantWebhooks cache = new TenantWebhooks(changes, 4);
+        Function<String, List<Subscription>> twoEach = tenant -> {
+            loads.add(tenant);
+            return List.of(RouterTopologyTest.webhook(tenant, List.of("*"), true),
+                    RouterTopologyTest.webhook(tenant, List.of("*"), true));
+        };
+        cache.of("acme", twoEach);
+        cache.of("globex", twoEach);
+        cache.of("acme", twoEach); // acme is now the most recent
+        cache.of("initech", twoEach); // six webhooks: globex goes
 
-        cache.of("acme", store);
-        cache.of("globex", store);
+        cache.of("acme", twoEach);
+        cache.of("globex", twoEach); // initech goes
 
-        assertThat(cache.size()).isEqualTo(2);
+        assertThat(cache.tenants()).isEqualTo(2);
         assertThat(loads).containsExactly("acme", "globex", "initech", "globex");
+    }
+
+    @Test
+    void aTenantWithMoreWebhooksThanTheLimitIsStillRemembered() {
+        TenantWebhooks cache = new TenantWebhooks(changes, 1);
+        Function<String, List<Subscription>> three = tenant -> {
+            loads.add(tenant);
+            return List.of(RouterTopologyTest.webhook(tenant, List.of("*"), true),
+                    RouterTopologyTest.webhook(tenant, List.of("*"), true),
+                    RouterTopologyTest.webhook(tenant, List.of("*"), true));
+        };
+
+        cache.of("acme", three);
+        cache.of("acme", three);
+        cache.of("globex", store); // acme goes, globex stays alone
+
+        assertThat(loads).containsExactly("acme", "globex");
+        assertThat(cache.tenants()).isEqualTo(1);
     }
 
     @Test
