@@ -115,9 +115,9 @@ final class FanOutProcessor implements Processor<String, IamEvent, String, Deliv
         return active;
     }
 
+    /** Whether one of the tenant's active webhooks wants the event. */
     private static boolean matches(Subscription webhook, IamEvent event) {
-        return webhook.getActive()
-                && webhook.getTenant().equals(event.getTenant()) // the key prefix already ensures it; never trust one check
+        return webhook.getTenant().equals(event.getTenant()) // the key prefix already ensures it; never trust one check
                 && EventFilter.matches(webhook.getEventTypes(), event.getType());
     }
 }

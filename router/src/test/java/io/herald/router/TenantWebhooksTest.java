@@ -7,16 +7,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class TenantWebhooksTest {
 
     private final SubscriptionChanges changes = new SubscriptionChanges();
     private final List<String> loads = new ArrayList<>();
-    private final Function<String, List<Subscription>> store = tenant -> {
-        loads.add(tenant);
-        return List.of(RouterTopologyTest.webhook(tenant, List.of("*"), true));
-    };
+    private final Function<String, List<Subscription>> store = storeWith(1);
+
+    /** A store where every tenant has {@code webhooks} active webhooks; records each tenant it is asked for. */
+    private Function<String, List<Subscription>> storeWith(int webhooks) {
+        return tenant -> {
+            loads.add(tenant);
+            return IntStream.range(0, webhooks)
+                    .mapToObj(i -> RouterTopologyTest.webhook(tenant, List.of("*"), true)).toList();
+        };
+    }
 
     @Test
     void readsATenantOnceWhileTheStoreIsUnchanged() {
@@ -65,11 +72,7 @@ class TenantWebhooksTest {
     @Test
     void keepsTheMostRecentlyRoutedTenantsUpToItsLimitInWebhooks() {
         TenantWebhooks cache = new TenantWebhooks(changes, 4);
-        Function<String, List<Subscription>> twoEach = tenant -> {
-            loads.add(tenant);
-            return List.of(RouterTopologyTest.webhook(tenant, List.of("*"), true),
-                    RouterTopologyTest.webhook(tenant, List.of("*"), true));
-        };
+        Function<String, List<Subscription>> twoEach = storeWith(2);
         cache.of("acme", twoEach);
         cache.of("globex", twoEach);
         cache.of("acme", twoEach); // acme is now the most recent
@@ -85,12 +88,7 @@ class TenantWebhooksTest {
     @Test
     void aTenantWithMoreWebhooksThanTheLimitIsStillRemembered() {
         TenantWebhooks cache = new TenantWebhooks(changes, 1);
-        Function<String, List<Subscription>> three = tenant -> {
-            loads.add(tenant);
-            return List.of(RouterTopologyTest.webhook(tenant, List.of("*"), true),
-                    RouterTopologyTest.webhook(tenant, List.of("*"), true),
-                    RouterTopologyTest.webhook(tenant, List.of("*"), true));
-        };
+        Function<String, List<Subscription>> three = storeWith(3);
 
         cache.of("acme", three);
         cache.of("acme", three);

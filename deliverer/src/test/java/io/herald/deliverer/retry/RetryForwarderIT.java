@@ -61,12 +61,7 @@ class RetryForwarderIT {
     @Test
     void handsEachRetryBackOnceWhenDueInOrderReadingItOnce(HeraldInfrastructure infra) {
         String webhookId = HeraldIds.newWebhookId();
-        long firstDue = System.currentTimeMillis() + 1_500;
-        List<String> queued = new ArrayList<>();
-        for (int i = 0; i < 150; i++) {
-            queued.add(queue(FIVE_SECOND_TIER, webhookId, firstDue + i * 10L));
-        }
-        producer.flush();
+        List<String> queued = queueMany(webhookId, 150, System.currentTimeMillis() + 1_500, 10);
         RetryForwarder forwarder = forwarder(infra);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> handedBack.of(webhookId).size() >= queued.size());
@@ -96,12 +91,7 @@ class RetryForwarderIT {
     @Test
     void whatAStoppedForwarderReadButDidNotHandBackIsHandedBackByTheNext(HeraldInfrastructure infra) {
         String webhookId = HeraldIds.newWebhookId();
-        long due = System.currentTimeMillis() + 4_000;
-        List<String> queued = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            queued.add(queue(FIVE_SECOND_TIER, webhookId, due));
-        }
-        producer.flush();
+        List<String> queued = queueMany(webhookId, 20, System.currentTimeMillis() + 4_000, 0);
         RetryForwarder first = forwarder(infra);
         await().atMost(Duration.ofSeconds(20)).until(() -> first.recordsRead() >= queued.size());
         first.close();
@@ -138,6 +128,16 @@ class RetryForwarderIT {
         forwarders.add(forwarder);
         forwarder.start();
         return forwarder;
+    }
+
+    /** Queues {@code count} retries in the 5-second tier, due from {@code firstDue} on, {@code apart} ms apart. */
+    private List<String> queueMany(String webhookId, int count, long firstDue, long apart) {
+        List<String> queued = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            queued.add(queue(FIVE_SECOND_TIER, webhookId, firstDue + i * apart));
+        }
+        producer.flush();
+        return queued;
     }
 
     /** Queues a retry of a delivery to {@code webhookId} due at {@code dueAtMillis}; returns the delivery's id. */
