@@ -19,7 +19,12 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import java.time.Clock;
 import java.time.Duration;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import io.herald.schemas.Topics;
+import io.herald.schemas.config.Durations;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -71,15 +76,28 @@ final class DeliveryProcessor {
     CompletableFuture<Void> process(Delivery delivery, Headers headers) {
         Context trace = tracing.extract(headers); // the routing span's context, which each attempt's span joins
         return endpointOf(delivery).thenCompose(endpoint -> attempt(delivery, endpoint, trace)
-                .thenCompose(outcome -> finish(delivery, endpoint, outcome, trace)));
+                .thenCompose(outcome -> finish(delivery, endpoint, outcome, headers, trace)));
     }
 
     private CompletableFuture<Void> finish(Delivery delivery, Optional<Endpoint> endpoint, Attempted outcome,
-            Context trace) {
+            Headers headers, Context trace) {
+        Attempted settled = outcome;
         if (outcome.deferral() != null) {
-            return defer(delivery, outcome.deferral(), trace);
+            if (!outcome.deferral().kind().failing()) {
+                return defer(delivery, outcome.deferral(), trace);
+            }
+            Instant heldSince = heldSince(headers).orElse(clock.instant());
+            Duration held = Duration.between(heldSince, clock.instant());
+            Duration limit = scheduleOf(endpoint).span();
+            if (held.compareTo(limit) <= 0) {
+                return holdBack(delivery, outcome.deferral(), heldSince, trace);
+            }
+            String reason = "held back unsent for " + (held.toMinutes() > 0 ? held.toMinutes() + " min"
+                    : held.toSeconds() + " s") + " while the webhook was failing (" + outcome.deferral().reason()
+                    + "); its retry schedule spans " + Durations.format(limit);
+            settled = new Attempted(DeliveryAttempts.skipped(delivery, clock.instant(), reason), null, null, reason);
         }
-        return followUp(delivery, endpoint, outcome, trace)
+        return followUp(delivery, endpoint, settled, trace)
                 .thenCompose(attempt -> {
                     log(delivery, attempt);
                     return recorder.record(attempt);
@@ -87,12 +105,43 @@ final class DeliveryProcessor {
                 .thenApply(recorded -> null);
     }
 
-    /** Not attempted now (endpoint saturated, stuck or rate-limited, or its circuit open): back to the retry path. */
+    /** Not attempted now (endpoint saturated or rate-limited): back to the retry path. */
     private CompletableFuture<Void> defer(Delivery delivery, EndpointGuard.Admission deferral, Context trace) {
         LOG.debug("Delivery {} to webhook {} deferred until {}: {}", delivery.getId(), delivery.getWebhookId(),
                 deferral.retryAt(), deferral.reason());
         metrics.deferred(deferral.kind().label);
         return retries.retry(delivery, deferral.retryAt(), trace);
+    }
+
+    /**
+     * Not attempted now because the webhook is failing (stuck, or its circuit open): back to the retry path, marked
+     * with since when it is held back, so that it is held back no longer than its retry schedule would have tried.
+     */
+    private CompletableFuture<Void> holdBack(Delivery delivery, EndpointGuard.Admission deferral, Instant heldSince,
+            Context trace) {
+        LOG.debug("Delivery {} to webhook {} held back since {} until {}: {}", delivery.getId(),
+                delivery.getWebhookId(), heldSince, deferral.retryAt(), deferral.reason());
+        metrics.deferred(deferral.kind().label);
+        return retries.holdBack(delivery, deferral.retryAt(), heldSince, trace);
+    }
+
+    private static Optional<Instant> heldSince(Headers headers) {
+        Header header = headers.lastHeader(Topics.HELD_SINCE_HEADER);
+        if (header == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.ofEpochMilli(Long.parseLong(new String(header.value(),
+                    StandardCharsets.US_ASCII))));
+        } catch (NumberFormatException e) {
+            return Optional.empty(); // held back from now on rather than never let go
+        }
+    }
+
+    /** The webhook's own retry schedule, or the deliverer's. */
+    private RetrySchedule scheduleOf(Optional<Endpoint> endpoint) {
+        return endpoint.map(Endpoint::retryDelays).filter(d -> !d.isEmpty())
+                .map(d -> new RetrySchedule(d, defaultSchedule.jitter())).orElse(defaultSchedule);
     }
 
     /** Decides what follows the attempt, queues it, and returns the attempt record to write. */
@@ -110,8 +159,7 @@ final class DeliveryProcessor {
         }
         HttpOutcome http = attempted.http();
         metrics.attempted(http);
-        RetrySchedule schedule = endpoint.map(Endpoint::retryDelays).filter(d -> !d.isEmpty())
-                .map(d -> new RetrySchedule(d, defaultSchedule.jitter())).orElse(defaultSchedule);
+        RetrySchedule schedule = scheduleOf(endpoint);
         RetryDecision decision = policy.decide(http.status(), http.refused(), http.succeeded(),
                 delivery.getAttempt(), http.retryAfter(), schedule, clock.instant());
         if (http.succeeded() && decision instanceof RetryDecision.Done) {

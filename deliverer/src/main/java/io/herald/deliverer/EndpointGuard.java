@@ -14,7 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Keeps one endpoint from holding up the others, per deliverer: at most {@code maxInFlight} requests to a webhook
  * at once, and a circuit breaker that opens after {@code failureThreshold} consecutive failures, for {@code openFor};
- * then one trial request decides whether it closes again.
+ * then one trial request decides whether it closes again. Each failed trial doubles the next open period, up to
+ * {@link #MAX_OPEN_FACTOR} times {@code openFor}: the deliveries a dead endpoint holds back come round less and less
+ * often instead of every {@code openFor} for as long as it stays down.
  *
  * <p>Deliveries beyond the in-flight limit wait here for a free slot, as many as the webhook will take within about
  * {@link #DRAIN_TARGET} at its recent pace (at least {@code maxInFlight}, at most {@code maxWaiting}): a burst to a
@@ -40,6 +42,8 @@ final class EndpointGuard {
      * would cost a round trip through the retry topics each time.
      */
     static final Duration STALLED_BACKOFF = Duration.ofSeconds(30);
+    /** The longest an open circuit lasts, as a multiple of the configured open period (5 min by default). */
+    static final int MAX_OPEN_FACTOR = 10;
     /** Weight of the newest attempt in a webhook's moving average of latency. */
     private static final double LATENCY_WEIGHT = 0.2;
 
@@ -61,11 +65,18 @@ final class EndpointGuard {
         Deferral(String label) {
             this.label = label;
         }
+
+        /** Whether the webhook is failing (rather than busy): such deferrals are bounded by the retry schedule. */
+        boolean failing() {
+            return this == STALLED || this == CIRCUIT_OPEN;
+        }
     }
 
     private static final class State {
         int inFlight;
         int consecutiveFailures;
+        /** Trials that failed since the endpoint last answered 2xx: each doubles the open period. */
+        int failedTrials;
         Instant openUntil;
         boolean trialInFlight;
         /** When a request last completed, or the first of a quiet webhook's requests started. */
@@ -106,8 +117,9 @@ final class EndpointGuard {
                     return CompletableFuture.completedFuture(openCircuit(state));
                 }
                 if (state.trialInFlight) {
+                    // By then the trial has answered or timed out: the circuit is closed, or open for longer.
                     return CompletableFuture.completedFuture(Admission.deferred(Deferral.CIRCUIT_OPEN,
-                            now.plus(SATURATED_BACKOFF), "circuit half-open, trial under way"));
+                            now.plus(STALLED_BACKOFF), "circuit half-open, trial under way"));
                 }
                 state.trialInFlight = true;
                 state.inFlight++;
@@ -168,11 +180,15 @@ final class EndpointGuard {
             state.trialInFlight = false;
             if (succeeded) {
                 state.consecutiveFailures = 0;
+                state.failedTrials = 0;
                 state.openUntil = null;
             } else if (countsAsFailure) {
                 state.consecutiveFailures++;
+                if (wasTrial) {
+                    state.failedTrials++;
+                }
                 if (wasTrial || state.consecutiveFailures >= failureThreshold) {
-                    state.openUntil = clock.instant().plus(openFor);
+                    state.openUntil = clock.instant().plus(openPeriod(state.failedTrials));
                 }
             }
             if (state.openUntil != null && clock.instant().isBefore(state.openUntil)) {
@@ -188,6 +204,12 @@ final class EndpointGuard {
             }
         }
         afterUnlock.forEach(Runnable::run); // outside the lock: completing starts the next request
+    }
+
+    /** {@code openFor}, doubled for each failed trial, at most {@link #MAX_OPEN_FACTOR} times {@code openFor}. */
+    private Duration openPeriod(int failedTrials) {
+        long factor = failedTrials >= 30 ? MAX_OPEN_FACTOR : Math.min(MAX_OPEN_FACTOR, 1L << failedTrials);
+        return openFor.multipliedBy(factor);
     }
 
     /** How many webhooks' circuits are open now. */

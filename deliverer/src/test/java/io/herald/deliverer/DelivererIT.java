@@ -279,6 +279,33 @@ class DelivererIT {
     }
 
     @Test
+    void aFailingWebhookHoldsDeliveriesBackNoLongerThanItsRetrySchedule() {
+        receiver.respond("/down", 500, Duration.ZERO);
+        Subscription down = webhook(receiver.url("/down"), WebhookSecrets.generate(), null);
+        down.setRetryDelaysMs(List.of(200L));
+        store(down);
+
+        // Three failures open the circuit for 5 s; the retries, due 200 ms later, are held back until it closes.
+        List<Delivery> sent = java.util.stream.IntStream.range(0, 3).mapToObj(i -> deliver(down, "{\"n\":" + i + "}"))
+                .toList();
+
+        List<DeadLetter> heldTooLong = sent.stream().map(d -> deadLetters.await(d.getId()))
+                .filter(letter -> letter.getReason().startsWith("held back")).toList();
+        assertThat(heldTooLong).as("all but the one that may go as the half-open trial").hasSizeGreaterThanOrEqualTo(2)
+                .allSatisfy(letter -> {
+                    assertThat(letter.getReason()).matches("held back unsent for \\d+ s while the webhook was "
+                            + "failing \\((circuit open after \\d+ consecutive failures|circuit half-open, trial under "
+                            + "way)\\); its retry schedule spans 200ms");
+                    assertThat(letter.getDelivery().getPreviousAttempts()).extracting(a -> a.getAttempt() + ":"
+                            + a.getOutcome()).containsExactly("1:FAILED", "2:SKIPPED");
+                    DeliveryAttempt skipped = attempts.awaitAll(letter.getDelivery().getId(), 2).get(1);
+                    assertThat(skipped.getOutcome()).isEqualTo(AttemptOutcome.SKIPPED);
+                    assertThat(skipped.getError()).isEqualTo(letter.getReason());
+                });
+        assertThat(receiver.requests("/down")).as("the first attempts and at most one trial").hasSizeBetween(3, 4);
+    }
+
+    @Test
     void honoursRetryAfter() {
         receiver.script("/busy", new Reply(429, Map.of("Retry-After", "2")), Reply.of(200));
         Subscription busy = webhook(receiver.url("/busy"), WebhookSecrets.generate(), null);

@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -67,15 +69,45 @@ class EndpointGuardTest {
 
         clock.advance(Duration.ofSeconds(31));
         assertThat(now(guard.admit("wh_a")).admitted()).as("the trial").isTrue();
-        assertThat(now(guard.admit("wh_a")).reason()).isEqualTo("circuit half-open, trial under way");
+        EndpointGuard.Admission duringTrial = now(guard.admit("wh_a"));
+        assertThat(duringTrial.reason()).isEqualTo("circuit half-open, trial under way");
+        assertThat(duringTrial.retryAt()).as("back once the trial has answered or timed out")
+                .isEqualTo(clock.instant().plus(EndpointGuard.STALLED_BACKOFF));
         guard.completed("wh_a", false, true, FAST);
         assertThat(guard.isOpen("wh_a")).as("a failed trial opens it again").isTrue();
 
-        clock.advance(Duration.ofSeconds(31));
+        clock.advance(Duration.ofSeconds(61));
         assertThat(now(guard.admit("wh_a")).admitted()).isTrue();
         guard.completed("wh_a", true, true, FAST);
         assertThat(guard.isOpen("wh_a")).isFalse();
         assertThat(now(guard.admit("wh_a")).admitted()).isTrue();
+    }
+
+    @Test
+    void eachFailedTrialDoublesTheOpenPeriodUpToTenTimesItAndASuccessStartsOver() {
+        for (int i = 0; i < 3; i++) {
+            guard.admit("wh_a");
+            guard.completed("wh_a", false, true, FAST);
+        }
+        List<Long> openSeconds = new ArrayList<>();
+        for (int trial = 0; trial < 6; trial++) {
+            Instant openUntil = now(guard.admit("wh_a")).retryAt();
+            openSeconds.add(Duration.between(clock.instant(), openUntil).toSeconds());
+            clock.advance(Duration.between(clock.instant(), openUntil));
+            assertThat(now(guard.admit("wh_a")).admitted()).as("trial %d", trial + 1).isTrue();
+            guard.completed("wh_a", false, true, FAST);
+        }
+        assertThat(openSeconds).containsExactly(30L, 60L, 120L, 240L, 300L, 300L);
+
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(now(guard.admit("wh_a")).admitted()).isTrue();
+        guard.completed("wh_a", true, true, FAST);
+        for (int i = 0; i < 3; i++) {
+            guard.admit("wh_a");
+            guard.completed("wh_a", false, true, FAST);
+        }
+        assertThat(now(guard.admit("wh_a")).retryAt()).as("open for the first period again")
+                .isEqualTo(clock.instant().plusSeconds(30));
     }
 
     @Test

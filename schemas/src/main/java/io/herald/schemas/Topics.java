@@ -52,6 +52,11 @@ public final class Topics {
     public static final String RETRY_PREFIX = "herald.deliveries.retry.";
     /** Header of a retry record: when it is due, as epoch milliseconds in decimal text. */
     public static final String DUE_AT_HEADER = "herald-due-at";
+    /**
+     * Header of a delivery that a failing webhook holds back unsent (stuck, or its circuit open): since when, as
+     * epoch milliseconds in decimal text. Carried from retry tier to deliveries and back until it is attempted.
+     */
+    public static final String HELD_SINCE_HEADER = "herald-held-since";
 
     /**
      * The retry tiers. A retry goes to the tier nearest its delay (by ratio), so a tier holds records of similar

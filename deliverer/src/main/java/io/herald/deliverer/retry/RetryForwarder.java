@@ -50,6 +50,10 @@ public final class RetryForwarder implements Runnable, AutoCloseable {
     /** After a failed hand-back, how long before trying again (not a hot loop while the broker is away). */
     private static final Duration FAILURE_BACKOFF = Duration.ofSeconds(1);
 
+    /** What a handed-back delivery keeps of its retry record's headers: its trace, and since when it is held back. */
+    private static final List<String> FORWARDED_HEADERS = java.util.stream.Stream.concat(
+            HeraldTracing.CONTEXT_HEADERS.stream(), java.util.stream.Stream.of(Topics.HELD_SINCE_HEADER)).toList();
+
     private final KafkaConsumer<String, Delivery> consumer;
     private final KafkaProducer<String, Delivery> producer;
     private final Clock clock;
@@ -193,10 +197,10 @@ public final class RetryForwarder implements Runnable, AutoCloseable {
                 if (record.value() != null) {
                     ProducerRecord<String, Delivery> forwarded = new ProducerRecord<>(Topics.DELIVERIES, record.key(),
                             record.value());
-                    HeraldTracing.CONTEXT_HEADERS.forEach(name -> {
+                    FORWARDED_HEADERS.forEach(name -> {
                         Header header = record.headers().lastHeader(name);
                         if (header != null) {
-                            forwarded.headers().add(header); // the attempt stays in the event's trace
+                            forwarded.headers().add(header);
                         }
                     });
                     producer.send(forwarded);

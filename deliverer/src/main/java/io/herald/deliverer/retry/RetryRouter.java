@@ -41,8 +41,21 @@ public final class RetryRouter implements AutoCloseable {
         String topic = Topics.retryTopicFor(Duration.between(clock.instant(), dueAt));
         ProducerRecord<String, SpecificRecord> record = new ProducerRecord<>(topic, next.getWebhookId(), next);
         carryTrace(trace, record);
-        record.headers().add(Topics.DUE_AT_HEADER,
-                Long.toString(dueAt.toEpochMilli()).getBytes(StandardCharsets.US_ASCII));
+        record.headers().add(Topics.DUE_AT_HEADER, epochMillis(dueAt));
+        return send(record);
+    }
+
+    /**
+     * Queues a delivery that a failing webhook holds back unsent, to come back at {@code dueAt}, marked with since
+     * when it is held back.
+     */
+    public CompletableFuture<Void> holdBack(Delivery delivery, Instant dueAt, Instant heldSince, Context trace) {
+        String topic = Topics.retryTopicFor(Duration.between(clock.instant(), dueAt));
+        ProducerRecord<String, SpecificRecord> record = new ProducerRecord<>(topic, delivery.getWebhookId(),
+                delivery);
+        carryTrace(trace, record);
+        record.headers().add(Topics.DUE_AT_HEADER, epochMillis(dueAt));
+        record.headers().add(Topics.HELD_SINCE_HEADER, epochMillis(heldSince));
         return send(record);
     }
 
@@ -58,6 +71,10 @@ public final class RetryRouter implements AutoCloseable {
     /** Later attempts join the event's trace: the record carries the routing span's context, as the delivery did. */
     private static void carryTrace(Context trace, ProducerRecord<String, SpecificRecord> record) {
         HeraldTracing.carryOn(trace, record.headers());
+    }
+
+    private static byte[] epochMillis(Instant instant) {
+        return Long.toString(instant.toEpochMilli()).getBytes(StandardCharsets.US_ASCII);
     }
 
     private CompletableFuture<Void> send(ProducerRecord<String, SpecificRecord> record) {

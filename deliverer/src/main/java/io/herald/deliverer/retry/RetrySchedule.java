@@ -49,6 +49,11 @@ public record RetrySchedule(List<Duration> delays, double jitter) {
                 .map(Durations::parse).toList();
     }
 
+    /** From the first attempt to the last, without jitter. */
+    public Duration span() {
+        return delays.stream().reduce(Duration.ZERO, Duration::plus);
+    }
+
     /** How many attempts in all: the first, then one per delay. */
     public int maxAttempts() {
         return delays.size() + 1;

@@ -342,6 +342,7 @@ final class BenchRun implements AutoCloseable {
             LatencyRecorder recorder = receiver.reset();
             CpuUse cpuBefore = cpuUse();
             resetPeaks();
+            Map<String, Double> workBefore = delivererWork();
             long start = System.nanoTime();
             for (int i = 0; i < events; i++) {
                 publisher.publish(event(tenantIds.get(i % tenantIds.size())));
@@ -351,6 +352,8 @@ final class BenchRun implements AutoCloseable {
             awaitCount(recorder, expected, Duration.ofSeconds(60).plusMillis(expected));
             double seconds = (recorder.lastNanos() - start) / 1e9;
             CpuUse cpu = cpuUse().minus(cpuBefore);
+            logRun(recorder.count() / seconds, cpu.perThousandWithoutJit(recorder.count()), workBefore,
+                    delivererWork());
             samplePeaks();
             return new BenchResult(scenario, label(delay), recorder.count(), recorder.count() / seconds,
                     recorder.percentiles(), cpu.perThousand(recorder.count()),
@@ -512,6 +515,33 @@ final class BenchRun implements AutoCloseable {
         double perThousandWithoutJit(long deliveries) {
             return compilerMillis < 0 ? -1 : (totalMillis - compilerMillis) * 1000.0 / Math.max(1, deliveries);
         }
+    }
+
+    /** The deliverers' delivery, retry and deferral counters, summed over the deliverers. */
+    private Map<String, Double> delivererWork() {
+        Map<String, Double> work = new java.util.TreeMap<>();
+        deliverers.forEach(deliverer -> deliverer.counters(List.of("herald_deliveries",
+                "herald_retries", "herald_deferrals")).forEach((key, value) -> work.merge(key, value,
+                Double::sum)));
+        return work;
+    }
+
+    /**
+     * A run's throughput and CPU, and what the deliverers did during it besides the measured deliveries: deferrals,
+     * retries, other results.
+     */
+    private static void logRun(double perSecond, double cpuWithoutJit, Map<String, Double> before,
+            Map<String, Double> after) {
+        StringBuilder line = new StringBuilder();
+        after.forEach((key, value) -> {
+            long delta = Math.round(value - before.getOrDefault(key, 0.0));
+            if (delta != 0) {
+                line.append(line.isEmpty() ? "" : ", ").append(key.replace("herald_", "").replace("_total", ""))
+                        .append(' ').append(delta);
+            }
+        });
+        log("    %,.0f deliveries/s, %.0f ms CPU per 1k w/o JIT; deliverers: %s", perSecond, cpuWithoutJit,
+                line.isEmpty() ? "nothing counted" : line);
     }
 
     /** One more heap sample at the end: a run shorter than the sampling period would otherwise have none. */

@@ -154,6 +154,33 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * The service's counters named in {@code names} (as registered: without {@code _total}), summed per series name
+     * and first label value (e.g. {@code herald_deferrals_total saturated}); empty when the scrape fails. For the
+     * log: what besides the measured deliveries a service did during a scenario.
+     */
+    Map<String, Double> counters(List<String> names) {
+        StringBuilder query = new StringBuilder();
+        names.forEach(name -> query.append(query.isEmpty() ? '?' : '&').append("name%5B%5D=").append(name));
+        try {
+            String scraped = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + opsPort + "/metrics"
+                            + query)).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            Map<String, Double> counters = new java.util.TreeMap<>();
+            scraped.lines().filter(line -> !line.startsWith("#") && line.contains(" ")).forEach(line -> {
+                String series = line.substring(0, line.lastIndexOf(' '));
+                int labels = series.indexOf('{');
+                String key = labels < 0 ? series : series.substring(0, labels) + " "
+                        + series.substring(series.indexOf('"', labels) + 1, series.indexOf('"',
+                        series.indexOf('"', labels) + 1));
+                counters.merge(key, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);
+            });
+            return counters;
+        } catch (Exception e) {
+            return Map.of();
+        }
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
