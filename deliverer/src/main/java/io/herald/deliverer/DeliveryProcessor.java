@@ -274,7 +274,7 @@ final class DeliveryProcessor {
             Span span = EventSpans.delivering(tracing.tracer(), trace, delivery, endpoint.host());
             return sender.send(endpoint, delivery, trace.with(span)).thenApply(http -> {
                 endSpan(span, http);
-                guard.completed(endpoint.webhookId(), http.succeeded(), !http.refused(),
+                guard.completed(endpoint.webhookId(), http.succeeded(), !http.refused(), http.timedOut(),
                         Duration.ofMillis(http.latencyMs()));
                 return new Attempted(DeliveryAttempts.fromHttp(delivery, http), http, null);
             });

@@ -36,12 +36,6 @@ final class EndpointGuard {
     static final Duration DRAIN_TARGET = Duration.ofSeconds(5);
     /** All slots taken and no answer for this long: the endpoint is stuck, nothing more waits for it. */
     static final Duration STALLED_AFTER = Duration.ofSeconds(2);
-    /**
-     * How long a delivery to a stuck endpoint waits: about the default attempt timeout, by when the requests it is
-     * stuck on have failed and opened its circuit, or it answers again. Coming back sooner only to be deferred again
-     * would cost a round trip through the retry topics each time.
-     */
-    static final Duration STALLED_BACKOFF = Duration.ofSeconds(30);
     /** The longest an open circuit lasts, as a multiple of the configured open period (5 min by default). */
     static final int MAX_OPEN_FACTOR = 10;
     /** Weight of the newest attempt in a webhook's moving average of latency. */
@@ -79,7 +73,7 @@ final class EndpointGuard {
         int failedTrials;
         Instant openUntil;
         boolean trialInFlight;
-        /** When a request last completed, or the first of a quiet webhook's requests started. */
+        /** When a request last completed other than by timing out, or the first of a quiet webhook's started. */
         long lastProgressMillis;
         /** Moving average of the webhook's attempt latency; negative until one completed. */
         double latencyMillis = -1;
@@ -90,18 +84,25 @@ final class EndpointGuard {
     private final int maxWaiting;
     private final int failureThreshold;
     private final Duration openFor;
+    private final Duration stalledBackoff;
     private final Clock clock;
     private final Map<String, State> states = new ConcurrentHashMap<>();
 
     /**
      * @param maxInFlight requests to one webhook at once
      * @param maxWaiting the most deliveries that may wait for one fast webhook (never fewer than {@code maxInFlight})
+     * @param attemptTimeout the default attempt timeout: how long a delivery to a stuck endpoint, or one that arrives
+     *     during a circuit's trial, waits; by then the requests it would wait for have answered or failed (and opened
+     *     the circuit). Coming back sooner only to be deferred again would cost a round trip through the retry
+     *     topics each time.
      */
-    EndpointGuard(int maxInFlight, int maxWaiting, int failureThreshold, Duration openFor, Clock clock) {
+    EndpointGuard(int maxInFlight, int maxWaiting, int failureThreshold, Duration openFor, Duration attemptTimeout,
+            Clock clock) {
         this.maxInFlight = maxInFlight;
         this.maxWaiting = Math.max(maxInFlight, maxWaiting);
         this.failureThreshold = failureThreshold;
         this.openFor = openFor;
+        this.stalledBackoff = attemptTimeout;
         this.clock = clock;
     }
 
@@ -119,7 +120,7 @@ final class EndpointGuard {
                 if (state.trialInFlight) {
                     // By then the trial has answered or timed out: the circuit is closed, or open for longer.
                     return CompletableFuture.completedFuture(Admission.deferred(Deferral.CIRCUIT_OPEN,
-                            now.plus(STALLED_BACKOFF), "circuit half-open, trial under way"));
+                            now.plus(stalledBackoff), "circuit half-open, trial under way"));
                 }
                 state.trialInFlight = true;
                 state.inFlight++;
@@ -133,7 +134,7 @@ final class EndpointGuard {
                 return CompletableFuture.completedFuture(Admission.ADMITTED);
             }
             if (now.toEpochMilli() - state.lastProgressMillis >= STALLED_AFTER.toMillis()) {
-                deferral = Admission.deferred(Deferral.STALLED, now.plus(STALLED_BACKOFF), maxInFlight
+                deferral = Admission.deferred(Deferral.STALLED, now.plus(stalledBackoff), maxInFlight
                         + " requests in flight and none answered for " + STALLED_AFTER.toSeconds() + " s");
                 released.addAll(state.waiting); // they would wait for the stuck requests' timeouts
                 state.waiting.clear();
@@ -163,16 +164,21 @@ final class EndpointGuard {
      * @param succeeded whether the endpoint answered 2xx
      * @param countsAsFailure whether the attempt says something about the endpoint's health (a refused
      *     destination doesn't)
+     * @param timedOut whether the attempt ended because the endpoint did not answer in time: no sign of progress,
+     *     so a black hole whose requests time out one by one is still taken for stuck
      * @param latency how long the attempt took
      */
-    void completed(String webhookId, boolean succeeded, boolean countsAsFailure, Duration latency) {
+    void completed(String webhookId, boolean succeeded, boolean countsAsFailure, boolean timedOut,
+            Duration latency) {
         State state = states.get(webhookId);
         if (state == null) {
             return;
         }
         List<Runnable> afterUnlock = new ArrayList<>();
         synchronized (state) {
-            state.lastProgressMillis = clock.millis();
+            if (!timedOut) {
+                state.lastProgressMillis = clock.millis();
+            }
             long millis = latency.toMillis();
             state.latencyMillis = state.latencyMillis < 0 ? millis
                     : state.latencyMillis + LATENCY_WEIGHT * (millis - state.latencyMillis);

@@ -75,8 +75,8 @@ public final class HeraldDeliverer implements AutoCloseable {
                 new EgressGuard(new ForbiddenAddresses(config.allowedNetworks())), clock);
         AttemptRecorder recorder = new AttemptRecorder(config);
         RetryRouter retries = new RetryRouter(config.bootstrapServers(), config.registryUrl(), clock);
-        RetryForwarder forwarder = new RetryForwarder(config.bootstrapServers(), config.registryUrl(),
-                config.groupId(), config.sessionTimeout(), clock);
+        RetryForwarder forwarder = new RetryForwarder(config.bootstrapServers(), config.groupId(),
+                config.sessionTimeout(), clock);
         forwarder.start();
         KafkaConsumer<String, Delivery> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
@@ -96,7 +96,8 @@ public final class HeraldDeliverer implements AutoCloseable {
         // One fast webhook may have a quarter of the deliverer's budget waiting for it; stuck ones none.
         EndpointGuard guard = new EndpointGuard(config.endpointLimits().maxInFlightPerWebhook(),
                 config.maxInFlight() / 4,
-                config.endpointLimits().circuitFailureThreshold(), config.endpointLimits().circuitOpenFor(), clock);
+                config.endpointLimits().circuitFailureThreshold(), config.endpointLimits().circuitOpenFor(),
+                config.defaultTimeout(), clock);
         Gauge.builder("herald.circuits.open", guard::openCircuits)
                 .description("Webhooks whose circuit is open in this deliverer").register(registry);
         DeliveryWorker worker = new DeliveryWorker(consumer,

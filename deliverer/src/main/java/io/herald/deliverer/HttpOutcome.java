@@ -21,6 +21,11 @@ record HttpOutcome(Instant startedAt, long latencyMs, Integer status, String res
         this(startedAt, latencyMs, status, responseExcerpt, error, refused, Optional.empty());
     }
 
+    /** No response within the attempt's timeout. */
+    boolean timedOut() {
+        return status == null && error != null && error.startsWith(WebhookSender.TIMED_OUT);
+    }
+
     /** A 2xx that broke no limit. */
     boolean succeeded() {
         return status != null && status >= 200 && status < 300 && error == null;

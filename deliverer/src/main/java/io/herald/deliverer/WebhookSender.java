@@ -50,6 +50,8 @@ import reactor.core.scheduler.Schedulers;
 final class WebhookSender implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookSender.class);
+    /** How the error of an attempt that got no response in time begins. */
+    static final String TIMED_OUT = "timed out";
     static final int RESPONSE_EXCERPT_BYTES = 1024;
     static final int MAX_RESPONSE_BYTES = 64 * 1024;
     static final int MAX_RESPONSE_HEADER_BYTES = 16 * 1024;
@@ -225,7 +227,7 @@ final class WebhookSender implements AutoCloseable {
     static String describe(Throwable error, Duration timeout) {
         if (causeOfType(error, TimeoutException.class).isPresent()
                 || String.valueOf(error.getMessage()).toLowerCase().contains("timeout")) {
-            return "timed out after " + timeout.toMillis() + " ms";
+            return TIMED_OUT + " after " + timeout.toMillis() + " ms";
         }
         Optional<ConnectException> connect = causeOfType(error, ConnectException.class);
         if (connect.isPresent()) {

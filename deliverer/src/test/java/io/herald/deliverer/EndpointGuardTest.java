@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class EndpointGuardTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T12:00:00Z"));
-    private final EndpointGuard guard = new EndpointGuard(2, 20, 3, Duration.ofSeconds(30), clock);
+    private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(20);
+    private final EndpointGuard guard = new EndpointGuard(2, 20, 3, Duration.ofSeconds(30), ATTEMPT_TIMEOUT, clock);
     private static final Duration FAST = Duration.ofMillis(10);
 
     @Test
@@ -33,7 +34,7 @@ class EndpointGuardTest {
         assertThat(fifth.retryAt()).isEqualTo(clock.instant().plus(EndpointGuard.SATURATED_BACKOFF));
         assertThat(now(guard.admit("wh_b")).admitted()).as("other webhooks are unaffected").isTrue();
 
-        guard.completed("wh_a", true, true, FAST);
+        guard.completed("wh_a", true, true, false, FAST);
         assertThat(third).isCompletedWithValue(EndpointGuard.Admission.ADMITTED);
         assertThat(fourth).isNotDone();
     }
@@ -42,14 +43,14 @@ class EndpointGuardTest {
     void anOpeningCircuitSendsTheWaitingToTheRetryPath() {
         guard.admit("wh_a");
         guard.admit("wh_a");
-        guard.completed("wh_a", false, true, FAST);
-        guard.completed("wh_a", false, true, FAST); // two failures, nothing in flight
+        guard.completed("wh_a", false, true, false, FAST);
+        guard.completed("wh_a", false, true, false, FAST); // two failures, nothing in flight
         guard.admit("wh_a");
         guard.admit("wh_a");
         CompletableFuture<EndpointGuard.Admission> waiting = guard.admit("wh_a");
         assertThat(waiting).isNotDone();
 
-        guard.completed("wh_a", false, true, FAST); // the third failure opens the circuit
+        guard.completed("wh_a", false, true, false, FAST); // the third failure opens the circuit
 
         assertThat(waiting.join().admitted()).isFalse();
         assertThat(waiting.join().reason()).isEqualTo("circuit open after 3 consecutive failures");
@@ -59,7 +60,7 @@ class EndpointGuardTest {
     void opensAfterConsecutiveFailuresThenLetsOneTrialDecide() {
         for (int i = 0; i < 3; i++) {
             guard.admit("wh_a");
-            guard.completed("wh_a", false, true, FAST);
+            guard.completed("wh_a", false, true, false, FAST);
         }
         EndpointGuard.Admission open = now(guard.admit("wh_a"));
         assertThat(open.admitted()).isFalse();
@@ -72,13 +73,13 @@ class EndpointGuardTest {
         EndpointGuard.Admission duringTrial = now(guard.admit("wh_a"));
         assertThat(duringTrial.reason()).isEqualTo("circuit half-open, trial under way");
         assertThat(duringTrial.retryAt()).as("back once the trial has answered or timed out")
-                .isEqualTo(clock.instant().plus(EndpointGuard.STALLED_BACKOFF));
-        guard.completed("wh_a", false, true, FAST);
+                .isEqualTo(clock.instant().plus(ATTEMPT_TIMEOUT));
+        guard.completed("wh_a", false, true, false, FAST);
         assertThat(guard.isOpen("wh_a")).as("a failed trial opens it again").isTrue();
 
         clock.advance(Duration.ofSeconds(61));
         assertThat(now(guard.admit("wh_a")).admitted()).isTrue();
-        guard.completed("wh_a", true, true, FAST);
+        guard.completed("wh_a", true, true, false, FAST);
         assertThat(guard.isOpen("wh_a")).isFalse();
         assertThat(now(guard.admit("wh_a")).admitted()).isTrue();
     }
@@ -87,7 +88,7 @@ class EndpointGuardTest {
     void eachFailedTrialDoublesTheOpenPeriodUpToTenTimesItAndASuccessStartsOver() {
         for (int i = 0; i < 3; i++) {
             guard.admit("wh_a");
-            guard.completed("wh_a", false, true, FAST);
+            guard.completed("wh_a", false, true, false, FAST);
         }
         List<Long> openSeconds = new ArrayList<>();
         for (int trial = 0; trial < 6; trial++) {
@@ -95,16 +96,16 @@ class EndpointGuardTest {
             openSeconds.add(Duration.between(clock.instant(), openUntil).toSeconds());
             clock.advance(Duration.between(clock.instant(), openUntil));
             assertThat(now(guard.admit("wh_a")).admitted()).as("trial %d", trial + 1).isTrue();
-            guard.completed("wh_a", false, true, FAST);
+            guard.completed("wh_a", false, true, false, FAST);
         }
         assertThat(openSeconds).containsExactly(30L, 60L, 120L, 240L, 300L, 300L);
 
         clock.advance(Duration.ofMinutes(5));
         assertThat(now(guard.admit("wh_a")).admitted()).isTrue();
-        guard.completed("wh_a", true, true, FAST);
+        guard.completed("wh_a", true, true, false, FAST);
         for (int i = 0; i < 3; i++) {
             guard.admit("wh_a");
-            guard.completed("wh_a", false, true, FAST);
+            guard.completed("wh_a", false, true, false, FAST);
         }
         assertThat(now(guard.admit("wh_a")).retryAt()).as("open for the first period again")
                 .isEqualTo(clock.instant().plusSeconds(30));
@@ -114,7 +115,7 @@ class EndpointGuardTest {
     void refusalsDoNotCountAgainstTheEndpointsHealth() {
         for (int i = 0; i < 5; i++) {
             guard.admit("wh_a");
-            guard.completed("wh_a", false, false, FAST);
+            guard.completed("wh_a", false, false, false, FAST);
         }
         assertThat(guard.isOpen("wh_a")).isFalse();
     }
@@ -123,7 +124,7 @@ class EndpointGuardTest {
     void aWebhookThatAnswersFastGetsWaitingRoomForWhatItDrainsWithinTheShortestRetryDelay() {
         guard.admit("wh_a");
         guard.admit("wh_a");
-        guard.completed("wh_a", true, true, FAST); // 2 slots at 10 ms: 1,000 in 5 s, capped at 20 waiting
+        guard.completed("wh_a", true, true, false, FAST); // 2 slots at 10 ms: 1,000 in 5 s, capped at 20 waiting
         guard.admit("wh_a");
         for (int i = 0; i < 20; i++) {
             assertThat(guard.admit("wh_a")).as("waiting #%d", i + 1).isNotDone();
@@ -135,7 +136,7 @@ class EndpointGuardTest {
     void aSlowWebhookKeepsOnlyAsManyWaitingAsItHasSlots() {
         guard.admit("wh_a");
         guard.admit("wh_a");
-        guard.completed("wh_a", true, true, Duration.ofSeconds(10));
+        guard.completed("wh_a", true, true, false, Duration.ofSeconds(10));
         guard.admit("wh_a");
         assertThat(guard.admit("wh_a")).isNotDone();
         assertThat(guard.admit("wh_a")).isNotDone();
@@ -155,18 +156,32 @@ class EndpointGuardTest {
         assertThat(next.reason()).isEqualTo("2 requests in flight and none answered for 2 s");
         assertThat(next.kind()).isEqualTo(EndpointGuard.Deferral.STALLED);
         assertThat(next.retryAt()).as("after the stuck requests' timeout").isEqualTo(
-                clock.instant().plus(EndpointGuard.STALLED_BACKOFF));
+                clock.instant().plus(ATTEMPT_TIMEOUT));
         assertThat(waiting).as("released from its wait for the stuck requests").isCompletedWithValue(next);
         assertThat(now(guard.admit("wh_b")).admitted()).as("other webhooks are unaffected").isTrue();
-        guard.completed("wh_a", true, true, Duration.ofSeconds(2)); // an answer at last: it may queue again
+        guard.completed("wh_a", true, true, false, Duration.ofSeconds(2)); // an answer at last: it may queue again
         guard.admit("wh_a");
         assertThat(guard.admit("wh_a")).isNotDone();
     }
 
     @Test
+    void requestsTimingOutAreNoSignOfLife() {
+        guard.admit("wh_a");
+        guard.admit("wh_a");
+        clock.advance(Duration.ofSeconds(20));
+        guard.completed("wh_a", false, true, true, Duration.ofSeconds(20)); // the first times out; its slot passes on
+        guard.admit("wh_a");
+        clock.advance(EndpointGuard.STALLED_AFTER.dividedBy(2)); // soon after the timeout, long after any answer
+
+        EndpointGuard.Admission next = now(guard.admit("wh_a"));
+
+        assertThat(next.kind()).as("still stuck: nothing answered").isEqualTo(EndpointGuard.Deferral.STALLED);
+    }
+
+    @Test
     void aWebhookQuietForLongIsNotTakenForStuckWhenABurstStarts() {
         guard.admit("wh_a");
-        guard.completed("wh_a", true, true, FAST);
+        guard.completed("wh_a", true, true, false, FAST);
         clock.advance(Duration.ofMinutes(10));
 
         guard.admit("wh_a");

@@ -80,6 +80,30 @@ class WebhookSenderTest {
     }
 
     @Test
+    void tellsATimeoutFromOtherFailures() throws Exception {
+        DelivererConfig loopback = DelivererConfig.defaults("unused:9092", "http://unused",
+                        SecretCipher.fromKeyRing("k:" + SecretCipher.generateKey()))
+                .withTimeouts(Duration.ofMillis(300), Duration.ofSeconds(2))
+                .withAllowedNetworks(List.of(io.herald.schemas.egress.Cidr.parse("127.0.0.0/8")));
+        receiver.respond("/slow", 204, Duration.ofSeconds(2));
+        receiver.respond("/error", 500, Duration.ZERO);
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        try (WebhookSender sender = new WebhookSender(loopback,
+                new EgressGuard(new ForbiddenAddresses(loopback.allowedNetworks())), Clock.systemUTC())) {
+            HttpOutcome slow = sender.send(endpoint(receiver.url("/slow")), delivery()).join();
+            HttpOutcome error = sender.send(endpoint(receiver.url("/error")), delivery()).join();
+            HttpOutcome closed = sender.send(endpoint("http://127.0.0.1:" + closedPort + "/x"), delivery()).join();
+
+            assertThat(slow.timedOut()).as(slow.toString()).isTrue();
+            assertThat(error.timedOut()).isFalse();
+            assertThat(closed.timedOut()).as(closed.toString()).isFalse();
+        }
+    }
+
+    @Test
     void failsResponsesThatBreakTheHeaderLimits() {
         DelivererConfig loopback = DelivererConfig.defaults("unused:9092", "http://unused",
                         SecretCipher.fromKeyRing("k:" + SecretCipher.generateKey()))

@@ -1,8 +1,6 @@
 package io.herald.deliverer.retry;
 
 import io.herald.schemas.Topics;
-import io.herald.schemas.delivery.Delivery;
-import io.herald.schemas.serde.HeraldSerdes;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,9 +25,10 @@ import io.herald.schemas.tracing.HeraldTracing;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -39,9 +38,10 @@ import org.slf4j.LoggerFactory;
  * Hands retries back to the normal delivery path when they are due, never earlier. Reads every retry tier and keeps
  * what it read of each partition in memory until due; a partition whose head is not due yet is paused (so it is read
  * no further) and resumed once its records are all handed back, so no thread ever sleeps on a record, other
- * partitions and tiers move on, and each retry is read and decoded once. Due records are copied to
- * {@link Topics#DELIVERIES} in a transaction together with the consumed offsets: each retry is handed back once, and
- * what was read but not handed back is read again by whoever owns the partition next.
+ * partitions and tiers move on, and each retry is read once. Due records are copied to {@link Topics#DELIVERIES}
+ * in a transaction together with the consumed offsets: each retry is handed back once, and what was read but not
+ * handed back is read again by whoever owns the partition next. Values are copied as they are, never decoded: they
+ * are the same {@code Delivery} in the same wire format (its schema's content id is the same in every subject).
  */
 public final class RetryForwarder implements Runnable, AutoCloseable {
 
@@ -49,23 +49,24 @@ public final class RetryForwarder implements Runnable, AutoCloseable {
     private static final Duration MAX_POLL = Duration.ofMillis(200);
     /** After a failed hand-back, how long before trying again (not a hot loop while the broker is away). */
     private static final Duration FAILURE_BACKOFF = Duration.ofSeconds(1);
+    /** Magic byte and schema id before the Avro body. */
+    private static final int WIRE_HEADER_BYTES = 5;
 
     /** What a handed-back delivery keeps of its retry record's headers: its trace, and since when it is held back. */
     private static final List<String> FORWARDED_HEADERS = java.util.stream.Stream.concat(
             HeraldTracing.CONTEXT_HEADERS.stream(), java.util.stream.Stream.of(Topics.HELD_SINCE_HEADER)).toList();
 
-    private final KafkaConsumer<String, Delivery> consumer;
-    private final KafkaProducer<String, Delivery> producer;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaProducer<String, byte[]> producer;
     private final Clock clock;
     /** Read but not handed back yet, per partition, in offset order; a partition left with records is paused. */
-    private final Map<TopicPartition, Deque<ConsumerRecord<String, Delivery>>> waiting = new HashMap<>();
+    private final Map<TopicPartition, Deque<ConsumerRecord<String, byte[]>>> waiting = new HashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
     private long notBeforeMillis;
 
     /** @param sessionTimeout how long a silent forwarder keeps its partitions before the group hands them on */
-    public RetryForwarder(String bootstrapServers, String registryUrl, String groupId, Duration sessionTimeout,
-            Clock clock) {
+    public RetryForwarder(String bootstrapServers, String groupId, Duration sessionTimeout, Clock clock) {
         this.clock = clock;
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -76,12 +77,12 @@ public final class RetryForwarder implements Runnable, AutoCloseable {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis(),
                 ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) sessionTimeout.toMillis() / 3),
-                new StringDeserializer(), HeraldSerdes.<Delivery>valueDeserializer(registryUrl));
+                new StringDeserializer(), new ByteArrayDeserializer());
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.CLIENT_ID_CONFIG, groupId + "-retry-forwarder",
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, groupId + "-retry-forwarder-" + UUID.randomUUID()),
-                new StringSerializer(), HeraldSerdes.<Delivery>valueSerializer(registryUrl));
+                new StringSerializer(), new ByteArraySerializer());
         this.thread = new Thread(this, "retry-forwarder");
     }
 
@@ -120,7 +121,10 @@ public final class RetryForwarder implements Runnable, AutoCloseable {
     public void run() {
         try {
             while (running) {
-                for (ConsumerRecord<String, Delivery> record : pollRetries()) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(pollTimeout())) {
+                    if (!isDelivery(record)) {
+                        continue;
+                    }
                     waiting.computeIfAbsent(new TopicPartition(record.topic(), record.partition()),
                             p -> new ArrayDeque<>()).addLast(record);
                 }
@@ -138,31 +142,35 @@ public final class RetryForwarder implements Runnable, AutoCloseable {
         }
     }
 
-    /** The next records; a record that is not a Delivery is logged with its coordinates and passed over. */
-    private Iterable<ConsumerRecord<String, Delivery>> pollRetries() {
-        try {
-            return consumer.poll(pollTimeout());
-        } catch (RecordDeserializationException e) {
-            LOG.error("Skipping undecodable retry at {}@{}: {}", e.topicPartition(), e.offset(), e.getMessage());
-            consumer.seek(e.topicPartition(), e.offset() + 1);
-            return List.of();
+    /**
+     * Whether the record can be a delivery: Herald's wire format (magic byte 0, a 4-byte schema id, then Avro). One
+     * that can't is logged with its coordinates and passed over (its offset is committed with the next hand-back);
+     * one that only looks like it is passed on, and the delivery worker passes it over in its turn.
+     */
+    private static boolean isDelivery(ConsumerRecord<String, byte[]> record) {
+        byte[] value = record.value();
+        if (value == null || (value.length > WIRE_HEADER_BYTES && value[0] == 0)) {
+            return true; // a tombstone is handed on as nothing: only its offset counts
         }
+        LOG.error("Skipping a retry that is not a delivery at {}-{}@{}", record.topic(), record.partition(),
+                record.offset());
+        return false;
     }
 
     /**
      * Takes every partition's due head records, in order; pauses partitions left with a record not due yet and
      * resumes those emptied.
      */
-    private List<ConsumerRecord<String, Delivery>> takeDue() {
+    private List<ConsumerRecord<String, byte[]>> takeDue() {
         long now = clock.millis();
-        List<ConsumerRecord<String, Delivery>> due = new ArrayList<>();
+        List<ConsumerRecord<String, byte[]>> due = new ArrayList<>();
         List<TopicPartition> toPause = new ArrayList<>();
         List<TopicPartition> toResume = new ArrayList<>();
         Set<TopicPartition> paused = consumer.paused();
-        for (Iterator<Map.Entry<TopicPartition, Deque<ConsumerRecord<String, Delivery>>>> entries =
+        for (Iterator<Map.Entry<TopicPartition, Deque<ConsumerRecord<String, byte[]>>>> entries =
                      waiting.entrySet().iterator(); entries.hasNext(); ) {
-            Map.Entry<TopicPartition, Deque<ConsumerRecord<String, Delivery>>> entry = entries.next();
-            Deque<ConsumerRecord<String, Delivery>> queue = entry.getValue();
+            Map.Entry<TopicPartition, Deque<ConsumerRecord<String, byte[]>>> entry = entries.next();
+            Deque<ConsumerRecord<String, byte[]>> queue = entry.getValue();
             while (!queue.isEmpty() && dueAt(queue.peekFirst()) <= now) {
                 due.add(queue.pollFirst());
             }
@@ -184,18 +192,18 @@ public final class RetryForwarder implements Runnable, AutoCloseable {
         return due;
     }
 
-    private void forward(List<ConsumerRecord<String, Delivery>> due) {
+    private void forward(List<ConsumerRecord<String, byte[]>> due) {
         if (due.isEmpty()) {
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         try {
             producer.beginTransaction();
-            for (ConsumerRecord<String, Delivery> record : due) {
+            for (ConsumerRecord<String, byte[]> record : due) {
                 offsets.put(new TopicPartition(record.topic(), record.partition()),
                         new OffsetAndMetadata(record.offset() + 1));
                 if (record.value() != null) {
-                    ProducerRecord<String, Delivery> forwarded = new ProducerRecord<>(Topics.DELIVERIES, record.key(),
+                    ProducerRecord<String, byte[]> forwarded = new ProducerRecord<>(Topics.DELIVERIES, record.key(),
                             record.value());
                     FORWARDED_HEADERS.forEach(name -> {
                         Header header = record.headers().lastHeader(name);
@@ -217,10 +225,10 @@ public final class RetryForwarder implements Runnable, AutoCloseable {
     }
 
     /** Puts records that were not handed back at the head of their partitions again, in their order. */
-    private void putBack(List<ConsumerRecord<String, Delivery>> records) {
+    private void putBack(List<ConsumerRecord<String, byte[]>> records) {
         Set<TopicPartition> owned = consumer.assignment();
         for (int i = records.size() - 1; i >= 0; i--) {
-            ConsumerRecord<String, Delivery> record = records.get(i);
+            ConsumerRecord<String, byte[]> record = records.get(i);
             TopicPartition partition = new TopicPartition(record.topic(), record.partition());
             if (owned.contains(partition)) {
                 waiting.computeIfAbsent(partition, p -> new ArrayDeque<>()).addFirst(record);
@@ -241,7 +249,7 @@ public final class RetryForwarder implements Runnable, AutoCloseable {
         return Duration.ofMillis(Math.max(0, Math.min(MAX_POLL.toMillis(), soonest - now)));
     }
 
-    private static long dueAt(ConsumerRecord<String, Delivery> record) {
+    private static long dueAt(ConsumerRecord<String, byte[]> record) {
         Header header = record.headers().lastHeader(Topics.DUE_AT_HEADER);
         if (header == null) {
             return 0; // no due time: hand it back at once rather than lose it

@@ -61,6 +61,13 @@ final class BenchRun implements AutoCloseable {
     /** Enough to keep the receiver busy on loopback (more only adds connections). */
     private static final int CEILING_IN_FLIGHT = 512;
     private static final List<Cidr> LOOPBACK = List.of(Cidr.parse("127.0.0.0/8"));
+    /**
+     * The deliverers' attempt timeout and circuit open period. A faulty run leaves work behind: requests that time
+     * out, deliveries held back that come back (to deleted webhooks) a timeout or an open period later. With the
+     * defaults (30 s) that aftermath landed in whichever run came 30 s later, on 2 cores; with 5 s it is over, and
+     * waited for, before the next run starts.
+     */
+    static final Duration FAULT_SETTLE = Duration.ofSeconds(5);
     /** Sized so that the webhook body is about 1 KiB, like the ceilings' records. */
     private static final String USER_AGENT = "Mozilla/5.0 (bench) " + "x".repeat(620);
 
@@ -123,7 +130,9 @@ final class BenchRun implements AutoCloseable {
                         "HERALD_REGISTRY_URL", infra.registryUrl(),
                         "HERALD_SECRETS_KEYS", keyRing,
                         "HERALD_DELIVERER_EGRESS_ALLOWED_NETWORKS", "127.0.0.0/8",
-                        "HERALD_DELIVERER_SESSION_TIMEOUT_SECONDS", "10"),
+                        "HERALD_DELIVERER_SESSION_TIMEOUT_SECONDS", "10",
+                        "HERALD_DELIVERER_DEFAULT_TIMEOUT_MS", Long.toString(FAULT_SETTLE.toMillis()),
+                        "HERALD_DELIVERER_CIRCUIT_OPEN_SECONDS", Long.toString(FAULT_SETTLE.toSeconds())),
                 out.resolve(name + ".log"));
     }
 
@@ -257,6 +266,24 @@ final class BenchRun implements AutoCloseable {
         }
     }
 
+    /**
+     * After a faulty run: until what it held back has come back (one {@link #FAULT_SETTLE} later, plus the
+     * forwarder's polling) and the deliverers' counters have been still for a second, at most 15 s.
+     */
+    private void awaitAftermath() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        Thread.sleep(FAULT_SETTLE.plusSeconds(1).toMillis());
+        Map<String, Double> last = delivererWork();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(1_000);
+            Map<String, Double> now = delivererWork();
+            if (now.equals(last)) {
+                return;
+            }
+            last = now;
+        }
+    }
+
     private void postDirect(DirectDelivery direct, List<CreatedWebhook> webhooks, int requests, Semaphore inFlight)
             throws InterruptedException {
         List<CompletableFuture<Integer>> sent = new ArrayList<>();
@@ -361,6 +388,9 @@ final class BenchRun implements AutoCloseable {
                     deliverers.stream().mapToLong(ServiceProcess::peakHeapBytes).max().orElse(0) >> 20);
         } finally {
             delete(webhooks);
+            if (faulty != Faulty.NONE) {
+                awaitAftermath();
+            }
         }
     }
 
