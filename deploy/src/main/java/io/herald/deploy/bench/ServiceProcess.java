@@ -163,22 +163,27 @@ final class ServiceProcess implements AutoCloseable {
         StringBuilder query = new StringBuilder();
         names.forEach(name -> query.append(query.isEmpty() ? '?' : '&').append("name%5B%5D=").append(name));
         try {
-            String scraped = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + opsPort + "/metrics"
-                            + query)).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            Map<String, Double> counters = new java.util.TreeMap<>();
-            scraped.lines().filter(line -> !line.startsWith("#") && line.contains(" ")).forEach(line -> {
-                String series = line.substring(0, line.lastIndexOf(' '));
-                int labels = series.indexOf('{');
-                String key = labels < 0 ? series : series.substring(0, labels) + " "
-                        + series.substring(series.indexOf('"', labels) + 1, series.indexOf('"',
-                        series.indexOf('"', labels) + 1));
-                counters.merge(key, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);
-            });
-            return counters;
+            return sumByFirstLabel(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + opsPort
+                            + "/metrics" + query)).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
         } catch (Exception e) {
             return Map.of();
         }
+    }
+
+    /** Prometheus text, its samples summed per series name and first label value (comments skipped). */
+    static Map<String, Double> sumByFirstLabel(String exposition) {
+        Map<String, Double> sums = new java.util.TreeMap<>();
+        exposition.lines().filter(line -> !line.startsWith("#") && line.contains(" ")).forEach(line -> {
+            String series = line.substring(0, line.lastIndexOf(' '));
+            int labels = series.indexOf('{');
+            int valueStart = series.indexOf('"', labels + 1);
+            int valueEnd = valueStart < 0 ? -1 : series.indexOf('"', valueStart + 1);
+            String key = labels < 0 ? series : valueEnd < 0 ? series.substring(0, labels)
+                    : series.substring(0, labels) + " " + series.substring(valueStart + 1, valueEnd);
+            sums.merge(key, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);
+        });
+        return sums;
     }
 
     private static int freePort() throws IOException {
