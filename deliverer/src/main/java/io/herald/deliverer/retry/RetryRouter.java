@@ -38,11 +38,7 @@ public final class RetryRouter implements AutoCloseable {
 
     /** Queues {@code next} (the following attempt) to be handed back to the deliverers at {@code dueAt}. */
     public CompletableFuture<Void> retry(Delivery next, Instant dueAt, Context trace) {
-        String topic = Topics.retryTopicFor(Duration.between(clock.instant(), dueAt));
-        ProducerRecord<String, SpecificRecord> record = new ProducerRecord<>(topic, next.getWebhookId(), next);
-        carryTrace(trace, record);
-        record.headers().add(Topics.DUE_AT_HEADER, epochMillis(dueAt));
-        return send(record);
+        return send(retryRecord(next, dueAt, trace));
     }
 
     /**
@@ -50,13 +46,19 @@ public final class RetryRouter implements AutoCloseable {
      * when it is held back.
      */
     public CompletableFuture<Void> holdBack(Delivery delivery, Instant dueAt, Instant heldSince, Context trace) {
+        ProducerRecord<String, SpecificRecord> record = retryRecord(delivery, dueAt, trace);
+        record.headers().add(Topics.HELD_SINCE_HEADER, epochMillis(heldSince));
+        return send(record);
+    }
+
+    /** The delivery in the retry tier nearest to its delay, with its due time and the event's trace. */
+    private ProducerRecord<String, SpecificRecord> retryRecord(Delivery delivery, Instant dueAt, Context trace) {
         String topic = Topics.retryTopicFor(Duration.between(clock.instant(), dueAt));
         ProducerRecord<String, SpecificRecord> record = new ProducerRecord<>(topic, delivery.getWebhookId(),
                 delivery);
         carryTrace(trace, record);
         record.headers().add(Topics.DUE_AT_HEADER, epochMillis(dueAt));
-        record.headers().add(Topics.HELD_SINCE_HEADER, epochMillis(heldSince));
-        return send(record);
+        return record;
     }
 
     /** Gives up on a delivery whose history holds every attempt. */
