@@ -3,6 +3,7 @@ package io.herald.deliverer;
 import io.herald.schemas.delivery.AttemptOutcome;
 import io.herald.schemas.delivery.Delivery;
 import io.herald.schemas.delivery.DeliveryAttempt;
+import io.herald.deliverer.retry.InstantHeaders;
 import io.herald.deliverer.retry.RetryDecision;
 import io.herald.deliverer.retry.RetryPolicy;
 import io.herald.deliverer.retry.RetryRouter;
@@ -19,11 +20,9 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import java.time.Clock;
 import java.time.Duration;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import io.herald.schemas.Topics;
 import io.herald.schemas.config.Durations;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -86,7 +85,8 @@ final class DeliveryProcessor {
             if (!outcome.deferral().kind().failing()) {
                 return defer(delivery, outcome.deferral(), trace);
             }
-            Instant heldSince = heldSince(headers).orElse(clock.instant());
+            // A missing or unreadable mark: held back from now on, rather than never let go.
+            Instant heldSince = InstantHeaders.read(headers, Topics.HELD_SINCE_HEADER).orElse(clock.instant());
             Duration held = Duration.between(heldSince, clock.instant());
             Duration limit = scheduleOf(endpoint).span();
             if (held.compareTo(limit) <= 0) {
@@ -123,19 +123,6 @@ final class DeliveryProcessor {
                 delivery.getWebhookId(), heldSince, deferral.retryAt(), deferral.reason());
         metrics.deferred(deferral.kind().label);
         return retries.holdBack(delivery, deferral.retryAt(), heldSince, trace);
-    }
-
-    private static Optional<Instant> heldSince(Headers headers) {
-        Header header = headers.lastHeader(Topics.HELD_SINCE_HEADER);
-        if (header == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Instant.ofEpochMilli(Long.parseLong(new String(header.value(),
-                    StandardCharsets.US_ASCII))));
-        } catch (NumberFormatException e) {
-            return Optional.empty(); // held back from now on rather than never let go
-        }
     }
 
     /** The webhook's own retry schedule, or the deliverer's. */

@@ -1,7 +1,7 @@
 package io.herald.deliverer.retry;
 
 import io.herald.schemas.Topics;
-import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -249,16 +249,9 @@ public final class RetryForwarder implements Runnable, AutoCloseable {
         return Duration.ofMillis(Math.max(0, Math.min(MAX_POLL.toMillis(), soonest - now)));
     }
 
+    /** When the record is due; at once when it carries no due time, rather than never. */
     private static long dueAt(ConsumerRecord<String, byte[]> record) {
-        Header header = record.headers().lastHeader(Topics.DUE_AT_HEADER);
-        if (header == null) {
-            return 0; // no due time: hand it back at once rather than lose it
-        }
-        try {
-            return Long.parseLong(new String(header.value(), StandardCharsets.US_ASCII));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+        return InstantHeaders.read(record.headers(), Topics.DUE_AT_HEADER).map(Instant::toEpochMilli).orElse(0L);
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.herald.schemas.Topics;
 import io.herald.schemas.delivery.DeadLetter;
 import io.herald.schemas.delivery.Delivery;
 import io.herald.schemas.serde.HeraldSerdes;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +46,7 @@ public final class RetryRouter implements AutoCloseable {
      */
     public CompletableFuture<Void> holdBack(Delivery delivery, Instant dueAt, Instant heldSince, Context trace) {
         ProducerRecord<String, SpecificRecord> record = retryRecord(delivery, dueAt, trace);
-        record.headers().add(Topics.HELD_SINCE_HEADER, epochMillis(heldSince));
+        InstantHeaders.put(record.headers(), Topics.HELD_SINCE_HEADER, heldSince);
         return send(record);
     }
 
@@ -57,7 +56,7 @@ public final class RetryRouter implements AutoCloseable {
         ProducerRecord<String, SpecificRecord> record = new ProducerRecord<>(topic, delivery.getWebhookId(),
                 delivery);
         carryTrace(trace, record);
-        record.headers().add(Topics.DUE_AT_HEADER, epochMillis(dueAt));
+        InstantHeaders.put(record.headers(), Topics.DUE_AT_HEADER, dueAt);
         return record;
     }
 
@@ -73,10 +72,6 @@ public final class RetryRouter implements AutoCloseable {
     /** Later attempts join the event's trace: the record carries the routing span's context, as the delivery did. */
     private static void carryTrace(Context trace, ProducerRecord<String, SpecificRecord> record) {
         HeraldTracing.carryOn(trace, record.headers());
-    }
-
-    private static byte[] epochMillis(Instant instant) {
-        return Long.toString(instant.toEpochMilli()).getBytes(StandardCharsets.US_ASCII);
     }
 
     private CompletableFuture<Void> send(ProducerRecord<String, SpecificRecord> record) {
