@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 
@@ -21,9 +22,45 @@ import org.apache.avro.generic.IndexedRecord;
  */
 public final class WebhookPayload {
 
+    /**
+     * The largest webhook body an event may have, in UTF-8 bytes (256 KiB). The body travels inside the delivery,
+     * its retries and its dead letter, which must stay under Kafka's default record limit of 1 MiB; the event's
+     * own Avro record is smaller than its body.
+     */
+    public static final int MAX_BYTES = 256 * 1024;
+
     private static final JsonFactory JSON = new JsonFactory();
 
     private WebhookPayload() {
+    }
+
+    /** Why a rendered body is too large to deliver, or empty when it fits {@link #MAX_BYTES}. */
+    public static Optional<String> sizeProblem(String body) {
+        if (body.length() <= MAX_BYTES / 3) {
+            return Optional.empty(); // no UTF-16 char takes more than 3 UTF-8 bytes
+        }
+        long bytes = utf8Length(body);
+        return bytes <= MAX_BYTES ? Optional.empty() : Optional.of("its webhook body would be " + bytes
+                + " bytes; an event may be at most " + MAX_BYTES + " bytes (256 KiB) as JSON");
+    }
+
+    private static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     public static String render(IamEvent event) {

@@ -1,6 +1,7 @@
 package io.herald.deliverer.retry;
 
 import io.herald.schemas.Topics;
+import io.herald.schemas.kafka.TransactionalProducer;
 import java.time.Instant;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,12 +15,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.Collection;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import io.herald.schemas.tracing.HeraldTracing;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -57,7 +60,9 @@ public final class RetryForwarder implements Runnable, AutoCloseable {
             HeraldTracing.CONTEXT_HEADERS.stream(), java.util.stream.Stream.of(Topics.HELD_SINCE_HEADER)).toList();
 
     private final KafkaConsumer<String, byte[]> consumer;
-    private final KafkaProducer<String, byte[]> producer;
+    private final String transactionalId;
+    private final Supplier<Producer<String, byte[]>> producers;
+    private TransactionalProducer<String, byte[]> producer;
     private final Clock clock;
     /** Read but not handed back yet, per partition, in offset order; a partition left with records is paused. */
     private final Map<TopicPartition, Deque<ConsumerRecord<String, byte[]>>> waiting = new HashMap<>();
@@ -78,16 +83,17 @@ public final class RetryForwarder implements Runnable, AutoCloseable {
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis(),
                 ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) sessionTimeout.toMillis() / 3),
                 new StringDeserializer(), new ByteArrayDeserializer());
-        this.producer = new KafkaProducer<>(Map.of(
+        this.transactionalId = groupId + "-retry-forwarder-" + UUID.randomUUID();
+        this.producers = () -> new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.CLIENT_ID_CONFIG, groupId + "-retry-forwarder",
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, groupId + "-retry-forwarder-" + UUID.randomUUID()),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId),
                 new StringSerializer(), new ByteArraySerializer());
         this.thread = new Thread(this, "retry-forwarder");
     }
 
     public void start() {
-        producer.initTransactions();
+        producer = TransactionalProducer.start(transactionalId, producers);
         consumer.subscribe(Topics.retryTopics(), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
@@ -138,7 +144,9 @@ public final class RetryForwarder implements Runnable, AutoCloseable {
             LOG.error("Retry forwarding stopped; queued retries wait for the next deliverer", e);
         } finally {
             consumer.close();
-            producer.close();
+            if (producer != null) {
+                producer.close();
+            }
         }
     }
 
@@ -198,30 +206,34 @@ public final class RetryForwarder implements Runnable, AutoCloseable {
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         try {
-            producer.beginTransaction();
-            for (ConsumerRecord<String, byte[]> record : due) {
-                offsets.put(new TopicPartition(record.topic(), record.partition()),
-                        new OffsetAndMetadata(record.offset() + 1));
-                if (record.value() != null) {
-                    ProducerRecord<String, byte[]> forwarded = new ProducerRecord<>(Topics.DELIVERIES, record.key(),
-                            record.value());
-                    FORWARDED_HEADERS.forEach(name -> {
-                        Header header = record.headers().lastHeader(name);
-                        if (header != null) {
-                            forwarded.headers().add(header);
-                        }
-                    });
-                    producer.send(forwarded);
+            producer.inTransaction(transaction -> {
+                for (ConsumerRecord<String, byte[]> record : due) {
+                    offsets.put(new TopicPartition(record.topic(), record.partition()),
+                            new OffsetAndMetadata(record.offset() + 1));
+                    if (record.value() != null) {
+                        transaction.send(handedBack(record));
+                    }
                 }
-            }
-            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-            producer.commitTransaction();
-        } catch (KafkaException e) {
-            producer.abortTransaction();
+                transaction.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+                return null;
+            });
+        } catch (KafkaException e) { // aborted (a fenced or broken producer is replaced): nothing was handed back
             putBack(due);
             notBeforeMillis = clock.millis() + FAILURE_BACKOFF.toMillis();
             LOG.warn("Handing {} retries back failed; trying again", due.size(), e);
         }
+    }
+
+    private static ProducerRecord<String, byte[]> handedBack(ConsumerRecord<String, byte[]> record) {
+        ProducerRecord<String, byte[]> forwarded = new ProducerRecord<>(Topics.DELIVERIES, record.key(),
+                record.value());
+        FORWARDED_HEADERS.forEach(name -> {
+            Header header = record.headers().lastHeader(name);
+            if (header != null) {
+                forwarded.headers().add(header);
+            }
+        });
+        return forwarded;
     }
 
     /** Puts records that were not handed back at the head of their partitions again, in their order. */

@@ -9,6 +9,7 @@ import io.herald.schemas.IamEvents;
 import io.herald.schemas.Topics;
 import io.herald.schemas.catalog.EventCatalog;
 import io.herald.schemas.event.IamEvent;
+import io.herald.schemas.kafka.TransactionalProducer;
 import io.herald.schemas.serde.HeraldSerdes;
 import io.herald.schemas.store.TopicReader;
 import java.nio.charset.StandardCharsets;
@@ -25,13 +26,13 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -50,7 +51,7 @@ public final class EventIntake implements AutoCloseable {
     private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(10);
     private static final long ACK_TIMEOUT_SECONDS = 30;
 
-    private final KafkaProducer<String, byte[]> producer;
+    private final TransactionalProducer<String, byte[]> producer;
     private final Serializer<IamEvent> events;
     private final TopicReader<String> receipts;
     /** Receipts by tenant:eventId, oldest first; guarded by itself (the reader thread adds to it too). */
@@ -73,16 +74,16 @@ public final class EventIntake implements AutoCloseable {
         this.tracing = tracing;
         this.clock = clock;
         this.events = HeraldSerdes.valueSerializer(registryUrl);
-        this.producer = new KafkaProducer<>(Map.of(
+        String transactionalId = "herald-ingest-events-" + UUID.randomUUID();
+        this.producer = TransactionalProducer.start(transactionalId, () -> new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.CLIENT_ID_CONFIG, "herald-ingest-events",
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "herald-ingest-events-" + UUID.randomUUID(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, Topics.PUBLIC_COMPRESSION,
                 ProducerConfig.COMPRESSION_GZIP_LEVEL_CONFIG, Topics.PUBLIC_COMPRESSION_LEVEL),
-                new StringSerializer(), new ByteArraySerializer());
-        producer.initTransactions();
+                new StringSerializer(), new ByteArraySerializer()));
         this.receipts = TopicReader.start(bootstrapServers, Topics.EVENT_RECEIPTS, new StringDeserializer(),
                 "herald-ingest-event-receipts", TopicReader.Start.BEGINNING, this::remember, loadTimeout);
     }
@@ -91,7 +92,8 @@ public final class EventIntake implements AutoCloseable {
      * Publishes the events of one tenant that were not published before, atomically, and returns once they are
      * durable, in the order given.
      *
-     * @throws IntakeUnavailableException when Kafka did not take the batch; nothing of it was published
+     * @throws IntakeUnavailableException when Kafka or the registry did not take the batch; nothing of it was published
+     * @throws EventTooLargeException when a topic refused an event as too large; nothing of the batch was published
      */
     public List<Outcome> publish(String tenant, List<IamEvent> batch, Context caller) {
         synchronized (publishing) {
@@ -120,54 +122,76 @@ public final class EventIntake implements AutoCloseable {
         }
     }
 
+    /** Whether this intake can begin a transaction now: its producer is initialised (readiness). */
+    public boolean ready() {
+        return producer.ready();
+    }
+
     private Map<String, Receipt> commit(Map<String, IamEvent> fresh, Context caller) {
+        Map<String, ProducerRecord<String, byte[]>> records = encode(fresh); // before the transaction: no registry call inside it
         List<Span> spans = new ArrayList<>();
         Throwable failure = null;
         try {
-            producer.beginTransaction();
-            Map<String, Future<RecordMetadata>> sent = new LinkedHashMap<>();
-            fresh.forEach((key, event) -> {
-                String topic = EventCatalog.get().find(event.getType()).orElseThrow().topic();
-                ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, null, IamEvents.key(event),
-                        events.serialize(topic, event), CloudEventHeaders.of(event));
-                Span span = EventSpans.publishing(tracing.tracer(), caller, topic, event);
-                tracing.inject(caller.with(span), record.headers()); // the caller's trace goes on to the webhooks
-                spans.add(span);
-                sent.put(key, producer.send(record));
+            return producer.inTransaction(transaction -> {
+                Map<String, Future<RecordMetadata>> sent = new LinkedHashMap<>();
+                records.forEach((key, record) -> {
+                    IamEvent event = fresh.get(key);
+                    Span span = EventSpans.publishing(tracing.tracer(), caller, record.topic(), event);
+                    tracing.inject(caller.with(span), record.headers()); // the caller's trace goes on to the webhooks
+                    spans.add(span);
+                    sent.put(key, transaction.send(record));
+                });
+                Map<String, Receipt> receiptsByKey = new LinkedHashMap<>();
+                Instant now = clock.instant();
+                for (Map.Entry<String, Future<RecordMetadata>> entry : sent.entrySet()) {
+                    IamEvent event = fresh.get(entry.getKey());
+                    RecordMetadata metadata = acknowledged(entry.getValue(), event);
+                    Receipt receipt = new Receipt(event.getId(), event.getType(), metadata.topic(),
+                            metadata.partition(), metadata.offset(), now);
+                    receiptsByKey.put(entry.getKey(), receipt);
+                    transaction.send(new ProducerRecord<>(Topics.EVENT_RECEIPTS, null, now.toEpochMilli(),
+                            entry.getKey(), encode(receipt).getBytes(StandardCharsets.UTF_8)));
+                }
+                return receiptsByKey;
             });
-            Map<String, Receipt> receiptsByKey = new LinkedHashMap<>();
-            Instant now = clock.instant();
-            for (Map.Entry<String, Future<RecordMetadata>> entry : sent.entrySet()) {
-                RecordMetadata metadata = entry.getValue().get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                IamEvent event = fresh.get(entry.getKey());
-                Receipt receipt = new Receipt(event.getId(), event.getType(), metadata.topic(), metadata.partition(),
-                        metadata.offset(), now);
-                receiptsByKey.put(entry.getKey(), receipt);
-                producer.send(new ProducerRecord<>(Topics.EVENT_RECEIPTS, null, now.toEpochMilli(), entry.getKey(),
-                        encode(receipt).getBytes(StandardCharsets.UTF_8)));
-            }
-            producer.commitTransaction();
-            return receiptsByKey;
-        } catch (KafkaException | ExecutionException | TimeoutException e) {
+        } catch (KafkaException e) {
             failure = e;
-            abortQuietly();
-            throw new IntakeUnavailableException("the events could not be published: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
+            throw new IntakeUnavailableException("the events could not be published: " + e, e);
+        } catch (RuntimeException | Error e) { // too large for its topic, or a bug: the transaction was aborted
             failure = e;
-            Thread.currentThread().interrupt();
-            abortQuietly();
-            throw new IntakeUnavailableException("interrupted", e);
+            throw e;
         } finally {
             Throwable outcome = failure;
             spans.forEach(span -> EventSpans.end(span, outcome));
         }
     }
 
-    private void abortQuietly() {
+    /** The records of the events, values encoded; the registry is asked once per schema, then cached. */
+    private Map<String, ProducerRecord<String, byte[]>> encode(Map<String, IamEvent> fresh) {
+        Map<String, ProducerRecord<String, byte[]>> records = new LinkedHashMap<>();
+        fresh.forEach((key, event) -> {
+            String topic = EventCatalog.get().find(event.getType()).orElseThrow().topic();
+            byte[] value;
+            try {
+                value = events.serialize(topic, event);
+            } catch (RuntimeException e) {
+                // Validated events always encode: what fails here is the registry.
+                throw new IntakeUnavailableException("the schema registry did not take the event's schema: " + e, e);
+            }
+            records.put(key, new ProducerRecord<>(topic, null, IamEvents.key(event), value,
+                    CloudEventHeaders.of(event)));
+        });
+        return records;
+    }
+
+    private static RecordMetadata acknowledged(Future<RecordMetadata> sent, IamEvent event) throws Exception {
         try {
-            producer.abortTransaction();
-        } catch (KafkaException alreadyBroken) {
-            // the transaction is void either way
+            return sent.get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RecordTooLargeException) {
+                throw new EventTooLargeException(event.getId(), e.getCause());
+            }
+            throw e;
         }
     }
 

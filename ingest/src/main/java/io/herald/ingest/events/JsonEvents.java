@@ -1,13 +1,21 @@
 package io.herald.ingest.events;
 
+import static io.herald.ingest.api.JsonValues.INT_MAX;
+import static io.herald.ingest.api.JsonValues.INT_MIN;
+import static io.herald.ingest.api.JsonValues.LONG_MAX;
+import static io.herald.ingest.api.JsonValues.LONG_MIN;
+import static io.herald.ingest.api.JsonValues.integerProblem;
+import static io.herald.ingest.api.JsonValues.stringProblem;
+import static io.herald.ingest.api.JsonValues.unicodeProblem;
+
 import io.herald.ingest.api.FieldProblem;
 import io.herald.schemas.HeraldIds;
 import io.herald.schemas.IamEvents;
+import io.herald.schemas.WebhookPayload;
 import io.herald.schemas.catalog.EventCatalog;
 import io.herald.schemas.catalog.EventType;
 import io.herald.schemas.event.IamEvent;
 import io.micronaut.json.tree.JsonNode;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -30,6 +38,10 @@ import org.apache.avro.specific.SpecificRecord;
 public final class JsonEvents {
 
     private static final Set<String> ENVELOPE_FIELDS = Set.of("id", "type", "timestamp", "tenant", "source", "data");
+    /** Event times Herald accepts: 1970-01-01T00:00:00Z up to 9999-12-31T23:59:59.999Z (Avro timestamp-millis). */
+    static final Instant EARLIEST = Instant.EPOCH;
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+    private static final int MAX_SOURCE_LENGTH = 256;
 
     private JsonEvents() {
     }
@@ -59,6 +71,9 @@ public final class JsonEvents {
         String id = optionalText(json, "id", at, problems);
         String typeName = optionalText(json, "type", at, problems);
         String source = optionalText(json, "source", at, problems);
+        if (source != null && source.length() > MAX_SOURCE_LENGTH) {
+            problems.add(new FieldProblem(at + "source", "must be at most " + MAX_SOURCE_LENGTH + " characters"));
+        }
         String bodyTenant = optionalText(json, "tenant", at, problems);
         if (bodyTenant != null && !bodyTenant.equals(tenant)) {
             problems.add(new FieldProblem(at + "tenant", "must be the tenant of the URL (" + tenant + ") or absent"));
@@ -94,95 +109,91 @@ public final class JsonEvents {
                 .setSource(source)
                 .setData(record)
                 .build();
-        IamEvents.problems(event).forEach(problem -> problems.add(new FieldProblem(at.isEmpty() ? "event"
-                : at.substring(0, at.length() - 1), problem)));
+        String eventPath = at.isEmpty() ? "event" : at.substring(0, at.length() - 1);
+        IamEvents.problems(event).forEach(problem -> problems.add(new FieldProblem(eventPath, problem)));
+        if (problems.isEmpty()) {
+            WebhookPayload.sizeProblem(WebhookPayload.render(event))
+                    .ifPresent(problem -> problems.add(new FieldProblem(eventPath, "is too large: " + problem)));
+        }
         return problems.isEmpty() ? new Parsed(event, List.of()) : new Parsed(null, problems);
     }
 
+    /** The node as the schema's Java value, or null with a problem added; never a value changed on the way. */
     private static Object convert(Schema schema, JsonNode node, String path, List<FieldProblem> problems) {
-        switch (schema.getType()) {
-            case UNION -> {
-                if (node == null || node.isNull()) {
-                    if (schema.getTypes().stream().anyMatch(s -> s.getType() == Schema.Type.NULL)) {
-                        return null;
-                    }
-                    problems.add(new FieldProblem(path, "must not be null"));
+        if (schema.getType() == Schema.Type.UNION) {
+            if (node.isNull()) {
+                if (schema.getTypes().stream().anyMatch(s -> s.getType() == Schema.Type.NULL)) {
                     return null;
                 }
-                Schema branch = schema.getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL)
-                        .findFirst().orElseThrow();
-                return convert(branch, node, path, problems);
+                problems.add(new FieldProblem(path, "must not be null"));
+                return null;
             }
-            case RECORD -> {
-                if (!node.isObject()) {
-                    problems.add(new FieldProblem(path, "must be an object"));
-                    return null;
-                }
-                return record(schema, node, path, problems);
-            }
-            case STRING -> {
-                if (node.isString()) {
-                    return node.getStringValue();
-                }
-            }
-            case BOOLEAN -> {
-                if (node.isBoolean()) {
-                    return node.getBooleanValue();
-                }
-            }
-            case INT -> {
-                if (isIntegral(node) && node.getNumberValue().longValue() == node.getNumberValue().intValue()) {
-                    return node.getNumberValue().intValue();
-                }
-            }
-            case LONG -> {
-                if (schema.getLogicalType() instanceof LogicalTypes.TimestampMillis) {
-                    return timestamp(node, path, problems);
-                }
-                if (isIntegral(node)) {
-                    return node.getNumberValue().longValue();
-                }
-            }
-            case DOUBLE, FLOAT -> {
-                if (node.isNumber()) {
-                    double value = node.getNumberValue().doubleValue();
-                    return schema.getType() == Schema.Type.FLOAT ? (Object) (float) value : (Object) value;
-                }
-            }
+            Schema branch = schema.getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL)
+                    .findFirst().orElseThrow();
+            return convert(branch, node, path, problems);
+        }
+        if (node.isNull()) {
+            problems.add(new FieldProblem(path, "must not be null: " + describe(schema) + " is required"));
+            return null;
+        }
+        String problem = switch (schema.getType()) {
+            case RECORD -> node.isObject() ? null : "must be an object";
+            case STRING -> stringProblem(node);
+            case BOOLEAN -> node.isBoolean() ? null : "must be true or false";
+            case INT -> integerProblem(node, INT_MIN, INT_MAX);
+            case LONG -> schema.getLogicalType() instanceof LogicalTypes.TimestampMillis ? null
+                    : integerProblem(node, LONG_MIN, LONG_MAX);
+            case DOUBLE, FLOAT -> decimalProblem(node, schema.getType() == Schema.Type.FLOAT);
+            case ARRAY -> node.isArray() ? null : "must be an array";
+            case MAP -> node.isObject() ? null : "must be an object";
+            case ENUM -> node.isString() && schema.getEnumSymbols().contains(node.getStringValue()) ? null
+                    : "must be one of " + String.join(", ", schema.getEnumSymbols());
+            default -> "has an unsupported type " + schema.getType();
+        };
+        if (problem != null) {
+            problems.add(new FieldProblem(path, problem));
+            return null;
+        }
+        return switch (schema.getType()) {
+            case RECORD -> record(schema, node, path, problems);
+            case STRING -> node.getStringValue();
+            case BOOLEAN -> node.getBooleanValue();
+            case INT -> node.getNumberValue().intValue();
+            case LONG -> schema.getLogicalType() instanceof LogicalTypes.TimestampMillis
+                    ? timestamp(node, path, problems) : node.getNumberValue().longValue();
+            case DOUBLE -> node.getNumberValue().doubleValue();
+            case FLOAT -> node.getNumberValue().floatValue();
             case ARRAY -> {
-                if (node.isArray()) {
-                    List<Object> items = new ArrayList<>();
-                    int i = 0;
-                    for (JsonNode item : node.values()) {
-                        items.add(convert(schema.getElementType(), item, path + "[" + i++ + "]", problems));
-                    }
-                    return items;
+                List<Object> items = new ArrayList<>();
+                int i = 0;
+                for (JsonNode item : node.values()) {
+                    items.add(convert(schema.getElementType(), item, path + "[" + i++ + "]", problems));
                 }
+                yield items;
             }
             case MAP -> {
-                if (node.isObject()) {
-                    Map<String, Object> values = new LinkedHashMap<>();
-                    for (Map.Entry<String, JsonNode> entry : node.entries()) {
-                        values.put(entry.getKey(), convert(schema.getValueType(), entry.getValue(),
-                                path + "." + entry.getKey(), problems));
+                Map<String, Object> values = new LinkedHashMap<>();
+                for (Map.Entry<String, JsonNode> entry : node.entries()) {
+                    String keyProblem = unicodeProblem(entry.getKey());
+                    if (keyProblem != null) {
+                        problems.add(new FieldProblem(path, "has a key that is not valid Unicode (a lone surrogate)"));
                     }
-                    return values;
+                    values.put(entry.getKey(), convert(schema.getValueType(), entry.getValue(),
+                            path + "." + entry.getKey(), problems));
                 }
+                yield values;
             }
-            case ENUM -> {
-                if (node.isString() && schema.getEnumSymbols().contains(node.getStringValue())) {
-                    return SpecificData.get().createEnum(node.getStringValue(), schema);
-                }
-                problems.add(new FieldProblem(path, "must be one of " + String.join(", ", schema.getEnumSymbols())));
-                return null;
-            }
-            default -> {
-                problems.add(new FieldProblem(path, "has an unsupported type " + schema.getType()));
-                return null;
-            }
+            default -> SpecificData.get().createEnum(node.getStringValue(), schema); // ENUM
+        };
+    }
+
+    private static String decimalProblem(JsonNode node, boolean single) {
+        if (!node.isNumber()) {
+            return "must be a number";
         }
-        problems.add(new FieldProblem(path, "must be " + describe(schema)));
-        return null;
+        double value = node.getNumberValue().doubleValue();
+        boolean fits = single ? Math.abs(value) <= Float.MAX_VALUE : Double.isFinite(value);
+        return fits ? null : "must be a finite number within the range of a " + (single ? "float" : "double");
     }
 
     private static Object record(Schema schema, JsonNode node, String path, List<FieldProblem> problems) {
@@ -201,7 +212,9 @@ public final class JsonEvents {
             } else {
                 converted = convert(field.schema(), value, path + "." + field.name(), problems);
             }
-            ((SpecificRecord) record).put(field.pos(), converted);
+            if (converted != null) { // null only where the schema allows it, or with a problem reported
+                ((SpecificRecord) record).put(field.pos(), converted);
+            }
         }
         for (Map.Entry<String, JsonNode> entry : node.entries()) {
             if (!known.contains(entry.getKey())) {
@@ -214,18 +227,22 @@ public final class JsonEvents {
     }
 
     private static Instant timestamp(JsonNode node, String path, List<FieldProblem> problems) {
+        Instant instant = null;
         if (node.isString()) {
             try {
-                return Instant.parse(node.getStringValue());
+                instant = Instant.parse(node.getStringValue());
             } catch (DateTimeParseException e) {
                 // reported below
             }
-        } else if (isIntegral(node)) {
-            return Instant.ofEpochMilli(node.getNumberValue().longValue());
+        } else if (integerProblem(node, LONG_MIN, LONG_MAX) == null) {
+            instant = Instant.ofEpochMilli(node.getNumberValue().longValue());
         }
-        problems.add(new FieldProblem(path, "must be an ISO-8601 UTC time such as 2026-11-24T10:15:30Z, or epoch "
-                + "milliseconds"));
-        return null;
+        if (instant == null || instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            problems.add(new FieldProblem(path, "must be an ISO-8601 UTC time such as 2026-11-24T10:15:30Z, or epoch "
+                    + "milliseconds, from " + EARLIEST + " to " + LATEST));
+            return null;
+        }
+        return instant;
     }
 
     private static String optionalText(JsonNode json, String field, String at, List<FieldProblem> problems) {
@@ -237,19 +254,12 @@ public final class JsonEvents {
             problems.add(new FieldProblem(at + field, "must be a string"));
             return null;
         }
+        String unicode = unicodeProblem(node.getStringValue());
+        if (unicode != null) {
+            problems.add(new FieldProblem(at + field, unicode));
+            return null;
+        }
         return node.getStringValue();
-    }
-
-    private static boolean isIntegral(JsonNode node) {
-        if (!node.isNumber()) {
-            return false;
-        }
-        Number number = node.getNumberValue();
-        if (number instanceof Double || number instanceof Float || number instanceof BigDecimal) {
-            double value = number.doubleValue();
-            return value == Math.rint(value) && !Double.isInfinite(value);
-        }
-        return true;
     }
 
     private static String describe(Schema schema) {

@@ -5,6 +5,7 @@ import io.herald.schemas.SubscriptionKeys;
 import io.herald.schemas.audit.AuditEntries;
 import io.herald.schemas.Topics;
 import io.herald.schemas.egress.ForbiddenAddresses;
+import io.herald.schemas.kafka.TransactionalProducer;
 import io.herald.schemas.security.SecretCipher;
 import io.herald.schemas.security.WebhookKeyPairs;
 import io.herald.schemas.security.WebhookSecrets;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -36,18 +36,17 @@ public final class WebhookStore implements AutoCloseable {
     /** The audit actor of changes made by Herald itself or through this Java API rather than the HTTP API. */
     public static final String SYSTEM_ACTOR = "system";
 
-    private final Producer<String, SpecificRecord> producer;
+    private final TransactionalProducer<String, SpecificRecord> producer;
     private final SecretCipher cipher;
     private final Clock clock;
     private final ForbiddenAddresses destinations;
 
-    WebhookStore(Producer<String, SpecificRecord> producer, SecretCipher cipher, Clock clock,
+    WebhookStore(TransactionalProducer<String, SpecificRecord> producer, SecretCipher cipher, Clock clock,
             ForbiddenAddresses destinations) {
         this.producer = producer;
         this.cipher = cipher;
         this.clock = clock;
         this.destinations = destinations;
-        producer.initTransactions();
     }
 
     /**
@@ -56,14 +55,16 @@ public final class WebhookStore implements AutoCloseable {
      */
     public static WebhookStore create(String bootstrapServers, String registryUrl, SecretCipher cipher,
             ForbiddenAddresses destinations) {
+        String transactionalId = "herald-webhook-store-" + UUID.randomUUID();
         Map<String, Object> props = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.CLIENT_ID_CONFIG, "herald-webhook-store",
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "herald-webhook-store-" + UUID.randomUUID(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        return new WebhookStore(new KafkaProducer<>(props, new StringSerializer(),
-                HeraldSerdes.<SpecificRecord>valueSerializer(registryUrl)), cipher, Clock.systemUTC(), destinations);
+        return new WebhookStore(TransactionalProducer.start(transactionalId, () -> new KafkaProducer<>(props,
+                new StringSerializer(), HeraldSerdes.<SpecificRecord>valueSerializer(registryUrl))), cipher,
+                Clock.systemUTC(), destinations);
     }
 
     /** Stores a new webhook with a generated {@code whsec_} secret; returns once it is durable. */
@@ -140,21 +141,18 @@ public final class WebhookStore implements AutoCloseable {
     /** Writes the records in one transaction: all of them become visible, or none. */
     private void commit(List<ProducerRecord<String, SpecificRecord>> records) {
         try {
-            producer.beginTransaction();
-            records.forEach(producer::send);
-            producer.commitTransaction();
+            producer.inTransaction(transaction -> {
+                records.forEach(transaction::send);
+                return null;
+            });
         } catch (KafkaException e) {
-            abortQuietly();
             throw new StoreUnavailableException("storing the webhook change failed: " + e.getMessage(), e);
         }
     }
 
-    private void abortQuietly() {
-        try {
-            producer.abortTransaction();
-        } catch (KafkaException alreadyBroken) {
-            // the transaction is void either way
-        }
+    /** Whether changes can be stored now: the store's producer is initialised (readiness). */
+    public boolean ready() {
+        return producer.ready();
     }
 
     @Override

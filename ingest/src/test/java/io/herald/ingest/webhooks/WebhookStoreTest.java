@@ -7,6 +7,7 @@ import io.herald.schemas.SubscriptionKeys;
 import io.herald.schemas.Topics;
 import io.herald.schemas.egress.Cidr;
 import io.herald.schemas.egress.ForbiddenAddresses;
+import io.herald.schemas.kafka.TransactionalProducer;
 import io.herald.schemas.security.SecretCipher;
 import io.herald.schemas.subscription.AuditEntry;
 import io.herald.schemas.subscription.Subscription;
@@ -28,9 +29,14 @@ class WebhookStoreTest {
     private final MockProducer<String, SpecificRecord> producer =
             new MockProducer<>(true, null, new StringSerializer(), NOT_SERIALIZED);
 
+    private static TransactionalProducer<String, SpecificRecord> transactional(
+            MockProducer<String, SpecificRecord> producer) {
+        return TransactionalProducer.start("test-webhook-store", () -> producer);
+    }
+
     @Test
     void storesANewWebhookKeyedByTenantWithItsSecretEncrypted() {
-        WebhookStore store = new WebhookStore(producer, CIPHER, Clock.systemUTC(), ForbiddenAddresses.strict());
+        WebhookStore store = new WebhookStore(transactional(producer), CIPHER, Clock.systemUTC(), ForbiddenAddresses.strict());
 
         CreatedWebhook created = store.create(WebhookDefinition.of("acme", "SIEM", "https://siem.acme.test/in",
                 List.of("security.*")));
@@ -56,7 +62,7 @@ class WebhookStoreTest {
 
     @Test
     void generatesAnEncryptedEd25519KeyPairOnRequestAndCanDropTheHeraldSignature() {
-        WebhookStore store = new WebhookStore(producer, CIPHER, Clock.systemUTC(), ForbiddenAddresses.strict());
+        WebhookStore store = new WebhookStore(transactional(producer), CIPHER, Clock.systemUTC(), ForbiddenAddresses.strict());
 
         CreatedWebhook created = store.create(WebhookDefinition.of("acme", "SIEM", "https://siem.acme.test/in",
                 List.of("*")).withAsymmetricSignature().withoutHeraldSignature());
@@ -72,7 +78,7 @@ class WebhookStoreTest {
 
     @Test
     void rejectsLiteralForbiddenAddressesUnlessAllowed() {
-        WebhookStore strict = new WebhookStore(producer, CIPHER, Clock.systemUTC(), ForbiddenAddresses.strict());
+        WebhookStore strict = new WebhookStore(transactional(producer), CIPHER, Clock.systemUTC(), ForbiddenAddresses.strict());
 
         assertThatThrownBy(() -> strict.create(WebhookDefinition.of("acme", "x", "http://169.254.169.254/", List.of("*"))))
                 .hasMessage("invalid webhook: url: 169.254.169.254 is a link-local address (cloud metadata lives here)");
@@ -82,7 +88,7 @@ class WebhookStoreTest {
                 .hasMessageContaining("non-standard numeric IP spelling");
         assertThat(producer.history()).isEmpty();
 
-        WebhookStore local = new WebhookStore(new MockProducer<>(true, null, new StringSerializer(), NOT_SERIALIZED),
+        WebhookStore local = new WebhookStore(transactional(new MockProducer<>(true, null, new StringSerializer(), NOT_SERIALIZED)),
                 CIPHER, Clock.systemUTC(),
                 new ForbiddenAddresses(List.of(Cidr.parse("127.0.0.0/8"))));
         assertThat(local.create(WebhookDefinition.of("acme", "x", "http://127.0.0.1:9000/", List.of("*"))).id())
