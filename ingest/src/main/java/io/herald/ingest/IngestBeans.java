@@ -27,6 +27,8 @@ import java.util.Map;
 /**
  * Builds the ingest service's objects from its validated configuration. Only in the ingest service's own context:
  * other Micronaut contexts in the same JVM (the deliverer's HTTP client, the local launcher) must not build them.
+ * Everything that reads or writes Kafka is built at startup ({@code @Context}): a request never waits for a view to
+ * load, and a Kafka outage never turns into a failed bean (a 500) on the first request after it.
  */
 @Factory
 @Requires(env = IngestServer.ENVIRONMENT)
@@ -59,32 +61,32 @@ class IngestBeans {
         return Clock.systemUTC();
     }
 
-    @Singleton
+    @Context
     @Bean(preDestroy = "close")
     SubscriptionView subscriptionView(IngestConfig config) {
         return SubscriptionView.start(config.bootstrapServers(), config.registryUrl(), "herald-ingest-subscriptions",
                 SUBSCRIPTIONS_LOAD_TIMEOUT);
     }
 
-    @Singleton
+    @Context
     @Bean(preDestroy = "close")
     AuditLog auditLog(IngestConfig config) {
         return new AuditLog(config.bootstrapServers(), config.registryUrl(), SUBSCRIPTIONS_LOAD_TIMEOUT);
     }
 
-    @Singleton
+    @Context
     @Bean(preDestroy = "close")
     WebhookTester webhookTester(IngestConfig config, Clock clock) {
         return new WebhookTester(config, clock);
     }
 
-    @Singleton
+    @Context
     @Bean(preDestroy = "close")
     DeliveryLog deliveryLog(IngestConfig config, WebhookService webhooks, WebhookStore store, Clock clock) {
         return new DeliveryLog(config, webhooks, store, clock);
     }
 
-    @Singleton
+    @Context
     @Bean(preDestroy = "close")
     EventReplays eventReplays(IngestConfig config, WebhookService webhooks, WebhookStore store, Clock clock) {
         return new EventReplays(config, webhooks, store, clock);
@@ -103,17 +105,23 @@ class IngestBeans {
         return HeraldTracing.start(config.tracing(), "herald-ingest");
     }
 
-    @Singleton
+    /** Eager, so readiness covers it from the start. */
+    @Context
     @Bean(preDestroy = "close")
-    EventIntake eventIntake(IngestConfig config, HeraldTracing tracing, Clock clock) {
-        return new EventIntake(config.bootstrapServers(), config.registryUrl(), SUBSCRIPTIONS_LOAD_TIMEOUT, tracing,
-                clock);
+    EventIntake eventIntake(IngestConfig config, HeraldTracing tracing, Clock clock, IngestOperations operations) {
+        EventIntake intake = new EventIntake(config.bootstrapServers(), config.registryUrl(),
+                SUBSCRIPTIONS_LOAD_TIMEOUT, tracing, clock);
+        operations.requireReady(intake::ready);
+        return intake;
     }
 
-    @Singleton
+    /** Eager, so readiness covers it from the start. */
+    @Context
     @Bean(preDestroy = "close")
-    WebhookStore webhookStore(IngestConfig config, ForbiddenAddresses destinations) {
-        return WebhookStore.create(config.bootstrapServers(), config.registryUrl(), config.secretCipher(),
-                destinations);
+    WebhookStore webhookStore(IngestConfig config, ForbiddenAddresses destinations, IngestOperations operations) {
+        WebhookStore store = WebhookStore.create(config.bootstrapServers(), config.registryUrl(),
+                config.secretCipher(), destinations);
+        operations.requireReady(store::ready);
+        return store;
     }
 }

@@ -21,6 +21,8 @@ public record IngestConfig(
         boolean allowHttp,
         List<Cidr> allowedNetworks,
         Duration rotationOverlap,
+        int maxRequestBytes,
+        int maxEventRequestBytes,
         int opsPort,
         TracingConfig tracing) {
 
@@ -38,6 +40,8 @@ public record IngestConfig(
                                 .map(Cidr::parse).toList())
                         .orElse(List.of())),
                 Duration.ofMinutes(settings.get(IngestSettings.ROTATION_OVERLAP_MINUTES)),
+                settings.get(IngestSettings.MAX_REQUEST_BYTES),
+                settings.get(IngestSettings.MAX_EVENT_REQUEST_BYTES),
                 settings.get(IngestSettings.OPS_PORT),
                 TracingSettings.from(settings));
     }

@@ -6,10 +6,14 @@ import io.herald.schemas.ops.OpsServer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 
 /**
  * The ingest service's operations endpoint, like the router's and the deliverer's: {@code /metrics},
- * {@code /health/live}, {@code /health/ready} (Kafka and the registry answer). Counts the events that come in over
+ * {@code /health/live}, {@code /health/ready} (Kafka and the registry answer, and every transactional producer
+ * can begin a transaction: an ingest that cannot publish is not ready). Counts the events that come in over
  * HTTP: {@code herald_ingest_events_total{result}} with result {@code published}, {@code duplicate} or
  * {@code rejected}; and times every API request by route and status.
  */
@@ -18,11 +22,21 @@ public final class IngestOperations implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final DependencyCheck dependencies;
     private final OpsServer server;
+    private final List<BooleanSupplier> readiness = new CopyOnWriteArrayList<>();
 
     IngestOperations(IngestConfig config) {
         this.registry = HeraldMeters.registry("ingest");
         this.dependencies = DependencyCheck.start(config.bootstrapServers(), config.registryUrl());
-        this.server = OpsServer.start(config.opsPort(), registry, dependencies::allUp);
+        this.server = OpsServer.start(config.opsPort(), registry, this::ready);
+    }
+
+    /** Adds a condition of readiness, such as a producer that can publish. */
+    void requireReady(BooleanSupplier check) {
+        readiness.add(check);
+    }
+
+    boolean ready() {
+        return dependencies.allUp() && readiness.stream().allMatch(BooleanSupplier::getAsBoolean);
     }
 
     /** Counts events that came in over HTTP by what became of them. */

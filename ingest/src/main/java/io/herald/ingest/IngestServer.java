@@ -42,6 +42,11 @@ public final class IngestServer implements AutoCloseable {
         return context.getBean(IngestOperations.class).port();
     }
 
+    /** One of the service's beans, for tests that need to reach behind the HTTP API. */
+    <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
     @Override
     public void close() {
         server.stop();

@@ -22,12 +22,21 @@ public final class IngestSettings {
             "herald.ingest.secret-rotation-overlap-minutes", 1440, 0, 43_200,
             "How long a rotated-out secret keeps signing deliveries, in minutes");
 
+    public static final Setting<Integer> MAX_REQUEST_BYTES = Setting.integer("herald.ingest.max-request-bytes",
+            1_048_576, 1_024, 67_108_864,
+            "Largest management-API request body, in bytes; larger ones are answered 413");
+    public static final Setting<Integer> MAX_EVENT_REQUEST_BYTES = Setting.integer(
+            "herald.ingest.max-event-request-bytes", 4_194_304, 1_024, 67_108_864,
+            "Largest event ingest request body (POST /t/{tenant}/api/v1/events, up to 500 events), in bytes; "
+                    + "larger ones are answered 413. Each event's webhook body is limited to 256 KiB apart from this");
+
     public static final Setting<Integer> OPS_PORT = Setting.integer("herald.ingest.ops-port", 9090, 0, 65_535,
             "Port of the ingest service's operations endpoint: /metrics (Prometheus), /health/live, /health/ready");
 
     public static final List<Setting<?>> SETTINGS = java.util.stream.Stream.concat(java.util.stream.Stream.of(PORT,
             CommonSettings.KAFKA_BOOTSTRAP_SERVERS, CommonSettings.REGISTRY_URL, CommonSettings.SECRET_KEYS, API_KEYS,
-            ALLOW_HTTP, ALLOWED_NETWORKS, ROTATION_OVERLAP_MINUTES, OPS_PORT, CommonSettings.LOG_FORMAT),
+            ALLOW_HTTP, ALLOWED_NETWORKS, ROTATION_OVERLAP_MINUTES, MAX_REQUEST_BYTES, MAX_EVENT_REQUEST_BYTES, OPS_PORT,
+            CommonSettings.LOG_FORMAT),
             io.herald.schemas.tracing.TracingSettings.SETTINGS.stream()).toList();
 
     private IngestSettings() {

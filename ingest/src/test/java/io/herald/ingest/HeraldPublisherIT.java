@@ -130,6 +130,12 @@ class HeraldPublisherIT {
                 .setFailingSince(java.time.Instant.now()).build()))
                 .isInstanceOf(InvalidEventException.class)
                 .hasMessageContaining("type herald.webhook.disabled is emitted by Herald only");
+        // Its deliveries could not be written: refused here rather than quarantined by the router.
+        assertThatThrownBy(() -> publisher.publish("acme", AuthLoginSucceeded.newBuilder()
+                .setUserId("x".repeat(300 * 1024)).setMethod("password").build()))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("event is too large: its webhook body would be ")
+                .hasMessageContaining("at most 262144 bytes");
     }
 
     private static ConsumerRecord<String, IamEvent> read(PublishedEvent published) {

@@ -143,7 +143,7 @@ class WebhooksApiIT {
         assertThat(ids(call("GET", "/t/acme/api/v1/webhooks?limit=100&eventType=user.created", ACME_KEY, null)))
                 .contains(first, third).doesNotContain(second);
         Reply typo = call("GET", "/t/acme/api/v1/webhooks?eventType=user.craeted", ACME_KEY, null);
-        assertThat(typo.status()).isEqualTo(422);
+        assertThat(typo.status()).isEqualTo(400);
         assertThat(typo.body().toString()).contains("closest: user.created");
     }
 

@@ -61,6 +61,15 @@ final class FanOutProcessor implements Processor<String, IamEvent, String, Deliv
         this.subscriptions = context.getStateStore(RouterTopology.SUBSCRIPTIONS_STORE);
     }
 
+    /** The webhook body; an event too large to deliver goes to quarantine (before any delivery is forwarded). */
+    private static String deliverableBody(IamEvent event) {
+        String body = WebhookPayload.render(event);
+        WebhookPayload.sizeProblem(body).ifPresent(problem -> {
+            throw new RejectedEventException("event too large to deliver: " + problem);
+        });
+        return body;
+    }
+
     @Override
     public void process(Record<String, IamEvent> record) {
         IamEvent event = record.value();
@@ -84,7 +93,7 @@ final class FanOutProcessor implements Processor<String, IamEvent, String, Deliv
                 if (!matches(webhook, event)) {
                     continue;
                 }
-                body = body != null ? body : WebhookPayload.render(event);
+                body = body != null ? body : deliverableBody(event);
                 context.forward(record.withKey(webhook.getId()).withHeaders(headers)
                         .withValue(Deliveries.of(event, webhook, body, clock.instant())));
                 fanOut++;

@@ -6,6 +6,7 @@ import io.herald.schemas.HeraldIds;
 import io.herald.schemas.IamEvents;
 import io.herald.schemas.SubscriptionKeys;
 import io.herald.schemas.Topics;
+import io.herald.schemas.WebhookPayload;
 import io.herald.schemas.catalog.EventCatalog;
 import io.herald.schemas.catalog.EventType;
 import io.herald.schemas.data.AuthLoginSucceeded;
@@ -230,6 +231,20 @@ class RouterTopologyTest {
         assertThat(meters.get("herald.events.quarantined").tag("stage", "contract").counter().count()).isEqualTo(2);
         assertThat(meters.get("herald.events.routed").tag("family", "auth").counter().count()).isEqualTo(2);
         assertThat(meters.get("herald.fanout.deliveries").counter().count()).isEqualTo(2);
+    }
+
+    @Test
+    void quarantinesAnEventTooLargeToDeliverInsteadOfFailingToWriteItsDeliveries() {
+        register(webhook("acme", List.of("*"), true));
+        TestOutputTopic<byte[], byte[]> rejected = driver.createOutputTopic(Topics.REJECTED_EVENTS,
+                Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+
+        publish(IamEvents.of("acme", login("x".repeat(WebhookPayload.MAX_BYTES)))); // e.g. from a Java producer
+        IamEvent after = publish(IamEvents.of("acme", login("usr_2")));
+
+        assertThat(output.readValuesToList()).extracting(Delivery::getEventId).containsExactly(after.getId());
+        assertThat(rejected.readRecordsToList()).extracting(r -> header(r, Topics.REJECTED_REASON_HEADER))
+                .singleElement().asString().contains("event too large to deliver: its webhook body would be ");
     }
 
     private static String header(TestRecord<byte[], byte[]> record, String name) {

@@ -84,11 +84,16 @@ public final class IamEvents {
         return problems;
     }
 
-    /** The record key: {@code tenant:subject}, so one subject's events stay in order on one partition. */
+    /**
+     * The record key: {@code tenant:subject}, so one subject's events stay in order on one partition. An event
+     * whose subject field is null (a failed sign-in for an unknown user, a token issued to no user) is keyed
+     * {@code tenant:} with an empty subject: the key always has the same shape, and such events of one tenant keep
+     * their order among themselves.
+     */
     public static String key(IamEvent event) {
         EventType type = EventCatalog.get().find(event.getType()).orElseThrow();
         Object subject = ((SpecificRecord) event.getData()).get(type.dataSchema().getField(type.subjectField()).pos());
-        return subject == null ? event.getTenant() : event.getTenant() + ':' + subject;
+        return event.getTenant() + ':' + (subject == null ? "" : subject);
     }
 
     /** Fields that are null although the schema doesn't allow it (Java types already enforce the rest). */

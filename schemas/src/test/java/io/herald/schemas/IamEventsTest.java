@@ -32,9 +32,9 @@ class IamEventsTest {
         assertThat(IamEvents.key(IamEvents.of("acme", LOGIN))).isEqualTo("acme:usr_1");
         assertThat(IamEvents.key(IamEvents.of("acme", AppCreated.newBuilder().setAppId("app_9").setName("CRM")
                 .setAppType("web").build()))).isEqualTo("acme:app_9");
-        // A failed login for an unknown identifier has no user: the tenant alone keys it.
+        // A failed login for an unknown identifier has no user: the subject part is empty, the shape stays.
         assertThat(IamEvents.key(IamEvents.of("acme", AuthLoginFailed.newBuilder().setIdentifier("x@y.z")
-                .setMethod("password").setReason("unknown_user").build()))).isEqualTo("acme");
+                .setMethod("password").setReason("unknown_user").build()))).isEqualTo("acme:");
     }
 
     @Test

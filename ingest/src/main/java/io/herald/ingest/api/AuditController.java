@@ -27,14 +27,10 @@ public class AuditController {
     }
 
     @Get("{?limit,before,webhookId}")
-    public AuditPage listAudit(HttpRequest<?> request, @PathVariable String tenant, @Nullable @QueryValue Integer limit,
+    public AuditPage listAudit(HttpRequest<?> request, @PathVariable String tenant, @Nullable @QueryValue String limit,
             @Nullable @QueryValue String before, @Nullable @QueryValue String webhookId) {
         authenticator.authorize(request, tenant);
-        int size = limit == null ? 50 : limit;
-        if (size < 1 || size > WebhookService.MAX_PAGE) {
-            throw ApiException.invalid(List.of(new FieldProblem("limit", "must be between 1 and "
-                    + WebhookService.MAX_PAGE)));
-        }
+        int size = QueryValues.pageSize(limit, 50);
         List<AuditEntry> entries = log.page(tenant, webhookId, before, size);
         List<AuditView> items = entries.stream().map(e -> new AuditView(e.getId(), e.getActor(), e.getAction(),
                 e.getWebhookId(), e.getAt(), e.getBefore(), e.getAfter())).toList();

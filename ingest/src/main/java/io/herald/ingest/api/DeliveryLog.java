@@ -12,6 +12,7 @@ import io.herald.ingest.history.KeyedHistory;
 import io.herald.ingest.webhooks.StoreUnavailableException;
 import io.herald.ingest.webhooks.WebhookStore;
 import io.herald.schemas.Topics;
+import io.herald.schemas.kafka.TransactionalProducer;
 import io.herald.schemas.delivery.AttemptOutcome;
 import io.herald.schemas.delivery.DeadLetter;
 import io.herald.schemas.delivery.Delivery;
@@ -67,7 +68,8 @@ public final class DeliveryLog implements AutoCloseable {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
                 ProducerConfig.CLIENT_ID_CONFIG, "herald-ingest-redeliveries",
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TransactionalProducer.REQUEST_MAX_BLOCK.toMillis()),
                 new StringSerializer(), HeraldSerdes.<Delivery>valueSerializer(config.registryUrl()));
     }
 

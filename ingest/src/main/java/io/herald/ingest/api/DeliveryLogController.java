@@ -16,9 +16,9 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.json.tree.JsonNode;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
-import java.util.List;
 
 /**
  * A webhook's delivery log (attempts, dead letters) and the calls that deliver again: resend and recover dead
@@ -28,31 +28,36 @@ import java.util.List;
 @ExecuteOn(TaskExecutors.BLOCKING) // reads Kafka partitions and waits for acknowledgements
 public class DeliveryLogController {
 
+    private static final int DEFAULT_PAGE = 50;
+
     private final DeliveryLog log;
     private final EventReplays replays;
     private final ApiAuthenticator authenticator;
+    private final JsonBodies bodies;
 
-    public DeliveryLogController(DeliveryLog log, EventReplays replays, ApiAuthenticator authenticator) {
+    public DeliveryLogController(DeliveryLog log, EventReplays replays, ApiAuthenticator authenticator,
+            JsonBodies bodies) {
         this.log = log;
         this.replays = replays;
         this.authenticator = authenticator;
+        this.bodies = bodies;
     }
 
     /** Attempts newest first, optionally of one outcome or one event. */
     @Get("/attempts{?outcome,eventId,limit,before}")
     public AttemptPage listAttempts(HttpRequest<?> request, @PathVariable String tenant, @PathVariable String id,
             @Nullable @QueryValue String outcome, @Nullable @QueryValue String eventId,
-            @Nullable @QueryValue Integer limit, @Nullable @QueryValue String before) {
+            @Nullable @QueryValue String limit, @Nullable @QueryValue String before) {
         authorize(request, tenant);
-        return log.attempts(tenant, id, outcome, eventId, before, pageSize(limit));
+        return log.attempts(tenant, id, outcome, eventId, before, QueryValues.pageSize(limit, DEFAULT_PAGE));
     }
 
     /** Deliveries Herald gave up on, newest first, each with every attempt it made. */
     @Get("/dead-letters{?limit,before}")
     public DeadLetterPage listDeadLetters(HttpRequest<?> request, @PathVariable String tenant, @PathVariable String id,
-            @Nullable @QueryValue Integer limit, @Nullable @QueryValue String before) {
+            @Nullable @QueryValue String limit, @Nullable @QueryValue String before) {
         authorize(request, tenant);
-        return log.deadLetters(tenant, id, before, pageSize(limit));
+        return log.deadLetters(tenant, id, before, QueryValues.pageSize(limit, DEFAULT_PAGE));
     }
 
     /** Gives a dead-lettered delivery one more attempt, with the same webhook-id. */
@@ -65,17 +70,20 @@ public class DeliveryLogController {
     /** Gives every delivery dead-lettered since a time one more attempt (after an outage, say). */
     @Post("/recover")
     public HttpResponse<RecoverResult> recover(HttpRequest<?> request, @PathVariable String tenant,
-            @PathVariable String id, @Nullable @Body RecoverRequest body) {
-        return HttpResponse.accepted().body(log.recover(authorize(request, tenant), tenant, id,
-                body == null ? null : body.since()));
+            @PathVariable String id, @Nullable @Body JsonNode body) {
+        Caller caller = authorize(request, tenant);
+        RecoverRequest recover = bodies.read(body, RecoverRequest.class);
+        return HttpResponse.accepted().body(log.recover(caller, tenant, id, recover == null ? null : recover.since()));
     }
 
     /** Delivers again every event of the webhook's filters received in a time range (backfill). */
     @Post("/replays")
     public HttpResponse<ReplayView> replay(HttpRequest<?> request, @PathVariable String tenant,
-            @PathVariable String id, @Nullable @Body ReplayRequest body) {
-        return HttpResponse.accepted().body(replays.start(authorize(request, tenant), tenant, id,
-                body == null ? null : body.since(), body == null ? null : body.until()));
+            @PathVariable String id, @Nullable @Body JsonNode body) {
+        Caller caller = authorize(request, tenant);
+        ReplayRequest replay = bodies.read(body, ReplayRequest.class);
+        return HttpResponse.accepted().body(replays.start(caller, tenant, id, replay == null ? null : replay.since(),
+                replay == null ? null : replay.until()));
     }
 
     @Get("/replays/{replayId}")
@@ -83,15 +91,6 @@ public class DeliveryLogController {
             @PathVariable String replayId) {
         authorize(request, tenant);
         return replays.status(tenant, id, replayId);
-    }
-
-    private static int pageSize(Integer limit) {
-        int size = limit == null ? 50 : limit;
-        if (size < 1 || size > WebhookService.MAX_PAGE) {
-            throw ApiException.badRequest(List.of(new FieldProblem("limit", "must be between 1 and "
-                    + WebhookService.MAX_PAGE)));
-        }
-        return size;
     }
 
     private Caller authorize(HttpRequest<?> request, String tenant) {

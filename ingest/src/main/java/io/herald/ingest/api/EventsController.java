@@ -2,6 +2,7 @@ package io.herald.ingest.api;
 
 import io.herald.ingest.IngestOperations;
 import io.herald.ingest.events.EventIntake;
+import io.herald.ingest.events.EventTooLargeException;
 import io.herald.ingest.events.IntakeUnavailableException;
 import io.herald.ingest.events.JsonEvents;
 import io.herald.schemas.event.IamEvent;
@@ -34,6 +35,8 @@ public class EventsController {
 
     /** The most events one request may carry. */
     static final int MAX_BATCH = 500;
+    /** The most field problems one answer lists (a batch of bad events could have thousands). */
+    static final int MAX_PROBLEMS = 100;
 
     private final EventIntake intake;
     private final ApiAuthenticator authenticator;
@@ -89,9 +92,11 @@ public class EventsController {
         if (!problems.isEmpty()) {
             operations.events("rejected", posted.size());
             // Nothing of the request is published when any of it is invalid.
-            throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "invalid_event",
-                    problems.size() == 1 ? "1 field is invalid; nothing was published"
-                            : problems.size() + " fields are invalid; nothing was published", problems);
+            throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "invalid_event", problems.size() == 1
+                    ? "1 field is invalid; nothing was published"
+                    : problems.size() + " fields are invalid; nothing was published"
+                            + (problems.size() > MAX_PROBLEMS ? " (the first " + MAX_PROBLEMS + " are listed)" : ""),
+                    problems.subList(0, Math.min(problems.size(), MAX_PROBLEMS)));
         }
         try {
             List<EventIntake.Outcome> outcomes = intake.publish(tenant, events,
@@ -107,7 +112,23 @@ public class EventsController {
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "store_unavailable",
                     "the events could not be published; nothing was, try again (the same ids are safe to resend)",
                     List.of());
+        } catch (EventTooLargeException e) {
+            operations.events("rejected", posted.size());
+            int index = indexOf(events, e.eventId());
+            throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "invalid_event",
+                    "an event is larger than its topic accepts; nothing was published", List.of(new FieldProblem(
+                            isBatch(body) ? "events[" + index + "]" : "event",
+                            "is larger than its topic accepts (the topic's max.message.bytes)")));
         }
+    }
+
+    private static int indexOf(List<IamEvent> events, String eventId) {
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i).getId().equals(eventId)) {
+                return i;
+            }
+        }
+        return 0;
     }
 
     private static List<JsonNode> eventsOf(JsonNode body) {

@@ -12,6 +12,7 @@ import io.herald.schemas.catalog.EventCatalog;
 import io.herald.schemas.catalog.EventFilter;
 import io.herald.schemas.egress.ForbiddenAddresses;
 import io.herald.schemas.security.SecretCipher;
+import io.herald.schemas.security.UnknownSecretKeyException;
 import io.herald.schemas.security.WebhookSecrets;
 import io.herald.schemas.store.SubscriptionView;
 import io.herald.schemas.subscription.BasicAuth;
@@ -27,6 +28,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The management API's logic: reads webhooks from the local view of the subscriptions topic (synced first, so a
@@ -36,7 +39,7 @@ import java.util.Map;
 @Singleton
 public class WebhookService {
 
-    static final int MAX_PAGE = 100;
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookService.class);
     private static final Duration READ_SYNC_TIMEOUT = Duration.ofSeconds(10);
 
     private final SubscriptionView view;
@@ -84,11 +87,8 @@ public class WebhookService {
      * @param eventType only webhooks that receive this event type
      */
     public WebhookPage list(String tenant, int limit, String after, Boolean active, String eventType) {
-        if (limit < 1 || limit > MAX_PAGE) {
-            throw ApiException.invalid(List.of(new FieldProblem("limit", "must be between 1 and " + MAX_PAGE)));
-        }
         if (eventType != null && EventCatalog.get().find(eventType).isEmpty()) {
-            throw ApiException.invalid(List.of(new FieldProblem("eventType",
+            throw ApiException.badRequest(List.of(new FieldProblem("eventType",
                     WebhookValidator.unknownFilterMessage(eventType))));
         }
         view.awaitSynced(READ_SYNC_TIMEOUT);
@@ -131,12 +131,13 @@ public class WebhookService {
     /** The secrets that currently sign; recorded in the audit log. */
     public SecretView reveal(Caller caller, String tenant, String id) {
         Subscription webhook = existing(tenant, id);
+        SecretView secrets = secrets(webhook, clock.instant()); // nothing is audited as revealed that could not be
         try {
             store.audit(webhook, caller.actor(), "webhook.secret_revealed");
         } catch (StoreUnavailableException e) {
             throw unavailable(e);
         }
-        return secrets(webhook, clock.instant());
+        return secrets;
     }
 
     /** Issues a new secret; the old one keeps signing for the configured overlap so receivers can switch. */
@@ -153,8 +154,9 @@ public class WebhookService {
                 .setUpdatedAt(now)
                 .setVersion(before.getVersion() + 1)
                 .build();
+        SecretView secrets = secrets(after, now); // before storing: a rotation must not be stored and then unshowable
         write(before, after, caller, "webhook.secret_rotated");
-        return secrets(after, now);
+        return secrets;
     }
 
     private WebhookView update(Caller caller, Subscription before, WebhookDraft draft) {
@@ -261,11 +263,18 @@ public class WebhookService {
 
     private SecretView secrets(Subscription webhook, Instant now) {
         String id = webhook.getId();
-        List<RetiringSecretView> retiring = webhook.getRetiringSecrets().stream()
-                .filter(r -> r.getExpiresAt().isAfter(now))
-                .map(r -> new RetiringSecretView(cipher.decrypt(r.getSecret(), id), r.getExpiresAt()))
-                .toList();
-        return new SecretView(cipher.decrypt(webhook.getSigningSecrets().get(0), id), retiring);
+        try {
+            List<RetiringSecretView> retiring = webhook.getRetiringSecrets().stream()
+                    .filter(r -> r.getExpiresAt().isAfter(now))
+                    .map(r -> new RetiringSecretView(cipher.decrypt(r.getSecret(), id), r.getExpiresAt()))
+                    .toList();
+            return new SecretView(cipher.decrypt(webhook.getSigningSecrets().get(0), id), retiring);
+        } catch (UnknownSecretKeyException e) {
+            LOG.error("Webhook {} of tenant {}: {}", id, webhook.getTenant(), e.getMessage());
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "secret_key_unavailable", "this Herald instance "
+                    + "lacks the key that encrypted the webhook's secret (key id '" + e.keyId() + "'); the operator "
+                    + "must add it to herald.secrets.keys. Try again later or through another instance", List.of());
+        }
     }
 
     private static ApiException unavailable(StoreUnavailableException e) {

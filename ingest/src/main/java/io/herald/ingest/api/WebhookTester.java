@@ -5,6 +5,7 @@ import io.herald.ingest.api.ApiResponses.TestResult;
 import io.herald.schemas.Deliveries;
 import io.herald.schemas.HeraldIds;
 import io.herald.schemas.Topics;
+import io.herald.schemas.kafka.TransactionalProducer;
 import io.herald.schemas.WebhookPayload;
 import io.herald.schemas.catalog.EventCatalog;
 import io.herald.schemas.catalog.EventType;
@@ -53,7 +54,8 @@ public final class WebhookTester implements AutoCloseable {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
                 ProducerConfig.CLIENT_ID_CONFIG, "herald-ingest-webhook-tests",
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TransactionalProducer.REQUEST_MAX_BLOCK.toMillis()),
                 new StringSerializer(), HeraldSerdes.<Delivery>valueSerializer(config.registryUrl()));
         // From the end: only attempts made after this service started can answer its tests.
         this.attempts = TopicReader.start(config.bootstrapServers(), Topics.ATTEMPTS,
@@ -84,7 +86,7 @@ public final class WebhookTester implements AutoCloseable {
                     + "within " + patience.toSeconds() + " s; are deliverers running?", List.of());
         } catch (ExecutionException e) {
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "store_unavailable",
-                    "the test delivery could not be queued: " + e.getCause().getMessage(), List.of());
+                    "the test delivery could not be queued; try again", List.of());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "interrupted", "interrupted", List.of());

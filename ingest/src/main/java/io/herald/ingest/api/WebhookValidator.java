@@ -21,6 +21,11 @@ final class WebhookValidator {
     static final int MAX_TIMEOUT_MS = 60_000;
     static final int MAX_RATE_PER_SECOND = 10_000;
     private static final int MAX_HEADERS = 20;
+    private static final int MAX_FILTERS = 100;
+    /** Unknown filters of one request that get closest-name suggestions; the rest are only named. */
+    private static final int MAX_SUGGESTED = 5;
+    /** Event type names are far shorter; longer text is no typo and gets no suggestion. */
+    private static final int MAX_SUGGESTED_LENGTH = 100;
     private static final int MAX_QUERY_PARAMETERS = 20;
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}");
     private static final Set<String> RESERVED_HEADERS = Set.of("webhook-id", "webhook-timestamp",
@@ -89,28 +94,41 @@ final class WebhookValidator {
             problems.add(new FieldProblem("eventTypes", "needs at least one event type, family.* wildcard or *"));
             return;
         }
-        if (eventTypes.size() > 100) {
-            problems.add(new FieldProblem("eventTypes", "must list at most 100 filters"));
+        if (eventTypes.size() > MAX_FILTERS) {
+            problems.add(new FieldProblem("eventTypes", "must list at most " + MAX_FILTERS + " filters, not "
+                    + eventTypes.size()));
+            return; // the entries of a list that long are not looked at one by one
         }
+        int suggested = 0;
         for (int i = 0; i < eventTypes.size(); i++) {
             String filter = eventTypes.get(i);
             if (!EventFilter.isValid(filter)) {
-                problems.add(new FieldProblem("eventTypes[" + i + "]", unknownFilterMessage(filter)));
+                // Suggestions cost a distance per catalog entry: a few are enough to fix typos.
+                problems.add(new FieldProblem("eventTypes[" + i + "]", suggested++ < MAX_SUGGESTED
+                        ? unknownFilterMessage(filter) : notAFilter(filter)));
             }
         }
     }
 
-    /** Names the closest valid filters, so a typo is fixed at once. */
+    private static String notAFilter(String filter) {
+        String shown = filter == null ? "null" : filter.length() <= MAX_SUGGESTED_LENGTH ? filter
+                : filter.substring(0, MAX_SUGGESTED_LENGTH) + "...";
+        return "'" + shown + "' is not an event type, a family wildcard (such as user.*) or *";
+    }
+
+    /** Names the closest valid filters, so a typo is fixed at once (for names of a plausible length). */
     static String unknownFilterMessage(String filter) {
-        String given = String.valueOf(filter);
+        if (filter == null || filter.length() > MAX_SUGGESTED_LENGTH) {
+            return notAFilter(filter);
+        }
+        String given = filter;
         List<String> candidates = Stream.concat(EventCatalog.get().names().stream(),
                 EventCatalog.get().families().stream().map(f -> f + ".*")).toList();
         List<String> closest = candidates.stream()
                 .sorted(Comparator.comparingInt((String c) -> distance(given, c)).thenComparing(c -> c))
                 .limit(3)
                 .toList();
-        return "'" + given + "' is not an event type, a family wildcard (such as user.*) or *; closest: "
-                + String.join(", ", closest);
+        return notAFilter(given) + "; closest: " + String.join(", ", closest);
     }
 
     private static void auth(List<FieldProblem> problems, WebhookInput.AuthInput auth) {

@@ -15,6 +15,7 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.json.tree.JsonNode;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 
@@ -26,26 +27,30 @@ public class WebhooksController {
     private final WebhookService webhooks;
     private final WebhookTester tester;
     private final ApiAuthenticator authenticator;
+    private final JsonBodies bodies;
 
-    public WebhooksController(WebhookService webhooks, WebhookTester tester, ApiAuthenticator authenticator) {
+    public WebhooksController(WebhookService webhooks, WebhookTester tester, ApiAuthenticator authenticator,
+            JsonBodies bodies) {
         this.webhooks = webhooks;
         this.tester = tester;
         this.authenticator = authenticator;
+        this.bodies = bodies;
     }
 
     @Post
     public HttpResponse<CreatedWebhookView> createWebhook(HttpRequest<?> request, @PathVariable String tenant,
-            @Body WebhookInput input) {
+            @Nullable @Body JsonNode body) {
         Caller caller = authorize(request, tenant);
-        return HttpResponse.created(webhooks.create(caller, tenant, input));
+        return HttpResponse.created(webhooks.create(caller, tenant, bodies.readRequired(body, WebhookInput.class)));
     }
 
     @Get("{?limit,after,active,eventType}")
     public WebhookPage listWebhooks(HttpRequest<?> request, @PathVariable String tenant,
-            @Nullable @QueryValue Integer limit, @Nullable @QueryValue String after,
-            @Nullable @QueryValue Boolean active, @Nullable @QueryValue String eventType) {
+            @Nullable @QueryValue String limit, @Nullable @QueryValue String after,
+            @Nullable @QueryValue String active, @Nullable @QueryValue String eventType) {
         authorize(request, tenant);
-        return webhooks.list(tenant, limit == null ? 20 : limit, after, active, eventType);
+        return webhooks.list(tenant, QueryValues.pageSize(limit, 20), after, QueryValues.flag("active", active),
+                eventType);
     }
 
     @Get("/{id}")
@@ -56,14 +61,16 @@ public class WebhooksController {
 
     @Put("/{id}")
     public WebhookView replaceWebhook(HttpRequest<?> request, @PathVariable String tenant, @PathVariable String id,
-            @Body WebhookInput input) {
-        return webhooks.replace(authorize(request, tenant), tenant, id, input);
+            @Nullable @Body JsonNode body) {
+        Caller caller = authorize(request, tenant);
+        return webhooks.replace(caller, tenant, id, bodies.readRequired(body, WebhookInput.class));
     }
 
     @Patch("/{id}")
     public WebhookView patchWebhook(HttpRequest<?> request, @PathVariable String tenant, @PathVariable String id,
-            @Body WebhookInput input) {
-        return webhooks.patch(authorize(request, tenant), tenant, id, input);
+            @Nullable @Body JsonNode body) {
+        Caller caller = authorize(request, tenant);
+        return webhooks.patch(caller, tenant, id, bodies.readRequired(body, WebhookInput.class));
     }
 
     @Delete("/{id}")
@@ -85,9 +92,10 @@ public class WebhooksController {
     /** Sends a synthetic, signed event to the webhook now and reports what its endpoint answered. */
     @Post("/{id}/test")
     public ApiResponses.TestResult testWebhook(HttpRequest<?> request, @PathVariable String tenant, @PathVariable String id,
-            @Nullable @Body ApiResponses.TestRequest body) {
+            @Nullable @Body JsonNode body) {
         authorize(request, tenant);
-        return tester.test(webhooks.subscription(tenant, id), body == null ? null : body.eventType());
+        ApiResponses.TestRequest test = bodies.read(body, ApiResponses.TestRequest.class);
+        return tester.test(webhooks.subscription(tenant, id), test == null ? null : test.eventType());
     }
 
     private Caller authorize(HttpRequest<?> request, String tenant) {

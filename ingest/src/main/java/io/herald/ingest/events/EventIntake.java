@@ -51,6 +51,7 @@ public final class EventIntake implements AutoCloseable {
     private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(10);
     private static final long ACK_TIMEOUT_SECONDS = 30;
 
+    private final String transactionalId;
     private final TransactionalProducer<String, byte[]> producer;
     private final Serializer<IamEvent> events;
     private final TopicReader<String> receipts;
@@ -74,13 +75,14 @@ public final class EventIntake implements AutoCloseable {
         this.tracing = tracing;
         this.clock = clock;
         this.events = HeraldSerdes.valueSerializer(registryUrl);
-        String transactionalId = "herald-ingest-events-" + UUID.randomUUID();
+        this.transactionalId = "herald-ingest-events-" + UUID.randomUUID();
         this.producer = TransactionalProducer.start(transactionalId, () -> new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.CLIENT_ID_CONFIG, "herald-ingest-events",
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TransactionalProducer.REQUEST_MAX_BLOCK.toMillis(),
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, Topics.PUBLIC_COMPRESSION,
                 ProducerConfig.COMPRESSION_GZIP_LEVEL_CONFIG, Topics.PUBLIC_COMPRESSION_LEVEL),
                 new StringSerializer(), new ByteArraySerializer()));
@@ -120,6 +122,11 @@ public final class EventIntake implements AutoCloseable {
             }
             return outcomes;
         }
+    }
+
+    /** The transactional id this instance publishes with, as broker tools show it. */
+    public String transactionalId() {
+        return transactionalId;
     }
 
     /** Whether this intake can begin a transaction now: its producer is initialised (readiness). */

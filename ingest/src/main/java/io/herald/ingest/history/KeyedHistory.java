@@ -1,5 +1,6 @@
 package io.herald.ingest.history;
 
+import io.herald.schemas.store.TopicUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -123,7 +124,7 @@ public final class KeyedHistory<V> {
         long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
         while (consumer.position(partition) < upTo) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("reading " + partition + " from " + from + " timed out");
+                throw new TopicUnavailableException("reading " + partition + " from " + from + " timed out", null);
             }
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL_TIMEOUT)) {
                 if (record.offset() >= upTo || !Arrays.equals(record.key(), key) || record.value() == null) {
@@ -142,7 +143,7 @@ public final class KeyedHistory<V> {
     private TopicPartition partitionOf(KafkaConsumer<byte[], byte[]> consumer, String key) {
         List<PartitionInfo> partitions = consumer.partitionsFor(topic, READ_TIMEOUT);
         if (partitions == null || partitions.isEmpty()) {
-            throw new IllegalStateException("topic " + topic + " does not exist");
+            throw new TopicUnavailableException("topic " + topic + " does not exist", null);
         }
         int partition = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions.size();
         return new TopicPartition(topic, partition);

@@ -8,6 +8,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.herald.schemas.IamEvents;
 import io.herald.schemas.Topics;
+import io.herald.schemas.WebhookPayload;
 import io.herald.schemas.InvalidEventException;
 import io.herald.schemas.catalog.EventCatalog;
 import io.herald.schemas.catalog.EventType;
@@ -89,6 +90,9 @@ public final class HeraldPublisher implements AutoCloseable {
         if (type.emittedByHerald()) {
             throw new InvalidEventException(List.of("type " + type.name() + " is emitted by Herald only"));
         }
+        WebhookPayload.sizeProblem(WebhookPayload.render(event)).ifPresent(problem -> {
+            throw new InvalidEventException(List.of("event is too large: " + problem));
+        });
         String topic = type.topic();
         CompletableFuture<PublishedEvent> result = new CompletableFuture<>();
         ProducerRecord<String, IamEvent> record = new ProducerRecord<>(topic, null, IamEvents.key(event), event,

@@ -61,7 +61,8 @@ public final class WebhookStore implements AutoCloseable {
                 ProducerConfig.CLIENT_ID_CONFIG, "herald-webhook-store",
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TransactionalProducer.REQUEST_MAX_BLOCK.toMillis());
         return new WebhookStore(TransactionalProducer.start(transactionalId, () -> new KafkaProducer<>(props,
                 new StringSerializer(), HeraldSerdes.<SpecificRecord>valueSerializer(registryUrl))), cipher,
                 Clock.systemUTC(), destinations);

@@ -40,7 +40,8 @@ public final class CatalogArtifacts {
         StringBuilder md = new StringBuilder();
         md.append("# Herald event catalog\n\n")
                 .append("Generated from the Avro schemas in `schemas/src/main/avro` (`CatalogArtifacts`); do not edit.\n")
-                .append("Every event's record key is `tenant:<subject>`; the webhook body is ")
+                .append("Every event's record key is `tenant:<subject>` (`tenant:` with nothing after it when the ")
+                .append("subject field is null); the webhook body is ")
                 .append("`{\"id\", \"type\", \"timestamp\", \"tenant\", \"data\"}` and its JSON Schema is ")
                 .append("`json-schema/<type>.json`. A field marked `?` may be null.\n\n")
                 .append("| type | family | topic | subject | description | data fields |\n")

@@ -3,6 +3,7 @@ package io.herald.schemas.kafka;
 import io.herald.schemas.ops.DaemonThreads;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -14,7 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A transactional Kafka producer that a failed transaction cannot break. Whatever fails inside
+ * A transactional Kafka producer that a failed transaction cannot break. Producers that serve requests should set
+ * a short {@code max.block.ms} ({@link #REQUEST_MAX_BLOCK}): a send, commit or abort waits at most that long for
+ * an absent broker. Whatever fails inside
  * {@link #inTransaction} (Kafka, a serializer, a bug in the caller's code) aborts the transaction before the failure
  * reaches the caller, so the next transaction starts clean. A producer that cannot abort (fenced, or in a fatal
  * state) is closed and replaced by a new one with the same transactional id, whose initialisation aborts whatever
@@ -28,6 +31,9 @@ public final class TransactionalProducer<K, V> implements AutoCloseable {
     public interface Work<K, V, T> {
         T run(Producer<K, V> producer) throws Exception;
     }
+
+    /** How long a producer that serves an HTTP request may block on an absent broker, per call. */
+    public static final Duration REQUEST_MAX_BLOCK = Duration.ofSeconds(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(TransactionalProducer.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
@@ -110,7 +116,15 @@ public final class TransactionalProducer<K, V> implements AutoCloseable {
         producer = null;
         ready = false;
         closeQuietly(broken);
-        replacer.schedule(this::replace, 0, TimeUnit.MILLISECONDS);
+        scheduleReplacement(Duration.ZERO);
+    }
+
+    private void scheduleReplacement(Duration delay) {
+        try {
+            replacer.schedule(this::replace, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // closed meanwhile: nothing to replace
+        }
     }
 
     private synchronized void replace() {
@@ -124,7 +138,7 @@ public final class TransactionalProducer<K, V> implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Replacing producer {} failed ({}); trying again in {}", transactionalId, e.toString(),
                     REPLACEMENT_BACKOFF);
-            replacer.schedule(this::replace, REPLACEMENT_BACKOFF.toMillis(), TimeUnit.MILLISECONDS);
+            scheduleReplacement(REPLACEMENT_BACKOFF);
         }
     }
 

@@ -97,14 +97,13 @@ public final class SecretCipher {
     }
 
     /**
-     * @throws IllegalStateException if the key is unknown or the value was tampered with or belongs to other
-     *     associated data
+     * @throws UnknownSecretKeyException if the key ring lacks the value's key
+     * @throws IllegalStateException if the value was tampered with or belongs to other associated data
      */
     public String decrypt(EncryptedValue value, String associatedData) {
         SecretKeySpec key = keys.get(value.getKeyId());
         if (key == null) {
-            throw new IllegalStateException("no secret key with id '" + value.getKeyId()
-                    + "' is configured; add it to the key ring to read values it encrypted");
+            throw new UnknownSecretKeyException(value.getKeyId());
         }
         byte[] plaintext = run(Cipher.DECRYPT_MODE, key, bytes(value.getNonce()), associatedData,
                 bytes(value.getCiphertext()));

@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -32,6 +33,8 @@ public final class TopicReader<V> implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicReader.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+    /** How long a sync waits for the topic's end offsets before the waiting callers are told Kafka is away. */
+    private static final Duration END_OFFSETS_TIMEOUT = Duration.ofSeconds(5);
 
     /** Where reading starts. */
     public enum Start { BEGINNING, END }
@@ -89,23 +92,33 @@ public final class TopicReader<V> implements AutoCloseable {
         return synced;
     }
 
-    /** Blocks until {@link #syncToEnd()} completes; for request handlers that must see their own writes. */
+    /**
+     * Blocks until {@link #syncToEnd()} completes; for request handlers that must see their own writes.
+     *
+     * @throws TopicUnavailableException when the topic could not be read to its end within the timeout
+     */
     public void awaitSynced(Duration timeout) {
         try {
             syncToEnd().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading a topic", e);
+            throw new TopicUnavailableException("interrupted while reading a topic", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("the topic could not be read within " + timeout, e);
+            throw new TopicUnavailableException("the topic could not be read within " + timeout, e);
         }
     }
 
     private void run() {
         try {
             while (running) {
-                pollOnce();
-                completeSyncs();
+                try {
+                    pollOnce();
+                    completeSyncs();
+                } catch (RetriableException e) {
+                    // Kafka is away or slow: keep reading once it answers; who waits for a sync now hears at once.
+                    LOG.warn("Reading {} failed ({}); trying again", thread.getName(), e.toString());
+                    failSyncs(new TopicUnavailableException("the topic could not be read: " + e, e));
+                }
             }
         } catch (WakeupException closing) {
             // close() woke us up
@@ -132,9 +145,9 @@ public final class TopicReader<V> implements AutoCloseable {
     private void completeSyncs() {
         CompletableFuture<Void> request;
         Map<TopicPartition, Long> ends = null;
-        while ((request = syncRequests.poll()) != null) {
-            ends = ends != null ? ends : new HashMap<>(consumer.endOffsets(consumer.assignment()));
-            pendingSyncs.add(new PendingSync(ends, request));
+        while ((request = syncRequests.peek()) != null) {
+            ends = ends != null ? ends : new HashMap<>(consumer.endOffsets(consumer.assignment(), END_OFFSETS_TIMEOUT));
+            pendingSyncs.add(new PendingSync(ends, syncRequests.poll()));
         }
         pendingSyncs.removeIf(pending -> {
             boolean reached = pending.ends().entrySet().stream()
@@ -144,6 +157,15 @@ public final class TopicReader<V> implements AutoCloseable {
             }
             return reached;
         });
+    }
+
+    private void failSyncs(RuntimeException failure) {
+        pendingSyncs.forEach(pending -> pending.done().completeExceptionally(failure));
+        pendingSyncs.clear();
+        CompletableFuture<Void> request;
+        while ((request = syncRequests.poll()) != null) {
+            request.completeExceptionally(failure);
+        }
     }
 
     @Override
