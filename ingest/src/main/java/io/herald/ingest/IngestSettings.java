@@ -35,8 +35,8 @@ public final class IngestSettings {
 
     public static final List<Setting<?>> SETTINGS = java.util.stream.Stream.concat(java.util.stream.Stream.of(PORT,
             CommonSettings.KAFKA_BOOTSTRAP_SERVERS, CommonSettings.REGISTRY_URL, CommonSettings.SECRET_KEYS, API_KEYS,
-            ALLOW_HTTP, ALLOWED_NETWORKS, ROTATION_OVERLAP_MINUTES, MAX_REQUEST_BYTES, MAX_EVENT_REQUEST_BYTES, OPS_PORT,
-            CommonSettings.LOG_FORMAT),
+            ALLOW_HTTP, ALLOWED_NETWORKS, ROTATION_OVERLAP_MINUTES, MAX_REQUEST_BYTES, MAX_EVENT_REQUEST_BYTES,
+            OPS_PORT, CommonSettings.LOG_FORMAT),
             io.herald.schemas.tracing.TracingSettings.SETTINGS.stream()).toList();
 
     private IngestSettings() {

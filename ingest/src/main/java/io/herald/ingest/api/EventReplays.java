@@ -205,7 +205,11 @@ public final class EventReplays implements AutoCloseable {
             LOG.info("Replay {} of webhook {} queued {} deliveries from {} events", replay.id, replay.webhookId,
                     replay.deliveriesQueued, replay.eventsRead);
         } catch (RuntimeException e) {
-            replay.error = e.getMessage();
+            // What the tenant reads: the consequence, not the exception's text (that is logged).
+            replay.error = (e instanceof org.apache.kafka.common.KafkaException ? "Kafka failed while the events "
+                    + "were read or queued" : "an unexpected error stopped it (logged)") + " after "
+                    + replay.deliveriesQueued + " deliveries were queued; start the replay again (receivers "
+                    + "deduplicate repeats on webhook-id)";
             replay.state = "FAILED";
             LOG.error("Replay {} of webhook {} failed", replay.id, replay.webhookId, e);
         } finally {

@@ -94,7 +94,8 @@ public final class EventIntake implements AutoCloseable {
      * Publishes the events of one tenant that were not published before, atomically, and returns once they are
      * durable, in the order given.
      *
-     * @throws IntakeUnavailableException when Kafka or the registry did not take the batch; nothing of it was published
+     * @throws IntakeUnavailableException when Kafka or the registry did not take the batch; nothing of it was
+     *     published
      * @throws EventTooLargeException when a topic refused an event as too large; nothing of the batch was published
      */
     public List<Outcome> publish(String tenant, List<IamEvent> batch, Context caller) {
@@ -135,7 +136,7 @@ public final class EventIntake implements AutoCloseable {
     }
 
     private Map<String, Receipt> commit(Map<String, IamEvent> fresh, Context caller) {
-        Map<String, ProducerRecord<String, byte[]>> records = encode(fresh); // before the transaction: no registry call inside it
+        Map<String, ProducerRecord<String, byte[]>> records = records(fresh); // no registry call in the transaction
         List<Span> spans = new ArrayList<>();
         Throwable failure = null;
         try {
@@ -174,7 +175,7 @@ public final class EventIntake implements AutoCloseable {
     }
 
     /** The records of the events, values encoded; the registry is asked once per schema, then cached. */
-    private Map<String, ProducerRecord<String, byte[]>> encode(Map<String, IamEvent> fresh) {
+    private Map<String, ProducerRecord<String, byte[]>> records(Map<String, IamEvent> fresh) {
         Map<String, ProducerRecord<String, byte[]>> records = new LinkedHashMap<>();
         fresh.forEach((key, event) -> {
             String topic = EventCatalog.get().find(event.getType()).orElseThrow().topic();

@@ -36,7 +36,8 @@ class WebhookStoreTest {
 
     @Test
     void storesANewWebhookKeyedByTenantWithItsSecretEncrypted() {
-        WebhookStore store = new WebhookStore(transactional(producer), CIPHER, Clock.systemUTC(), ForbiddenAddresses.strict());
+        WebhookStore store = new WebhookStore(transactional(producer), CIPHER, Clock.systemUTC(),
+                ForbiddenAddresses.strict());
 
         CreatedWebhook created = store.create(WebhookDefinition.of("acme", "SIEM", "https://siem.acme.test/in",
                 List.of("security.*")));
@@ -62,7 +63,8 @@ class WebhookStoreTest {
 
     @Test
     void generatesAnEncryptedEd25519KeyPairOnRequestAndCanDropTheHeraldSignature() {
-        WebhookStore store = new WebhookStore(transactional(producer), CIPHER, Clock.systemUTC(), ForbiddenAddresses.strict());
+        WebhookStore store = new WebhookStore(transactional(producer), CIPHER, Clock.systemUTC(),
+                ForbiddenAddresses.strict());
 
         CreatedWebhook created = store.create(WebhookDefinition.of("acme", "SIEM", "https://siem.acme.test/in",
                 List.of("*")).withAsymmetricSignature().withoutHeraldSignature());
@@ -78,7 +80,8 @@ class WebhookStoreTest {
 
     @Test
     void rejectsLiteralForbiddenAddressesUnlessAllowed() {
-        WebhookStore strict = new WebhookStore(transactional(producer), CIPHER, Clock.systemUTC(), ForbiddenAddresses.strict());
+        WebhookStore strict = new WebhookStore(transactional(producer), CIPHER, Clock.systemUTC(),
+                ForbiddenAddresses.strict());
 
         assertThatThrownBy(() -> strict.create(WebhookDefinition.of("acme", "x", "http://169.254.169.254/", List.of("*"))))
                 .hasMessage("invalid webhook: url: 169.254.169.254 is a link-local address (cloud metadata lives here)");
@@ -88,7 +91,8 @@ class WebhookStoreTest {
                 .hasMessageContaining("non-standard numeric IP spelling");
         assertThat(producer.history()).isEmpty();
 
-        WebhookStore local = new WebhookStore(transactional(new MockProducer<>(true, null, new StringSerializer(), NOT_SERIALIZED)),
+        WebhookStore local = new WebhookStore(
+                transactional(new MockProducer<>(true, null, new StringSerializer(), NOT_SERIALIZED)),
                 CIPHER, Clock.systemUTC(),
                 new ForbiddenAddresses(List.of(Cidr.parse("127.0.0.0/8"))));
         assertThat(local.create(WebhookDefinition.of("acme", "x", "http://127.0.0.1:9000/", List.of("*"))).id())

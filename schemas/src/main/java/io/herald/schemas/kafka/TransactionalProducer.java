@@ -74,7 +74,8 @@ public final class TransactionalProducer<K, V> implements AutoCloseable {
      * {@link java.util.concurrent.TimeoutException} as a {@link TimeoutException}, an interruption as an
      * {@link InterruptException} (with the interrupt flag set).
      *
-     * @throws KafkaException when Kafka failed or no producer could be initialised; nothing of the transaction is visible
+     * @throws KafkaException when Kafka failed or no producer could be initialised; nothing of the transaction is
+     *     visible
      */
     public synchronized <T> T inTransaction(Work<K, V, T> work) {
         if (closed) {

@@ -129,7 +129,8 @@ class TransactionalProducerTest {
         try (TransactionalProducer<String, String> transactional = start()) {
             created.get(0).fenceProducer();
             failingInits.set(1_000); // Kafka stays away
-            assertThatThrownBy(() -> transactional.inTransaction(p -> null)).isInstanceOf(ProducerFencedException.class);
+            assertThatThrownBy(() -> transactional.inTransaction(p -> null))
+                    .isInstanceOf(ProducerFencedException.class);
 
             assertThatThrownBy(() -> transactional.inTransaction(p -> null)).isInstanceOf(TimeoutException.class);
             assertThat(transactional.ready()).isFalse();
