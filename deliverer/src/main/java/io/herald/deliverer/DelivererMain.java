@@ -1,8 +1,9 @@
 package io.herald.deliverer;
 
-import io.herald.schemas.config.Settings;
+import io.herald.runtime.tracing.ServiceTracing;
+import io.herald.runtime.config.Settings;
 import io.herald.schemas.tracing.HeraldTracing;
-import io.herald.schemas.tracing.TracingSettings;
+import io.herald.runtime.tracing.TracingSettings;
 import java.util.concurrent.CountDownLatch;
 
 /** Runs a deliverer until the process is stopped (SIGTERM finishes in-flight work, then exits). */
@@ -14,7 +15,7 @@ public final class DelivererMain {
     public static void main(String[] args) throws InterruptedException {
         Settings settings = Settings.fromProcess();
         DelivererConfig config = DelivererConfig.from(settings);
-        HeraldTracing tracing = HeraldTracing.start(TracingSettings.from(settings), "herald-deliverer");
+        HeraldTracing tracing = ServiceTracing.start(TracingSettings.from(settings), "herald-deliverer");
         HeraldDeliverer deliverer = HeraldDeliverer.start(config, tracing);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -16,7 +16,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
-import io.herald.schemas.logging.LogKeys;
+import io.herald.runtime.logging.LogKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,7 +2,7 @@ package io.herald.deliverer;
 
 import io.herald.deliverer.egress.EgressGuard;
 import io.herald.schemas.delivery.Delivery;
-import io.herald.schemas.egress.ForbiddenAddresses;
+import io.herald.runtime.egress.ForbiddenAddresses;
 import io.herald.schemas.subscription.Subscription;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;

@@ -1,6 +1,6 @@
 package io.herald.deliverer;
 
-import io.herald.schemas.security.SecretCipher;
+import io.herald.runtime.security.SecretCipher;
 import io.herald.schemas.subscription.BasicAuth;
 import io.herald.schemas.subscription.BearerTokenAuth;
 import io.herald.schemas.subscription.Subscription;
@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import io.herald.schemas.logging.LogKeys;
+import io.herald.runtime.logging.LogKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,8 +1,8 @@
 package io.herald.deliverer;
 
 import io.herald.schemas.delivery.Delivery;
-import io.herald.schemas.security.WebhookHeaders;
-import io.herald.schemas.security.WebhookSignatures;
+import io.herald.signatures.WebhookHeaders;
+import io.herald.signatures.WebhookSignatures;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpRequest;

@@ -96,7 +96,7 @@ final class WebhookSender implements AutoCloseable {
 
     private static ClientSslConfiguration trusting(DelivererConfig.TrustStore store) {
         if (!java.nio.file.Files.isReadable(store.path())) {
-            throw new io.herald.schemas.config.ConfigException("herald.deliverer.tls.trust-store: cannot read "
+            throw new io.herald.runtime.config.ConfigException("herald.deliverer.tls.trust-store: cannot read "
                     + store.path());
         }
         SslConfiguration.TrustStoreConfiguration trust = new SslConfiguration.TrustStoreConfiguration();

@@ -8,10 +8,10 @@ import io.herald.schemas.Topics;
 import io.herald.schemas.delivery.AttemptOutcome;
 import io.herald.schemas.delivery.DeadLetter;
 import io.herald.schemas.delivery.Delivery;
-import io.herald.schemas.egress.Cidr;
+import io.herald.runtime.egress.Cidr;
 import io.herald.schemas.delivery.DeliveryAttempt;
-import io.herald.schemas.security.SecretCipher;
-import io.herald.schemas.security.WebhookSecrets;
+import io.herald.runtime.security.SecretCipher;
+import io.herald.signatures.WebhookSecrets;
 import io.herald.schemas.serde.HeraldSerdes;
 import io.herald.schemas.subscription.BearerTokenAuth;
 import io.herald.schemas.subscription.Subscription;
@@ -425,7 +425,7 @@ class DelivererIT {
 
         assertThat(attempts.await(delivery.getId()).getOutcome()).isEqualTo(AttemptOutcome.SUCCEEDED);
         ReceivedRequest request = receiver.requests("/versioned").get(0);
-        new io.herald.schemas.security.WebhookVerifier(rotatedSecret).verify(request.body(), request.headers());
+        new io.herald.signatures.WebhookVerifier(rotatedSecret).verify(request.body(), request.headers());
     }
 
     @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.herald.schemas.Topics;
-import io.herald.schemas.security.SecretCipher;
+import io.herald.runtime.security.SecretCipher;
 import io.herald.testkit.EmbeddedKafka;
 import io.herald.testkit.HeraldInfrastructure;
 import io.herald.testkit.HeraldInfrastructureExtension;

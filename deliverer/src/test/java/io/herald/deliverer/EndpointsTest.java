@@ -2,8 +2,8 @@ package io.herald.deliverer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.herald.schemas.security.SecretCipher;
-import io.herald.schemas.security.WebhookSecrets;
+import io.herald.runtime.security.SecretCipher;
+import io.herald.signatures.WebhookSecrets;
 import io.herald.schemas.subscription.RetiringSecret;
 import io.herald.schemas.subscription.Subscription;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package io.herald.deliverer;
 
 import io.herald.schemas.HeraldIds;
 import io.herald.schemas.delivery.Delivery;
-import io.herald.schemas.security.SecretCipher;
+import io.herald.runtime.security.SecretCipher;
 import io.herald.schemas.subscription.Subscription;
 import java.time.Instant;
 import java.util.List;

@@ -3,9 +3,9 @@ package io.herald.deliverer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.schemas.delivery.Delivery;
-import io.herald.schemas.security.WebhookKeyPairs;
-import io.herald.schemas.security.WebhookSecrets;
-import io.herald.schemas.security.WebhookVerifier;
+import io.herald.signatures.WebhookKeyPairs;
+import io.herald.signatures.WebhookSecrets;
+import io.herald.signatures.WebhookVerifier;
 import io.micronaut.http.MutableHttpRequest;
 import java.time.Instant;
 import java.util.HashMap;

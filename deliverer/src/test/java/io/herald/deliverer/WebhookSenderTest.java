@@ -9,9 +9,9 @@ import io.netty.channel.epoll.EpollIoHandler;
 
 import io.herald.deliverer.egress.EgressGuard;
 import io.herald.schemas.delivery.Delivery;
-import io.herald.schemas.egress.ForbiddenAddresses;
-import io.herald.schemas.security.SecretCipher;
-import io.herald.schemas.security.WebhookSecrets;
+import io.herald.runtime.egress.ForbiddenAddresses;
+import io.herald.runtime.security.SecretCipher;
+import io.herald.signatures.WebhookSecrets;
 import io.herald.testkit.WebhookReceiver;
 import java.time.Clock;
 import java.time.Duration;
@@ -84,7 +84,7 @@ class WebhookSenderTest {
         DelivererConfig loopback = DelivererConfig.defaults("unused:9092", "http://unused",
                         SecretCipher.fromKeyRing("k:" + SecretCipher.generateKey()))
                 .withTimeouts(Duration.ofMillis(300), Duration.ofSeconds(2))
-                .withAllowedNetworks(List.of(io.herald.schemas.egress.Cidr.parse("127.0.0.0/8")));
+                .withAllowedNetworks(List.of(io.herald.runtime.egress.Cidr.parse("127.0.0.0/8")));
         receiver.respond("/slow", 204, Duration.ofSeconds(2));
         receiver.respond("/error", 500, Duration.ZERO);
         int closedPort;
@@ -108,7 +108,7 @@ class WebhookSenderTest {
         DelivererConfig loopback = DelivererConfig.defaults("unused:9092", "http://unused",
                         SecretCipher.fromKeyRing("k:" + SecretCipher.generateKey()))
                 .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(2))
-                .withAllowedNetworks(List.of(io.herald.schemas.egress.Cidr.parse("127.0.0.0/8")));
+                .withAllowedNetworks(List.of(io.herald.runtime.egress.Cidr.parse("127.0.0.0/8")));
         try (WebhookSender sender = new WebhookSender(loopback,
                 new EgressGuard(new ForbiddenAddresses(loopback.allowedNetworks())), Clock.systemUTC());
              MisbehavingServer many = new MisbehavingServer(MisbehavingServer.Behaviour.MANY_HEADERS);

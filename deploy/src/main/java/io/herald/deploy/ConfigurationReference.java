@@ -4,7 +4,7 @@ import io.herald.deliverer.DelivererConfig;
 import io.herald.deploy.topics.TopicsMain;
 import io.herald.ingest.IngestSettings;
 import io.herald.router.RouterConfig;
-import io.herald.schemas.config.Setting;
+import io.herald.runtime.config.Setting;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

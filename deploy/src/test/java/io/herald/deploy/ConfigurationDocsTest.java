@@ -2,7 +2,7 @@ package io.herald.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.herald.schemas.config.Setting;
+import io.herald.runtime.config.Setting;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.herald.deliverer.DelivererConfig;
 import io.herald.schemas.Topics;
-import io.herald.schemas.config.Setting;
-import io.herald.schemas.config.Settings;
+import io.herald.runtime.config.Setting;
+import io.herald.runtime.config.Settings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -130,7 +130,7 @@ class KubernetesManifestsTest {
                     assertThatCode(() -> Settings.of(Map.of(setting.name(),
                             secret.get(setting.environmentVariable()))).get(setting)).doesNotThrowAnyException();
                 });
-        assertThatCode(() -> io.herald.schemas.security.SecretCipher.fromKeyRing(secret.get("HERALD_SECRETS_KEYS")))
+        assertThatCode(() -> io.herald.runtime.security.SecretCipher.fromKeyRing(secret.get("HERALD_SECRETS_KEYS")))
                 .doesNotThrowAnyException();
     }
 

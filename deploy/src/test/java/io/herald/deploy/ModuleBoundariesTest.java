@@ -10,38 +10,79 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /**
- * Module dependencies point one way: services depend on {@code schemas} (and the testkit in tests), never on each
- * other; {@code schemas} depends on no Herald module. Checked in the POMs and in the compiled classes.
+ * One room per job, and dependencies point one way: signatures (JDK only) and the contract depend on no Herald
+ * module; the publisher on the contract only; the service runtime on the contract; the services on those, never on
+ * each other. Checked in the POMs and in the compiled classes. What the two client libraries may bring with them
+ * is checked on their resolved dependency trees by the enforcer rules in their POMs.
  */
 class ModuleBoundariesTest {
 
-    private static final Set<String> SERVICES = Set.of("herald-ingest", "herald-router", "herald-deliverer");
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    /** The Herald modules each module may depend on (compile or runtime scope). */
+    private static final Map<String, List<String>> ALLOWED = Map.of(
+            "signatures", List.of(),
+            "schemas", List.of(),
+            "publisher", List.of("herald-schemas"),
+            "runtime", List.of("herald-schemas"),
+            "testkit", List.of("herald-schemas", "herald-runtime"),
+            "ingest", List.of("herald-schemas", "herald-runtime", "herald-signatures"),
+            "router", List.of("herald-schemas", "herald-runtime"),
+            "deliverer", List.of("herald-schemas", "herald-runtime", "herald-signatures"));
 
-    @Test
-    void noServiceModuleDependsOnAnotherServiceModule() throws Exception {
-        for (String module : List.of("ingest", "router", "deliverer", "schemas", "testkit")) {
-            List<String> heraldDependencies = heraldDependencies(ROOT.resolve(module).resolve("pom.xml"));
-            assertThat(heraldDependencies).as("Herald modules that %s depends on", module)
-                    .doesNotContainAnyElementsOf(SERVICES);
-        }
-        assertThat(heraldDependencies(ROOT.resolve("schemas/pom.xml"))).as("schemas depends on no Herald module")
-                .isEmpty();
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.herald");
     }
 
     @Test
-    void serviceClassesUseNoClassOfAnotherService() {
-        JavaClasses classes = new ClassFileImporter()
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("io.herald");
+    void eachModuleDependsOnlyOnTheHeraldModulesItsJobNeeds() throws Exception {
+        ALLOWED.forEach((module, allowed) -> {
+            List<String> herald = heraldDependencies(ROOT.resolve(module).resolve("pom.xml"), false);
+            assertThat(herald).as("Herald modules that %s depends on", module).isSubsetOf(allowed);
+        });
+    }
+
+    @Test
+    void theContractAndTheClientLibrariesHaveNoOptionalDependencies() throws Exception {
+        for (String module : List.of("signatures", "schemas", "publisher")) {
+            String pom = Files.readString(ROOT.resolve(module).resolve("pom.xml"));
+            assertThat(pom).as("%s/pom.xml: a user who adds this jar gets exactly its tree", module)
+                    .doesNotContain("<optional>");
+        }
+    }
+
+    @Test
+    void classesUseOnlyTheModulesTheirJobNeeds() {
+        noClasses().that().resideInAPackage("io.herald.signatures..")
+                .should().dependOnClassesThat().resideOutsideOfPackages("java..", "javax..", "io.herald.signatures..")
+                .check(classes);
+        noClasses().that().resideInAPackage("io.herald.schemas..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.herald.runtime..", "io.herald.publisher..",
+                        "io.herald.signatures..", "io.herald.ingest..", "io.herald.router..", "io.herald.deliverer..",
+                        "io.herald.testkit..", "io.herald.deploy..", "io.micrometer..", "io.opentelemetry.sdk..",
+                        "io.micronaut..", "io.netty..")
+                .check(classes);
+        noClasses().that().resideInAPackage("io.herald.publisher..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.herald.runtime..", "io.herald.ingest..",
+                        "io.herald.router..", "io.herald.deliverer..", "io.micronaut..", "io.netty..",
+                        "io.opentelemetry.sdk..")
+                .check(classes);
+        noClasses().that().resideInAPackage("io.herald.runtime..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.herald.ingest..", "io.herald.router..",
+                        "io.herald.deliverer..", "io.herald.publisher..", "io.herald.testkit..", "io.herald.deploy..")
+                .check(classes);
         List<String> services = List.of("ingest", "router", "deliverer");
         for (String service : services) {
             String[] others = services.stream().filter(s -> !s.equals(service))
@@ -50,24 +91,51 @@ class ModuleBoundariesTest {
                     .should().dependOnClassesThat().resideInAnyPackage(others)
                     .check(classes);
         }
-        noClasses().that().resideInAPackage("io.herald.schemas..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.herald.ingest..", "io.herald.router..",
-                        "io.herald.deliverer..", "io.herald.testkit..", "io.herald.deploy..")
-                .check(classes);
     }
 
-    private static List<String> heraldDependencies(Path pom) throws Exception {
-        assertThat(pom).exists();
-        Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Files.newInputStream(pom));
+    @Test
+    void theRootPomListsEveryModuleOnceInDependencyOrder() throws Exception {
+        Document root = parse(ROOT.resolve("pom.xml"));
+        NodeList modules = root.getElementsByTagName("module");
+        List<String> order = new ArrayList<>();
+        for (int i = 0; i < modules.getLength(); i++) {
+            order.add(modules.item(i).getTextContent().trim());
+        }
+        assertThat(order).containsExactly("signatures", "schemas", "runtime", "testkit", "publisher", "ingest",
+                "router", "deliverer", "deploy");
+    }
+
+    private static List<String> heraldDependencies(Path pom, boolean includeTests) {
+        Document document = parse(pom);
         NodeList dependencies = document.getElementsByTagName("dependency");
         List<String> herald = new ArrayList<>();
         for (int i = 0; i < dependencies.getLength(); i++) {
             Element dependency = (Element) dependencies.item(i);
-            String groupId = dependency.getElementsByTagName("groupId").item(0).getTextContent().trim();
-            if (groupId.equals("io.herald") || groupId.equals("${project.groupId}")) {
-                herald.add(dependency.getElementsByTagName("artifactId").item(0).getTextContent().trim());
+            if (!(dependency.getParentNode().getParentNode() instanceof Element parent)
+                    || !parent.getTagName().equals("project")) {
+                continue; // plugin dependencies
+            }
+            String groupId = text(dependency, "groupId");
+            String scope = text(dependency, "scope");
+            if ((groupId.equals("io.herald") || groupId.equals("${project.groupId}"))
+                    && (includeTests || !scope.equals("test"))) {
+                herald.add(text(dependency, "artifactId"));
             }
         }
         return herald;
+    }
+
+    private static String text(Element element, String tag) {
+        NodeList nodes = element.getElementsByTagName(tag);
+        return nodes.getLength() == 0 ? "" : nodes.item(0).getTextContent().trim();
+    }
+
+    private static Document parse(Path pom) {
+        assertThat(pom).exists();
+        try {
+            return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Files.newInputStream(pom));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read " + pom, e);
+        }
     }
 }

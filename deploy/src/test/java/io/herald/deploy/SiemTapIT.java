@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.herald.ingest.publish.HeraldPublisher;
-import io.herald.ingest.publish.PublisherConfig;
+import io.herald.publisher.HeraldPublisher;
+import io.herald.publisher.PublisherConfig;
 import io.herald.schemas.IamEvents;
 import io.herald.schemas.Topics;
 import io.herald.schemas.data.SecurityBruteForce;

@@ -1,5 +1,6 @@
 package io.herald.ingest;
 
+import io.herald.runtime.tracing.ServiceTracing;
 import io.herald.ingest.api.ApiKeys;
 import io.herald.ingest.api.AuditLog;
 import io.herald.ingest.api.DeliveryLog;
@@ -8,10 +9,10 @@ import io.herald.ingest.api.WebhookService;
 import io.herald.ingest.api.WebhookTester;
 import io.herald.ingest.events.EventIntake;
 import io.herald.ingest.webhooks.WebhookStore;
-import io.herald.schemas.config.Setting;
-import io.herald.schemas.config.Settings;
-import io.herald.schemas.egress.ForbiddenAddresses;
-import io.herald.schemas.store.SubscriptionView;
+import io.herald.runtime.config.Setting;
+import io.herald.runtime.config.Settings;
+import io.herald.runtime.egress.ForbiddenAddresses;
+import io.herald.runtime.store.SubscriptionView;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
@@ -102,7 +103,7 @@ class IngestBeans {
     @Singleton
     @Bean(preDestroy = "close")
     HeraldTracing tracing(IngestConfig config) {
-        return HeraldTracing.start(config.tracing(), "herald-ingest");
+        return ServiceTracing.start(config.tracing(), "herald-ingest");
     }
 
     /** Eager, so readiness covers it from the start. */

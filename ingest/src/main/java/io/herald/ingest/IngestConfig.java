@@ -1,13 +1,13 @@
 package io.herald.ingest;
 
 import io.herald.ingest.api.ApiKeys;
-import io.herald.schemas.config.CommonSettings;
-import io.herald.schemas.config.ConfigException;
-import io.herald.schemas.config.Settings;
-import io.herald.schemas.egress.Cidr;
-import io.herald.schemas.security.SecretCipher;
-import io.herald.schemas.tracing.TracingConfig;
-import io.herald.schemas.tracing.TracingSettings;
+import io.herald.runtime.config.CommonSettings;
+import io.herald.runtime.config.ConfigException;
+import io.herald.runtime.config.Settings;
+import io.herald.runtime.egress.Cidr;
+import io.herald.runtime.security.SecretCipher;
+import io.herald.runtime.tracing.TracingConfig;
+import io.herald.runtime.tracing.TracingSettings;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.herald.ingest;
 
-import io.herald.schemas.ops.DependencyCheck;
-import io.herald.schemas.ops.HeraldMeters;
-import io.herald.schemas.ops.OpsServer;
+import io.herald.runtime.ops.DependencyCheck;
+import io.herald.runtime.ops.HeraldMeters;
+import io.herald.runtime.ops.OpsServer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

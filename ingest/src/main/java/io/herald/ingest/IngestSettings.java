@@ -1,7 +1,7 @@
 package io.herald.ingest;
 
-import io.herald.schemas.config.CommonSettings;
-import io.herald.schemas.config.Setting;
+import io.herald.runtime.config.CommonSettings;
+import io.herald.runtime.config.Setting;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,7 +37,7 @@ public final class IngestSettings {
             CommonSettings.KAFKA_BOOTSTRAP_SERVERS, CommonSettings.REGISTRY_URL, CommonSettings.SECRET_KEYS, API_KEYS,
             ALLOW_HTTP, ALLOWED_NETWORKS, ROTATION_OVERLAP_MINUTES, MAX_REQUEST_BYTES, MAX_EVENT_REQUEST_BYTES,
             OPS_PORT, CommonSettings.LOG_FORMAT),
-            io.herald.schemas.tracing.TracingSettings.SETTINGS.stream()).toList();
+            io.herald.runtime.tracing.TracingSettings.SETTINGS.stream()).toList();
 
     private IngestSettings() {
     }

@@ -361,7 +361,7 @@ class HostileRequestsIT {
         try (IngestServer otherKeys = IngestServer.start(0, Map.of(
                 "herald.kafka.bootstrap-servers", infra.bootstrapServers(),
                 "herald.registry.url", infra.registryUrl(),
-                "herald.secrets.keys", "other:" + io.herald.schemas.security.SecretCipher.generateKey(),
+                "herald.secrets.keys", "other:" + io.herald.runtime.security.SecretCipher.generateKey(),
                 "herald.ingest.ops-port", "0",
                 "herald.ingest.api-keys", "acme:acme-portal:" + io.herald.ingest.api.ApiKeys.hash(ACME_KEY)))) {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(otherKeys.uri() + WEBHOOKS

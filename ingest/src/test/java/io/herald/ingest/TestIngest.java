@@ -1,7 +1,7 @@
 package io.herald.ingest;
 
 import io.herald.ingest.api.ApiKeys;
-import io.herald.schemas.security.SecretCipher;
+import io.herald.runtime.security.SecretCipher;
 import io.herald.testkit.HeraldInfrastructure;
 import java.util.Map;
 

@@ -9,7 +9,7 @@ import io.herald.schemas.catalog.EventFilter;
 import io.herald.schemas.delivery.Delivery;
 import io.herald.schemas.event.IamEvent;
 import io.herald.schemas.subscription.Subscription;
-import io.herald.schemas.logging.LogKeys;
+import io.herald.runtime.logging.LogKeys;
 import io.herald.schemas.tracing.EventSpans;
 import io.herald.schemas.tracing.HeraldTracing;
 import io.opentelemetry.api.trace.Span;

@@ -1,9 +1,9 @@
 package io.herald.router;
 
-import io.herald.schemas.config.CommonSettings;
-import io.herald.schemas.config.Setting;
-import io.herald.schemas.config.Settings;
-import io.herald.schemas.tracing.TracingSettings;
+import io.herald.runtime.config.CommonSettings;
+import io.herald.runtime.config.Setting;
+import io.herald.runtime.config.Settings;
+import io.herald.runtime.tracing.TracingSettings;
 import io.herald.router.health.EndpointHealthPolicy;
 import java.nio.file.Path;
 import java.time.Duration;

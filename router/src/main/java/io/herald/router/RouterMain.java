@@ -1,8 +1,9 @@
 package io.herald.router;
 
-import io.herald.schemas.config.Settings;
+import io.herald.runtime.tracing.ServiceTracing;
+import io.herald.runtime.config.Settings;
 import io.herald.schemas.tracing.HeraldTracing;
-import io.herald.schemas.tracing.TracingSettings;
+import io.herald.runtime.tracing.TracingSettings;
 import java.util.concurrent.CountDownLatch;
 
 /** Runs the router until the process is stopped (SIGTERM closes it cleanly). */
@@ -14,7 +15,7 @@ public final class RouterMain {
     public static void main(String[] args) throws InterruptedException {
         Settings settings = Settings.fromProcess();
         RouterConfig config = RouterConfig.from(settings);
-        HeraldTracing tracing = HeraldTracing.start(TracingSettings.from(settings), "herald-router");
+        HeraldTracing tracing = ServiceTracing.start(TracingSettings.from(settings), "herald-router");
         HeraldRouter router = HeraldRouter.start(config, tracing);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,6 +1,6 @@
 package io.herald.testkit;
 
-import io.herald.schemas.TopicInstaller;
+import io.herald.runtime.kafka.TopicInstaller;
 import io.herald.schemas.TopicSpec;
 import java.nio.file.Path;
 import java.util.Collection;

@@ -1,7 +1,7 @@
 package io.herald.testkit;
 
 import io.herald.schemas.Topics;
-import io.herald.schemas.serde.RegistryCompatibility;
+import io.herald.runtime.registry.RegistryCompatibility;
 import java.nio.file.Path;
 
 /**

@@ -3,7 +3,7 @@ package io.herald.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.herald.schemas.ops.DependencyCheck;
+import io.herald.runtime.ops.DependencyCheck;
 import java.net.ServerSocket;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -3,12 +3,12 @@ package io.herald.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.schemas.IamEvents;
-import io.herald.schemas.TopicInstaller;
+import io.herald.runtime.kafka.TopicInstaller;
 import io.herald.schemas.Topics;
 import io.herald.schemas.data.AuthLoginSucceeded;
 import io.herald.schemas.event.IamEvent;
 import io.herald.schemas.serde.HeraldSerdes;
-import io.herald.schemas.serde.RegistryCompatibility;
+import io.herald.runtime.registry.RegistryCompatibility;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

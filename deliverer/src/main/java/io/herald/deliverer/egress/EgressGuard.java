@@ -1,6 +1,6 @@
 package io.herald.deliverer.egress;
 
-import io.herald.schemas.egress.ForbiddenAddresses;
+import io.herald.runtime.egress.ForbiddenAddresses;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;

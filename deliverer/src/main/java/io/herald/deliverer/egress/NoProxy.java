@@ -1,7 +1,7 @@
 package io.herald.deliverer.egress;
 
-import io.herald.schemas.egress.Cidr;
-import io.herald.schemas.egress.ForbiddenAddresses;
+import io.herald.runtime.egress.Cidr;
+import io.herald.runtime.egress.ForbiddenAddresses;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;

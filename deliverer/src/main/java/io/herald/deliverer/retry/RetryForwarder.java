@@ -1,7 +1,7 @@
 package io.herald.deliverer.retry;
 
 import io.herald.schemas.Topics;
-import io.herald.schemas.kafka.TransactionalProducer;
+import io.herald.runtime.kafka.TransactionalProducer;
 import java.time.Instant;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.herald.deliverer.retry;
 
-import io.herald.schemas.config.Durations;
+import io.herald.runtime.config.Durations;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;

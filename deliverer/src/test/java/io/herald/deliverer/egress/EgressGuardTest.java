@@ -3,8 +3,8 @@ package io.herald.deliverer.egress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.herald.schemas.egress.Cidr;
-import io.herald.schemas.egress.ForbiddenAddresses;
+import io.herald.runtime.egress.Cidr;
+import io.herald.runtime.egress.ForbiddenAddresses;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;

@@ -2,12 +2,12 @@ package io.herald.deploy.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.herald.ingest.publish.HeraldPublisher;
-import io.herald.ingest.publish.PublisherConfig;
+import io.herald.publisher.HeraldPublisher;
+import io.herald.publisher.PublisherConfig;
 import io.herald.schemas.catalog.EventFilter;
 import io.herald.schemas.event.IamEvent;
-import io.herald.schemas.security.WebhookVerificationException;
-import io.herald.schemas.security.WebhookVerifier;
+import io.herald.signatures.WebhookVerificationException;
+import io.herald.signatures.WebhookVerifier;
 import io.herald.testkit.WebhookReceiver;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,6 +1,6 @@
 package io.herald.deploy.local;
 
-import io.herald.schemas.config.ConfigException;
+import io.herald.runtime.config.ConfigException;
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 

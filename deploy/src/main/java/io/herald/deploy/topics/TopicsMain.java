@@ -1,12 +1,12 @@
 package io.herald.deploy.topics;
 
-import io.herald.schemas.TopicInstaller;
+import io.herald.runtime.kafka.TopicInstaller;
 import io.herald.schemas.Topics;
-import io.herald.schemas.config.CommonSettings;
-import io.herald.schemas.config.ConfigException;
-import io.herald.schemas.config.Setting;
-import io.herald.schemas.config.Settings;
-import io.herald.schemas.serde.RegistryCompatibility;
+import io.herald.runtime.config.CommonSettings;
+import io.herald.runtime.config.ConfigException;
+import io.herald.runtime.config.Setting;
+import io.herald.runtime.config.Settings;
+import io.herald.runtime.registry.RegistryCompatibility;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;

@@ -2,7 +2,7 @@ package io.herald.ingest.api;
 
 import io.herald.schemas.Topics;
 import io.herald.schemas.serde.HeraldSerdes;
-import io.herald.schemas.store.TopicReader;
+import io.herald.runtime.store.TopicReader;
 import io.herald.schemas.subscription.AuditEntry;
 import java.time.Duration;
 import java.util.ArrayDeque;

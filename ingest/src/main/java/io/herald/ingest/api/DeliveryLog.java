@@ -12,7 +12,7 @@ import io.herald.ingest.history.KeyedHistory;
 import io.herald.ingest.webhooks.StoreUnavailableException;
 import io.herald.ingest.webhooks.WebhookStore;
 import io.herald.schemas.Topics;
-import io.herald.schemas.kafka.TransactionalProducer;
+import io.herald.runtime.kafka.TransactionalProducer;
 import io.herald.schemas.delivery.AttemptOutcome;
 import io.herald.schemas.delivery.DeadLetter;
 import io.herald.schemas.delivery.Delivery;

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Kafka away or too slow, wherever in a request it shows (a send, a commit, a topic that can't be read in time:
- * {@link io.herald.schemas.store.TopicUnavailableException}): {@code 503} with {@code Retry-After}, never a 500. The
+ * {@link io.herald.runtime.store.TopicUnavailableException}): {@code 503} with {@code Retry-After}, never a 500. The
  * cause goes to the log; the client learns only that it should come back.
  */
 @Produces

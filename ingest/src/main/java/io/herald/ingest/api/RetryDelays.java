@@ -1,6 +1,6 @@
 package io.herald.ingest.api;
 
-import io.herald.schemas.config.Durations;
+import io.herald.runtime.config.Durations;
 import java.time.Duration;
 import java.util.List;
 

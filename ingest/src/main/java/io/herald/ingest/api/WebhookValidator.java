@@ -2,8 +2,8 @@ package io.herald.ingest.api;
 
 import io.herald.schemas.catalog.EventCatalog;
 import io.herald.schemas.catalog.EventFilter;
-import io.herald.schemas.egress.ForbiddenAddresses;
-import io.herald.schemas.security.WebhookSecrets;
+import io.herald.runtime.egress.ForbiddenAddresses;
+import io.herald.signatures.WebhookSecrets;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.herald.ingest.history;
 
-import io.herald.schemas.store.TopicUnavailableException;
+import io.herald.runtime.store.TopicUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

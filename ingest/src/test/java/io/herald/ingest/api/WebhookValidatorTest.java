@@ -2,7 +2,7 @@ package io.herald.ingest.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.herald.schemas.egress.ForbiddenAddresses;
+import io.herald.runtime.egress.ForbiddenAddresses;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.herald.schemas.SubscriptionKeys;
 import io.herald.schemas.Topics;
-import io.herald.schemas.egress.Cidr;
-import io.herald.schemas.egress.ForbiddenAddresses;
-import io.herald.schemas.kafka.TransactionalProducer;
-import io.herald.schemas.security.SecretCipher;
+import io.herald.runtime.egress.Cidr;
+import io.herald.runtime.egress.ForbiddenAddresses;
+import io.herald.runtime.kafka.TransactionalProducer;
+import io.herald.runtime.security.SecretCipher;
 import io.herald.schemas.subscription.AuditEntry;
 import io.herald.schemas.subscription.Subscription;
 import org.apache.avro.specific.SpecificRecord;

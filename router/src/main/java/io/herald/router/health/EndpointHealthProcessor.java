@@ -3,7 +3,7 @@ package io.herald.router.health;
 import io.herald.schemas.CloudEventHeaders;
 import io.herald.schemas.IamEvents;
 import io.herald.schemas.SubscriptionKeys;
-import io.herald.schemas.audit.AuditEntries;
+import io.herald.runtime.audit.AuditEntries;
 import io.herald.schemas.data.HeraldWebhookDisabled;
 import io.herald.schemas.delivery.AttemptOutcome;
 import io.herald.schemas.delivery.DeliveryAttempt;
@@ -19,7 +19,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
-import io.herald.schemas.logging.LogKeys;
+import io.herald.runtime.logging.LogKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

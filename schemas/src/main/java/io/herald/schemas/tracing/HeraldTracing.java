@@ -1,8 +1,6 @@
 package io.herald.schemas.tracing;
 
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
@@ -10,14 +8,6 @@ import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.context.propagation.TextMapSetter;
-import io.opentelemetry.exporter.logging.LoggingSpanExporter;
-import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.resources.Resource;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
-import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +15,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * A service's OpenTelemetry: its tracer, and W3C trace context ({@code traceparent}, {@code tracestate}) read from
+ * Herald's OpenTelemetry conventions, on the OpenTelemetry API only: a tracer, and W3C trace context ({@code traceparent}, {@code tracestate}) read from
  * and written to Kafka record headers, the same headers OpenTelemetry's Kafka instrumentation uses, so a producer
  * instrumented by the OpenTelemetry agent joins its trace to Herald's.
  */
@@ -55,27 +45,12 @@ public final class HeraldTracing implements AutoCloseable {
         return new HeraldTracing(telemetry, () -> { });
     }
 
-    /** The service's tracing as configured; {@link #close()} flushes the spans still buffered. */
-    public static HeraldTracing start(TracingConfig config, String serviceName) {
-        SpanExporter exporter = switch (config.exporter()) {
-            case NONE -> null;
-            case OTLP -> OtlpHttpSpanExporter.builder().setEndpoint(config.otlpEndpoint().toString()).build();
-            case LOGGING -> LoggingSpanExporter.create();
-        };
-        if (exporter == null) {
-            return off();
-        }
-        SdkTracerProvider tracerProvider = SdkTracerProvider.builder()
-                .setResource(Resource.getDefault().merge(Resource.create(
-                        Attributes.of(AttributeKey.stringKey("service.name"), serviceName))))
-                .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(config.samplePercent() / 100.0)))
-                .addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
-                .build();
-        OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
-                .setTracerProvider(tracerProvider)
-                .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
-                .build();
-        return new HeraldTracing(sdk, sdk);
+    /**
+     * Tracing through an OpenTelemetry this object owns: {@link #close()} closes {@code shutdown} (the service
+     * runtime's SDK, which flushes the spans still buffered).
+     */
+    public static HeraldTracing owning(OpenTelemetry telemetry, AutoCloseable shutdown) {
+        return new HeraldTracing(telemetry, shutdown);
     }
 
     public Tracer tracer() {

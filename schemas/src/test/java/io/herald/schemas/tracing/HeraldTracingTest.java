@@ -1,10 +1,7 @@
 package io.herald.schemas.tracing;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.herald.schemas.config.ConfigException;
-import io.herald.schemas.config.Settings;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
@@ -16,9 +13,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
@@ -79,32 +74,6 @@ class HeraldTracingTest {
         assertThat(header(out, "traceparent"))
                 .isEqualTo("00-" + recorded.getTraceId() + "-" + recorded.getSpanId() + "-01");
         sdk.close();
-    }
-
-    @Test
-    void settingsDefaultToNoExportAndRejectUnknownExporters() {
-        assertThat(TracingSettings.from(Settings.of(Map.of()))).isEqualTo(TracingConfig.OFF);
-        TracingConfig otlp = TracingSettings.from(Settings.of(Map.of("herald.tracing.exporter", "OTLP",
-                "herald.tracing.otlp-endpoint", "http://collector:4318/v1/traces",
-                "herald.tracing.sample-percent", "10")));
-        assertThat(otlp).isEqualTo(new TracingConfig(TracingConfig.Exporter.OTLP,
-                URI.create("http://collector:4318/v1/traces"), 10));
-
-        assertThatThrownBy(() -> TracingSettings.from(Settings.of(Map.of("herald.tracing.exporter", "jaeger"))))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("herald.tracing.exporter (env HERALD_TRACING_EXPORTER) must be one of none, "
-                        + "otlp, logging, got 'jaeger'");
-        assertThatThrownBy(() -> TracingSettings.from(Settings.of(Map.of("herald.tracing.otlp-endpoint",
-                "collector:4318")))).isInstanceOf(ConfigException.class).hasMessageContaining("an http(s) URL");
-    }
-
-    @Test
-    void anOtlpExporterStartsAndShutsDownWithoutACollector() {
-        try (HeraldTracing tracing = HeraldTracing.start(new TracingConfig(TracingConfig.Exporter.OTLP,
-                URI.create("http://127.0.0.1:9/v1/traces"), 100), "herald-test")) {
-            Span span = tracing.tracer().spanBuilder("x").startSpan();
-            assertThat(span.getSpanContext().isSampled()).isTrue(); // not ended: nothing to send to the absent collector
-        }
     }
 
     private static String header(RecordHeaders headers, String key) {

@@ -1,5 +1,0 @@
-package io.herald.ingest.publish;
-
-/** Where a published event was stored: durable on every in-sync replica ({@code acks=all}). */
-public record PublishedEvent(String eventId, String type, String topic, int partition, long offset) {
-}

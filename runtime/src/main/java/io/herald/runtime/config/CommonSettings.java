@@ -1,0 +1,26 @@
+package io.herald.runtime.config;
+
+/** Keys every Herald service reads. */
+public final class CommonSettings {
+
+    public static final Setting<String> KAFKA_BOOTSTRAP_SERVERS = Setting.text("herald.kafka.bootstrap-servers",
+            null, "Kafka bootstrap servers, host:port[,host:port...]");
+    public static final Setting<String> REGISTRY_URL = Setting.text("herald.registry.url", null,
+            "Schema registry URL (Apicurio v2 API), e.g. http://registry:8080/apis/registry/v2");
+    public static final Setting<String> SECRET_KEYS = Setting.secretText("herald.secrets.keys",
+            "Key ring that encrypts webhook secrets at rest: id:base64(32 bytes)[,id:base64...]; the first "
+                    + "encrypts, all decrypt. Same value on ingest and deliverer.");
+
+    /** Read by the logging configuration (deploy/docker/logback.xml); services check it at startup. */
+    public static final Setting<String> LOG_FORMAT = new Setting<>("herald.log.format",
+            "Log format of the service containers: text, or json (one object per line, with tenant, webhook_id, "
+                    + "event_id and delivery_id as fields)", "text", v -> v.trim().toLowerCase(java.util.Locale.ROOT),
+            v -> v.equals("text") || v.equals("json"), "text or json", false);
+
+    public static final Setting<Boolean> METRICS_TENANT_TAG = Setting.flag("herald.metrics.tenant-tag", false,
+            "Whether delivery and routing counters carry a tenant label; only where tenants are few (each adds "
+                    + "series), never webhook ids or URLs");
+
+    private CommonSettings() {
+    }
+}

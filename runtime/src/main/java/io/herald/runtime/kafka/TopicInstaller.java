@@ -1,0 +1,73 @@
+package io.herald.runtime.kafka;
+
+import io.herald.schemas.TopicSpec;
+import io.herald.schemas.Topics;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates Herald's topics from their definitions in {@link Topics}: used by the test kit, the local launcher and
+ * the topic-creation job of deployments. Idempotent: existing topics are left alone, but one with fewer partitions
+ * than defined is reported, since it caps how many deliverers can share the work.
+ */
+public final class TopicInstaller {
+
+    private final Admin admin;
+
+    public TopicInstaller(Admin admin) {
+        this.admin = admin;
+    }
+
+    /**
+     * Creates the missing topics.
+     *
+     * @return one line per topic saying what was done, for logs
+     */
+    public List<String> install(Collection<TopicSpec> topics, short replicationFactor) {
+        try {
+            Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> missing = topics.stream()
+                    .filter(t -> !existing.contains(t.name()))
+                    .map(t -> new NewTopic(t.name(), t.partitions(), replicationFactor).configs(t.configs()))
+                    .toList();
+            createIgnoringRaces(missing);
+            Map<String, TopicDescription> described = admin.describeTopics(
+                    topics.stream().map(TopicSpec::name).toList()).allTopicNames().get();
+            return topics.stream().map(t -> report(t, existing.contains(t.name()), described.get(t.name()))).toList();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("creating Herald's topics failed: " + e.getCause().getMessage(),
+                    e.getCause());
+        }
+    }
+
+    private void createIgnoringRaces(List<NewTopic> missing) throws InterruptedException, ExecutionException {
+        try {
+            admin.createTopics(missing).all().get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e; // another installer creating the same topic at the same time is fine
+            }
+        }
+    }
+
+    private static String report(TopicSpec spec, boolean existed, TopicDescription actual) {
+        int partitions = actual.partitions().size();
+        String state = existed ? "exists" : "created";
+        if (partitions < spec.partitions()) {
+            return spec.name() + ": " + state + " with " + partitions + " partitions, fewer than the "
+                    + spec.partitions() + " defined (add partitions to scale out)";
+        }
+        return spec.name() + ": " + state + " (" + partitions + " partitions"
+                + (spec.compacted() ? ", compacted" : "") + ")";
+    }
+}

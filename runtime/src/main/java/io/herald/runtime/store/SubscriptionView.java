@@ -1,0 +1,70 @@
+package io.herald.runtime.store;
+
+import io.herald.schemas.SubscriptionKeys;
+import io.herald.schemas.Topics;
+import io.herald.schemas.serde.HeraldSerdes;
+import io.herald.schemas.subscription.Subscription;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * A service's view of every webhook: the compacted {@link Topics#SUBSCRIPTIONS} topic read from the start and kept
+ * up to date (tombstones remove). {@link #syncToEnd()} lets a caller wait until the view includes everything
+ * written so far: read-your-writes for the management API, and a catch-up for a deliverer that meets a webhook
+ * newer than its view.
+ */
+public final class SubscriptionView implements AutoCloseable {
+
+    private final Map<String, Subscription> byWebhookId = new ConcurrentHashMap<>();
+    private final TopicReader<Subscription> reader;
+
+    private SubscriptionView(String bootstrapServers, String registryUrl, String clientId, Duration loadTimeout) {
+        this.reader = TopicReader.start(bootstrapServers, Topics.SUBSCRIPTIONS,
+                HeraldSerdes.<Subscription>valueDeserializer(registryUrl), clientId, TopicReader.Start.BEGINNING,
+                this::apply, loadTimeout);
+    }
+
+    /** Starts reading and returns once everything already on the topic is loaded. */
+    public static SubscriptionView start(String bootstrapServers, String registryUrl, String clientId,
+            Duration loadTimeout) {
+        return new SubscriptionView(bootstrapServers, registryUrl, clientId, loadTimeout);
+    }
+
+    public Optional<Subscription> find(String webhookId) {
+        return Optional.ofNullable(byWebhookId.get(webhookId));
+    }
+
+    /** The webhooks of one tenant, in no particular order. */
+    public List<Subscription> ofTenant(String tenant) {
+        return byWebhookId.values().stream().filter(s -> s.getTenant().equals(tenant)).toList();
+    }
+
+    /** Completes once the view includes every subscription record written before this call. */
+    public CompletableFuture<Void> syncToEnd() {
+        return reader.syncToEnd();
+    }
+
+    /** Blocks until {@link #syncToEnd()} completes. */
+    public void awaitSynced(Duration timeout) {
+        reader.awaitSynced(timeout);
+    }
+
+    private void apply(ConsumerRecord<String, Subscription> record) {
+        String webhookId = SubscriptionKeys.webhookId(record.key());
+        if (record.value() == null) {
+            byWebhookId.remove(webhookId);
+        } else {
+            byWebhookId.put(webhookId, record.value());
+        }
+    }
+
+    @Override
+    public void close() {
+        reader.close();
+    }
+}

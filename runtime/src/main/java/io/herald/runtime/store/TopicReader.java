@@ -1,0 +1,184 @@
+package io.herald.runtime.store;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads every partition of a topic on a background thread (no consumer group) and hands each record to a
+ * callback; {@link #syncToEnd()} completes once everything written before the call has been handed over. The
+ * building block of the services' local views of Herald's topics.
+ */
+public final class TopicReader<V> implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicReader.class);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+    /** How long a sync waits for the topic's end offsets before the waiting callers are told Kafka is away. */
+    private static final Duration END_OFFSETS_TIMEOUT = Duration.ofSeconds(5);
+
+    /** Where reading starts. */
+    public enum Start { BEGINNING, END }
+
+    private final KafkaConsumer<String, V> consumer;
+    private final Consumer<ConsumerRecord<String, V>> apply;
+    private final Queue<CompletableFuture<Void>> syncRequests = new ConcurrentLinkedQueue<>();
+    private final List<PendingSync> pendingSyncs = new ArrayList<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    private TopicReader(KafkaConsumer<String, V> consumer, Consumer<ConsumerRecord<String, V>> apply, String name) {
+        this.consumer = consumer;
+        this.apply = apply;
+        this.thread = new Thread(this::run, name);
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts reading; with {@link Start#BEGINNING}, returns once everything already on the topic was applied. */
+    public static <V> TopicReader<V> start(String bootstrapServers, String topic, Deserializer<V> values,
+            String clientId, Start start, Consumer<ConsumerRecord<String, V>> apply, Duration loadTimeout) {
+        KafkaConsumer<String, V> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.CLIENT_ID_CONFIG, clientId,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new StringDeserializer(), values);
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
+        consumer.assign(partitions);
+        if (start == Start.BEGINNING) {
+            consumer.seekToBeginning(partitions);
+        } else {
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position); // fix the start now, before anything else is written
+        }
+        TopicReader<V> reader = new TopicReader<>(consumer, apply, clientId);
+        reader.thread.start();
+        if (start == Start.BEGINNING) {
+            try {
+                reader.awaitSynced(loadTimeout);
+            } catch (RuntimeException e) {
+                reader.close();
+                throw new IllegalStateException(topic + " could not be loaded within " + loadTimeout, e);
+            }
+        }
+        return reader;
+    }
+
+    /** Completes once every record written before this call has been applied. */
+    public CompletableFuture<Void> syncToEnd() {
+        CompletableFuture<Void> synced = new CompletableFuture<>();
+        syncRequests.add(synced);
+        return synced;
+    }
+
+    /**
+     * Blocks until {@link #syncToEnd()} completes; for request handlers that must see their own writes.
+     *
+     * @throws TopicUnavailableException when the topic could not be read to its end within the timeout
+     */
+    public void awaitSynced(Duration timeout) {
+        try {
+            syncToEnd().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TopicUnavailableException("interrupted while reading a topic", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new TopicUnavailableException("the topic could not be read within " + timeout, e);
+        }
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                try {
+                    pollOnce();
+                    completeSyncs();
+                } catch (RetriableException e) {
+                    // Kafka is away or slow: keep reading once it answers; who waits for a sync now hears at once.
+                    LOG.warn("Reading {} failed ({}); trying again", thread.getName(), e.toString());
+                    failSyncs(new TopicUnavailableException("the topic could not be read: " + e, e));
+                }
+            }
+        } catch (WakeupException closing) {
+            // close() woke us up
+        } catch (RuntimeException e) {
+            LOG.error("Reading stopped; the view it feeds no longer changes", e);
+        } finally {
+            consumer.close();
+            pendingSyncs.forEach(p -> p.done().completeExceptionally(new IllegalStateException("reader closed")));
+            syncRequests.forEach(r -> r.completeExceptionally(new IllegalStateException("reader closed")));
+        }
+    }
+
+    private void pollOnce() {
+        try {
+            for (ConsumerRecord<String, V> record : consumer.poll(POLL_TIMEOUT)) {
+                apply.accept(record);
+            }
+        } catch (RecordDeserializationException e) {
+            LOG.error("Skipping undecodable record at {}@{}: {}", e.topicPartition(), e.offset(), e.getMessage());
+            consumer.seek(e.topicPartition(), e.offset() + 1);
+        }
+    }
+
+    private void completeSyncs() {
+        CompletableFuture<Void> request;
+        Map<TopicPartition, Long> ends = null;
+        while ((request = syncRequests.peek()) != null) {
+            ends = ends != null ? ends : new HashMap<>(consumer.endOffsets(consumer.assignment(), END_OFFSETS_TIMEOUT));
+            pendingSyncs.add(new PendingSync(ends, syncRequests.poll()));
+        }
+        pendingSyncs.removeIf(pending -> {
+            boolean reached = pending.ends().entrySet().stream()
+                    .allMatch(end -> consumer.position(end.getKey()) >= end.getValue());
+            if (reached) {
+                pending.done().complete(null);
+            }
+            return reached;
+        });
+    }
+
+    private void failSyncs(RuntimeException failure) {
+        pendingSyncs.forEach(pending -> pending.done().completeExceptionally(failure));
+        pendingSyncs.clear();
+        CompletableFuture<Void> request;
+        while ((request = syncRequests.poll()) != null) {
+            request.completeExceptionally(failure);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(Duration.ofSeconds(10).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private record PendingSync(Map<TopicPartition, Long> ends, CompletableFuture<Void> done) {
+    }
+}

@@ -1,9 +1,0 @@
-package io.herald.schemas.config;
-
-/** A configuration value is missing or invalid; the service does not start. The message says which and why. */
-public final class ConfigException extends RuntimeException {
-
-    public ConfigException(String message) {
-        super(message);
-    }
-}
