@@ -18,6 +18,19 @@ final class Commands {
     }
 
     /**
+     * A tool a test needs: where it is missing the test is skipped, except on CI ({@code CI=true}), where it fails
+     * (.ci/run must install every tool the tests use, so no test skips there).
+     *
+     * @param missing what is missing and how to install it
+     */
+    static void require(boolean available, String missing) {
+        if (!available && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError(missing + ", on CI: .ci/run must install it");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(available, missing);
+    }
+
+    /**
      * Runs a command in {@code directory} (null: the current one), stdout and stderr together. Output goes to a
      * file, not a pipe: a command that hangs must not hang the test with it.
      */

@@ -3,7 +3,6 @@ package io.herald.deploy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Runs the scripts of {@code src/test/node}, where public npm libraries judge Herald: receiver libraries its
@@ -24,14 +23,7 @@ final class NodeVerifiers {
                         "@kubernetes-models/keda")
                 .allMatch(module -> Files.isDirectory(PROJECT.resolve("node_modules").resolve(module)))
                 && nodeRuns();
-        if ("true".equals(System.getenv("CI"))) {
-            if (!ready) {
-                throw new AssertionError("node or the npm verifiers are missing on CI; .ci/run must run "
-                        + "`npm ci --prefix deploy/src/test/node`");
-            }
-            return;
-        }
-        Assumptions.assumeTrue(ready, "node verifiers not installed: run npm ci --prefix deploy/src/test/node");
+        Commands.require(ready, "node or the npm verifiers are missing: npm ci --prefix deploy/src/test/node");
     }
 
     /** Runs verify-deliveries.mjs on captured requests ([{secret, publicKey, body, headers}]). */

@@ -4,26 +4,44 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.router.quarantine.EventQuarantine;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
+/** The router's Kafka Streams properties, whole: a property dropped, changed or added makes this fail. */
 class HeraldRouterPropertiesTest {
 
-    private final Properties props = HeraldRouter.streamsProperties(
-            RouterConfig.defaults("localhost:9092", "http://localhost:8081", "herald-router", Path.of("state")));
+    private final RouterConfig config = new RouterConfig("broker-1:9092,broker-2:9092", "http://registry:8081",
+            "herald-router-eu", 3, Path.of("/var/lib/herald-router"), RouterConfig.DEFAULT_HEALTH, 9091, false);
+    private final Properties props = HeraldRouter.streamsProperties(config);
 
     @Test
-    void routesExactlyOnceAndQuarantinesWhatItCannotRoute() {
-        assertThat(props).containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
-                .containsEntry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, EventQuarantine.class)
-                .containsEntry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, EventQuarantine.class);
+    void areExactlyTheConfiguredOnesPlusHeraldsGuarantees() {
+        assertThat(props).containsExactlyInAnyOrderEntriesOf(Map.of(
+                StreamsConfig.APPLICATION_ID_CONFIG, "herald-router-eu",
+                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "broker-1:9092,broker-2:9092",
+                StreamsConfig.NUM_STREAM_THREADS_CONFIG, 3,
+                StreamsConfig.STATE_DIR_CONFIG, "/var/lib/herald-router",
+                // routing is exactly once: each event is fanned out once, even across crashes and rebalances
+                StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2,
+                // A task reads partition N of every event topic; they need no common time order, and waiting (the
+                // default, 0) made Kafka Streams format a log line per record: a tenth of the router's CPU.
+                StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L,
+                // what can't be decoded or routed goes to iam.events.rejected and never stops routing
+                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, EventQuarantine.class,
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, EventQuarantine.class));
     }
 
     @Test
-    void routesBufferedEventsWithoutWaitingForTheTasksOtherTopics() {
-        // Waiting (the default, 0) keeps topics in time order, which routing doesn't need, and Kafka Streams formats
-        // a log of why it waits for every record: a tenth of the router's CPU in the benchmark's profile.
-        assertThat(new StreamsConfig(props).getLong(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isEqualTo(-1L);
+    void kafkaStreamsAcceptsThemAndReadsThemAsMeant() {
+        StreamsConfig streams = new StreamsConfig(props);
+
+        assertThat(streams.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo("exactly_once_v2");
+        assertThat(streams.getInt(StreamsConfig.NUM_STREAM_THREADS_CONFIG)).isEqualTo(3);
+        assertThat(streams.getLong(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isEqualTo(-1L);
+        // exactly_once_v2 makes Streams read committed data only and write with idempotent, all-replica acks
+        assertThat(streams.getMainConsumerConfigs("g", "c", 0)).containsEntry("isolation.level", "read_committed");
+        assertThat(streams.getProducerConfigs("c")).containsEntry("enable.idempotence", true);
     }
 }

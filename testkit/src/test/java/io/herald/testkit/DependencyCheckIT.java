@@ -17,6 +17,7 @@ class DependencyCheckIT {
     void seesTheBrokerAndTheRegistryUp(HeraldInfrastructure infra) {
         try (DependencyCheck check = DependencyCheck.start(infra.bootstrapServers(), infra.registryUrl())) {
             await().atMost(Duration.ofSeconds(20)).until(check::allUp);
+            assertThat(check.rounds()).isPositive();
         }
     }
 
@@ -28,7 +29,7 @@ class DependencyCheckIT {
         }
         try (DependencyCheck check = DependencyCheck.start("localhost:" + closed,
                 "http://localhost:" + closed + "/apis/registry/v2")) {
-            Thread.sleep(5_000); // more than one round of checks
+            await().atMost(Duration.ofSeconds(20)).until(() -> check.rounds() >= 2); // checks ran, and saw this
             assertThat(check.kafkaUp()).isFalse();
             assertThat(check.registryUp()).isFalse();
             assertThat(check.allUp()).isFalse();

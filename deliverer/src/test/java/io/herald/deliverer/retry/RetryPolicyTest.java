@@ -54,10 +54,22 @@ class RetryPolicyTest {
     void jitterSpreadsDelaysWithinTheConfiguredFraction() {
         RetrySchedule jittered = new RetrySchedule(List.of(Duration.ofMinutes(10)), 0.2);
         Random random = new Random(1);
+        java.util.LongSummaryStatistics seconds = new java.util.LongSummaryStatistics();
+        java.util.Set<Long> distinct = new java.util.HashSet<>();
         for (int i = 0; i < 1_000; i++) {
-            long seconds = jittered.delayAfter(1, random).orElseThrow().toSeconds();
-            assertThat(seconds).isBetween(480L, 720L);
+            long delay = jittered.delayAfter(1, random).orElseThrow().toSeconds();
+            seconds.accept(delay);
+            distinct.add(delay);
         }
+        assertThat(seconds.getMin()).as("never below 80%").isGreaterThanOrEqualTo(480L);
+        assertThat(seconds.getMax()).as("never above 120%").isLessThanOrEqualTo(720L);
+        // spread over the whole band, around the scheduled delay: zero jitter (or a one-sided one) fails here
+        assertThat(seconds.getMin()).isLessThan(500L);
+        assertThat(seconds.getMax()).isGreaterThan(700L);
+        assertThat(seconds.getAverage()).isBetween(585.0, 615.0);
+        assertThat(distinct).hasSizeGreaterThan(100);
+        assertThat(new RetrySchedule(List.of(Duration.ofMinutes(10)), 0).delayAfter(1, random))
+                .as("no jitter configured: the delay as scheduled").hasValue(Duration.ofMinutes(10));
     }
 
     @Test

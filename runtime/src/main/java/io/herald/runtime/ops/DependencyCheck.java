@@ -27,6 +27,7 @@ public final class DependencyCheck implements AutoCloseable {
     private final ScheduledExecutorService checker = DaemonThreads.scheduler("dependency-check");
     private volatile boolean kafkaUp;
     private volatile boolean registryUp;
+    private final java.util.concurrent.atomic.AtomicLong rounds = new java.util.concurrent.atomic.AtomicLong();
 
     private DependencyCheck(String bootstrapServers, String registryUrl) {
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -54,6 +55,11 @@ public final class DependencyCheck implements AutoCloseable {
         return kafkaUp && registryUp;
     }
 
+    /** How many rounds of checks have finished; until the first, nothing is up. */
+    public long rounds() {
+        return rounds.get();
+    }
+
     private void checkOnce() {
         try {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis())).nodes()
@@ -68,6 +74,7 @@ public final class DependencyCheck implements AutoCloseable {
         } catch (Exception e) {
             registryUp = false;
         }
+        rounds.incrementAndGet();
     }
 
     @Override
