@@ -48,6 +48,35 @@ class IngestServerIT {
         }
     }
 
+    /**
+     * Tenant scoping is the framework's job: every route under /t/{tenant}/ takes a TenantScope (the binder
+     * authenticates the key and checks the tenant before the route runs), and every other route is one of the few
+     * public ones. A new route that forgets its scope fails here instead of leaking across tenants.
+     */
+    @Test
+    void everyTenantRouteDeclaresItsScopeAndNoOtherRouteIsPrivate(HeraldInfrastructure infra) {
+        java.util.Set<String> publicRoutes = java.util.Set.of("/api/v1/event-types", "/api/v1/event-types/{type}/schema",
+                "/health", "/health/{selector}", "/openapi/**");
+        try (IngestServer server = TestIngest.start(infra)) {
+            java.util.List<String> routes = new java.util.ArrayList<>();
+            server.bean(io.micronaut.web.router.Router.class).uriRoutes().forEach(route -> {
+                String template = route.getUriMatchTemplate().toPathString();
+                boolean scoped = java.util.Arrays.stream(route.getTargetMethod().getArguments())
+                        .anyMatch(argument -> argument.getType() == io.herald.ingest.api.TenantScope.class);
+                routes.add(route.getHttpMethodName() + " " + template);
+                if (template.startsWith("/t/{tenant}/")) {
+                    assertThat(scoped).as(route.getHttpMethodName() + " " + template + " takes a TenantScope")
+                            .isTrue();
+                } else {
+                    assertThat(template).as(route.getHttpMethodName() + " " + template + " is public")
+                            .isIn(publicRoutes);
+                }
+            });
+            assertThat(routes).as("the routes found").contains("POST /t/{tenant}/api/v1/webhooks",
+                    "GET /t/{tenant}/api/v1/audit", "POST /t/{tenant}/api/v1/events");
+        }
+    }
+
     @Test
     void refusesToStartWithoutItsConfiguration() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> IngestServer.start(0, java.util.Map.of()))

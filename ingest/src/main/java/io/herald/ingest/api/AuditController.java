@@ -4,12 +4,12 @@ import io.herald.ingest.api.ApiResponses.AuditPage;
 import io.herald.ingest.api.ApiResponses.AuditView;
 import io.herald.schemas.subscription.AuditEntry;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
-import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.util.List;
 
@@ -19,19 +19,18 @@ import java.util.List;
 public class AuditController {
 
     private final AuditLog log;
-    private final ApiAuthenticator authenticator;
 
-    public AuditController(AuditLog log, ApiAuthenticator authenticator) {
+    public AuditController(AuditLog log) {
         this.log = log;
-        this.authenticator = authenticator;
     }
 
     @Get("{?limit,before,webhookId}")
-    public AuditPage listAudit(HttpRequest<?> request, @PathVariable String tenant, @Nullable @QueryValue String limit,
+    public AuditPage listAudit(@Parameter(hidden = true) TenantScope scope,
+            @Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "100"))
+            @Nullable @QueryValue String limit,
             @Nullable @QueryValue String before, @Nullable @QueryValue String webhookId) {
-        authenticator.authorize(request, tenant);
         int size = QueryValues.pageSize(limit, 50);
-        List<AuditEntry> entries = log.page(tenant, webhookId, before, size);
+        List<AuditEntry> entries = log.page(scope.tenant(), webhookId, before, size);
         List<AuditView> items = entries.stream().map(e -> new AuditView(e.getId(), e.getActor(), e.getAction(),
                 e.getWebhookId(), e.getAt(), e.getBefore(), e.getAfter())).toList();
         return new AuditPage(items, items.size() == size ? items.get(items.size() - 1).id() : null);

@@ -14,10 +14,10 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
-import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.scheduling.TaskExecutors;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
 import java.time.Clock;
@@ -39,7 +39,6 @@ public class EventsController {
     static final int MAX_PROBLEMS = 100;
 
     private final EventIntake intake;
-    private final ApiAuthenticator authenticator;
     /** Reads the caller's W3C trace context from the request headers. */
     private static final TextMapGetter<HttpHeaders> CALLER_TRACE = new TextMapGetter<>() {
         @Override
@@ -57,11 +56,9 @@ public class EventsController {
     private final HeraldTracing tracing;
     private final Clock clock;
 
-    public EventsController(EventIntake intake, ApiAuthenticator authenticator, IngestOperations operations,
-            HeraldTracing tracing, Clock clock) {
+    public EventsController(EventIntake intake, IngestOperations operations, HeraldTracing tracing, Clock clock) {
         this.tracing = tracing;
         this.intake = intake;
-        this.authenticator = authenticator;
         this.operations = operations;
         this.clock = clock;
     }
@@ -77,9 +74,9 @@ public class EventsController {
     }
 
     @Post
-    public PublishedEvents publishEvents(HttpRequest<?> request, @PathVariable String tenant,
+    public PublishedEvents publishEvents(HttpRequest<?> request, @Parameter(hidden = true) TenantScope scope,
             @Nullable @Body JsonNode body) {
-        authenticator.authorize(request, tenant);
+        String tenant = scope.tenant();
         List<JsonNode> posted = eventsOf(body);
         List<IamEvent> events = new ArrayList<>();
         List<FieldProblem> problems = new ArrayList<>();

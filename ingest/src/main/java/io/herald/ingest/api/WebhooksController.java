@@ -4,7 +4,6 @@ import io.herald.ingest.api.ApiResponses.CreatedWebhookView;
 import io.herald.ingest.api.ApiResponses.SecretView;
 import io.herald.ingest.api.ApiResponses.WebhookPage;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -17,6 +16,8 @@ import io.micronaut.http.annotation.Put;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.scheduling.TaskExecutors;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 
 /** The tenant-scoped webhook management API. Every call needs an API key of the tenant or an operator key. */
@@ -26,79 +27,69 @@ public class WebhooksController {
 
     private final WebhookService webhooks;
     private final WebhookTester tester;
-    private final ApiAuthenticator authenticator;
     private final JsonBodies bodies;
 
-    public WebhooksController(WebhookService webhooks, WebhookTester tester, ApiAuthenticator authenticator,
-            JsonBodies bodies) {
+    public WebhooksController(WebhookService webhooks, WebhookTester tester, JsonBodies bodies) {
         this.webhooks = webhooks;
         this.tester = tester;
-        this.authenticator = authenticator;
         this.bodies = bodies;
     }
 
     @Post
-    public HttpResponse<CreatedWebhookView> createWebhook(HttpRequest<?> request, @PathVariable String tenant,
+    public HttpResponse<CreatedWebhookView> createWebhook(@Parameter(hidden = true) TenantScope scope,
             @Nullable @Body JsonNode body) {
-        Caller caller = authorize(request, tenant);
-        return HttpResponse.created(webhooks.create(caller, tenant, bodies.readRequired(body, WebhookInput.class)));
+        return HttpResponse.created(webhooks.create(scope.caller(), scope.tenant(),
+                bodies.readRequired(body, WebhookInput.class)));
     }
 
     @Get("{?limit,after,active,eventType}")
-    public WebhookPage listWebhooks(HttpRequest<?> request, @PathVariable String tenant,
+    public WebhookPage listWebhooks(@Parameter(hidden = true) TenantScope scope,
+            @Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "100"))
             @Nullable @QueryValue String limit, @Nullable @QueryValue String after,
-            @Nullable @QueryValue String active, @Nullable @QueryValue String eventType) {
-        authorize(request, tenant);
-        return webhooks.list(tenant, QueryValues.pageSize(limit, 20), after, QueryValues.flag("active", active),
+            @Parameter(schema = @Schema(type = "boolean")) @Nullable @QueryValue String active,
+            @Nullable @QueryValue String eventType) {
+        return webhooks.list(scope.tenant(), QueryValues.pageSize(limit, 20), after, QueryValues.flag("active", active),
                 eventType);
     }
 
     @Get("/{id}")
-    public WebhookView getWebhook(HttpRequest<?> request, @PathVariable String tenant, @PathVariable String id) {
-        authorize(request, tenant);
-        return webhooks.get(tenant, id);
+    public WebhookView getWebhook(@Parameter(hidden = true) TenantScope scope, @PathVariable String id) {
+        return webhooks.get(scope.tenant(), id);
     }
 
     @Put("/{id}")
-    public WebhookView replaceWebhook(HttpRequest<?> request, @PathVariable String tenant, @PathVariable String id,
-            @Nullable @Body JsonNode body) {
-        Caller caller = authorize(request, tenant);
-        return webhooks.replace(caller, tenant, id, bodies.readRequired(body, WebhookInput.class));
+    public WebhookView replaceWebhook(@Parameter(hidden = true) TenantScope scope,
+            @PathVariable String id, @Nullable @Body JsonNode body) {
+        return webhooks.replace(scope.caller(), scope.tenant(), id, bodies.readRequired(body, WebhookInput.class));
     }
 
     @Patch("/{id}")
-    public WebhookView patchWebhook(HttpRequest<?> request, @PathVariable String tenant, @PathVariable String id,
-            @Nullable @Body JsonNode body) {
-        Caller caller = authorize(request, tenant);
-        return webhooks.patch(caller, tenant, id, bodies.readRequired(body, WebhookInput.class));
+    public WebhookView patchWebhook(@Parameter(hidden = true) TenantScope scope,
+            @PathVariable String id, @Nullable @Body JsonNode body) {
+        return webhooks.patch(scope.caller(), scope.tenant(), id, bodies.readRequired(body, WebhookInput.class));
     }
 
     @Delete("/{id}")
-    public HttpResponse<Void> deleteWebhook(HttpRequest<?> request, @PathVariable String tenant, @PathVariable String id) {
-        webhooks.delete(authorize(request, tenant), tenant, id);
+    public HttpResponse<Void> deleteWebhook(@Parameter(hidden = true) TenantScope scope, @PathVariable String id) {
+        webhooks.delete(scope.caller(), scope.tenant(), id);
         return HttpResponse.noContent();
     }
 
     @Post("/{id}/secret/reveal")
-    public SecretView revealSecret(HttpRequest<?> request, @PathVariable String tenant, @PathVariable String id) {
-        return webhooks.reveal(authorize(request, tenant), tenant, id);
+    public SecretView revealSecret(@Parameter(hidden = true) TenantScope scope, @PathVariable String id) {
+        return webhooks.reveal(scope.caller(), scope.tenant(), id);
     }
 
     @Post("/{id}/secret/rotate")
-    public SecretView rotateSecret(HttpRequest<?> request, @PathVariable String tenant, @PathVariable String id) {
-        return webhooks.rotate(authorize(request, tenant), tenant, id);
+    public SecretView rotateSecret(@Parameter(hidden = true) TenantScope scope, @PathVariable String id) {
+        return webhooks.rotate(scope.caller(), scope.tenant(), id);
     }
 
     /** Sends a synthetic, signed event to the webhook now and reports what its endpoint answered. */
     @Post("/{id}/test")
-    public ApiResponses.TestResult testWebhook(HttpRequest<?> request, @PathVariable String tenant, @PathVariable String id,
+    public ApiResponses.TestResult testWebhook(@Parameter(hidden = true) TenantScope scope, @PathVariable String id,
             @Nullable @Body JsonNode body) {
-        authorize(request, tenant);
         ApiResponses.TestRequest test = bodies.read(body, ApiResponses.TestRequest.class);
-        return tester.test(webhooks.subscription(tenant, id), test == null ? null : test.eventType());
-    }
-
-    private Caller authorize(HttpRequest<?> request, String tenant) {
-        return authenticator.authorize(request, tenant);
+        return tester.test(webhooks.subscription(scope.tenant(), id), test == null ? null : test.eventType());
     }
 }
