@@ -4,6 +4,7 @@ import io.herald.deliverer.egress.EgressProxy;
 import io.herald.deliverer.egress.NoProxy;
 import io.herald.deliverer.retry.RetrySchedule;
 import io.herald.runtime.config.CommonSettings;
+import io.herald.runtime.config.ConfigBuilder;
 import io.herald.runtime.config.ConfigException;
 import io.herald.runtime.egress.Cidr;
 import io.herald.runtime.config.Setting;
@@ -74,81 +75,16 @@ public record DelivererConfig(
         allowedNetworks = List.copyOf(allowedNetworks);
     }
 
-    /** The defaults of every optional key, for embedding and tests; the operations endpoint takes any free port. */
-    public static DelivererConfig defaults(String bootstrapServers, String registryUrl, SecretCipher secretCipher) {
-        return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, GROUP_ID.defaultValue(),
-                MAX_IN_FLIGHT.defaultValue(), Duration.ofMillis(DEFAULT_TIMEOUT_MS.defaultValue()),
-                Duration.ofMillis(CONNECT_TIMEOUT_MS.defaultValue()), List.of(), Optional.empty(), Optional.empty(),
-                new RetrySchedule(RetrySchedule.STANDARD, RETRY_JITTER_PERCENT.defaultValue() / 100.0),
-                Duration.ofSeconds(MAX_RETRY_AFTER_SECONDS.defaultValue()),
-                new EndpointLimits(MAX_IN_FLIGHT_PER_WEBHOOK.defaultValue(), CIRCUIT_FAILURES.defaultValue(),
-                        Duration.ofSeconds(CIRCUIT_OPEN_SECONDS.defaultValue())),
-                Duration.ofSeconds(SESSION_TIMEOUT_SECONDS.defaultValue()), 0,
-                Duration.ofSeconds(SHUTDOWN_GRACE_SECONDS.defaultValue()), CommonSettings.METRICS_TENANT_TAG.defaultValue()); // embedded: any free port
-    }
-
-    public DelivererConfig withGroupId(String group) {
-        return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, group, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort, shutdownGrace, tenantMetrics);
-    }
-
-    public DelivererConfig withMaxInFlight(int max) {
-        return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, max, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort, shutdownGrace, tenantMetrics);
-    }
-
-    public DelivererConfig withTimeouts(Duration attempt, Duration connect) {
-        return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, attempt,
-                connect, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort, shutdownGrace, tenantMetrics);
-    }
-
-    public DelivererConfig withAllowedNetworks(List<Cidr> networks) {
-        return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, networks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort, shutdownGrace, tenantMetrics);
-    }
-
-    public DelivererConfig withEgressProxy(EgressProxy proxy) {
-        return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, Optional.of(proxy), retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort, shutdownGrace, tenantMetrics);
-    }
-
-    public DelivererConfig withRetrySchedule(RetrySchedule schedule) {
-        return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, egressProxy, schedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort, shutdownGrace, tenantMetrics);
-    }
-
-    public DelivererConfig withEndpointLimits(EndpointLimits limits) {
-        return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, limits, sessionTimeout, opsPort, shutdownGrace, tenantMetrics);
-    }
-
-    public DelivererConfig withSessionTimeout(Duration timeout) {
-        return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits,
-                timeout, opsPort, shutdownGrace, tenantMetrics);
-    }
-
-    public DelivererConfig withOpsPort(int port) {
-        return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits,
-                sessionTimeout, port, shutdownGrace, tenantMetrics);
-    }
-
-    public DelivererConfig withShutdownGrace(Duration grace) {
-        return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits,
-                sessionTimeout, opsPort, grace, tenantMetrics);
-    }
-
-    public DelivererConfig withTenantMetrics(boolean byTenant) {
-        return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, trustStore, egressProxy, retrySchedule, maxRetryAfter, endpointLimits,
-                sessionTimeout, opsPort, shutdownGrace, byTenant);
-    }
-
-    public DelivererConfig withTrustStore(TrustStore store) {
-        return new DelivererConfig(bootstrapServers, registryUrl, secretCipher, groupId, maxInFlight, defaultTimeout,
-                connectTimeout, allowedNetworks, Optional.of(store), egressProxy, retrySchedule, maxRetryAfter, endpointLimits, sessionTimeout, opsPort, shutdownGrace, tenantMetrics);
+    /**
+     * A deliverer configured through its keys, for embedding and tests: every key at its default unless set, the
+     * operations endpoint on any free port.
+     */
+    public static ConfigBuilder<DelivererConfig> builder(String bootstrapServers, String registryUrl, String keyRing) {
+        return new ConfigBuilder<>(DelivererConfig::from)
+                .set(CommonSettings.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers)
+                .set(CommonSettings.REGISTRY_URL, registryUrl)
+                .set(CommonSettings.SECRET_KEYS, keyRing)
+                .set(OPS_PORT, 0);
     }
 
     public static final Setting<String> GROUP_ID = Setting.text("herald.deliverer.group-id", "herald-deliverer",
@@ -156,16 +92,11 @@ public record DelivererConfig(
     public static final Setting<Integer> MAX_IN_FLIGHT = Setting.integer("herald.deliverer.max-in-flight", 2048, 1,
             100_000, "Deliveries under way at once per deliverer instance (sending, waiting for a slot, or having "
                     + "their attempt recorded); a few KiB of memory each");
-    public static final Setting<Integer> DEFAULT_TIMEOUT_MS = Setting.integer("herald.deliverer.default-timeout-ms",
-            30_000, 100, 60_000, "Per-attempt timeout in milliseconds for webhooks without their own");
-    public static final Setting<Integer> CONNECT_TIMEOUT_MS = Setting.integer("herald.deliverer.connect-timeout-ms",
-            5_000, 100, 60_000, "Connection timeout in milliseconds");
-
-    public static final Setting<List<Cidr>> ALLOWED_NETWORKS = new Setting<>("herald.deliverer.egress.allowed-networks",
-            "Comma-separated CIDRs webhooks may reach although they are private, loopback or otherwise forbidden "
-                    + "(e.g. 127.0.0.0/8 for local development); empty in production",
-            List.of(), DelivererConfig::parseNetworks, v -> true, "comma-separated CIDRs such as 10.8.0.0/16",
-            false);
+    public static final Setting<Duration> DEFAULT_TIMEOUT = Setting.duration("herald.deliverer.default-timeout",
+            "30s", Duration.ofMillis(100), Duration.ofMinutes(1), "Per-attempt timeout for webhooks without their own");
+    public static final Setting<Duration> CONNECT_TIMEOUT = Setting.duration("herald.deliverer.connect-timeout",
+            "5s", Duration.ofMillis(100), Duration.ofMinutes(1), "Time to establish a connection, within the attempt "
+                    + "timeout");
 
     public static final Setting<Optional<String>> TRUST_STORE = Setting.optionalText(
             "herald.deliverer.tls.trust-store", "PKCS12 file of the CA certificates endpoint certificates must chain "
@@ -181,14 +112,14 @@ public record DelivererConfig(
             "Hosts reached without the proxy: names, domain suffixes, IPs or CIDRs, comma-separated; * for all",
             false);
 
-    public static final Setting<String> RETRY_SCHEDULE = new Setting<>("herald.deliverer.retry.schedule",
-            "Delays before each retry: a preset (standard: 1m,5m,15m,40m = 5 attempts in about an hour; extended: "
-                    + "5s,5m,30m,2h,5h,10h,10h) or a list such as 30s,2m,10m; webhooks can have their own",
-            "standard", String::trim, DelivererConfig::isSchedule, "a preset name or delays such as 30s,5m", false);
+    public static final Setting<List<Duration>> RETRY_SCHEDULE = Setting.retryDelays("herald.deliverer.retry.schedule",
+            "standard", "Delays before each retry: a preset (standard: 1m,5m,15m,40m = 5 attempts in about an hour; "
+                    + "extended: 5s,5m,30m,2h,5h,10h,10h) or a list such as 30s,2m,10m; webhooks can have their own "
+                    + "(the same rules)");
     public static final Setting<Integer> RETRY_JITTER_PERCENT = Setting.integer("herald.deliverer.retry.jitter-percent",
             20, 0, 50, "Each retry delay moves randomly up or down by at most this percentage");
-    public static final Setting<Integer> MAX_RETRY_AFTER_SECONDS = Setting.integer(
-            "herald.deliverer.retry.max-retry-after-seconds", 3600, 1, 86_400,
+    public static final Setting<Duration> MAX_RETRY_AFTER = Setting.duration("herald.deliverer.retry.max-retry-after",
+            "1h", Duration.ofSeconds(1), Duration.ofDays(1),
             "The longest wait an endpoint's Retry-After header can impose on a retry");
 
     public static final Setting<Integer> MAX_IN_FLIGHT_PER_WEBHOOK = Setting.integer(
@@ -198,16 +129,17 @@ public record DelivererConfig(
     public static final Setting<Integer> CIRCUIT_FAILURES = Setting.integer(
             "herald.deliverer.circuit.failure-threshold", 5, 1, 1_000,
             "Consecutive failures after which a webhook's circuit opens (deliveries go to the retry path unsent)");
-    public static final Setting<Integer> CIRCUIT_OPEN_SECONDS = Setting.integer(
-            "herald.deliverer.circuit.open-seconds", 30, 1, 3_600,
-            "How long an open circuit lasts before one trial request may close it");
+    public static final Setting<Duration> CIRCUIT_OPEN_FOR = Setting.duration("herald.deliverer.circuit.open-for",
+            "30s", Duration.ofSeconds(1), Duration.ofHours(1),
+            "How long an open circuit lasts before one trial request may close it (doubled after each failed trial, "
+                    + "up to 10 times)");
 
-    public static final Setting<Integer> SHUTDOWN_GRACE_SECONDS = Setting.integer(
-            "herald.deliverer.shutdown-grace-seconds", 20, 0, 600,
+    public static final Setting<Duration> SHUTDOWN_GRACE = Setting.duration("herald.deliverer.shutdown-grace",
+            "20s", Duration.ZERO, Duration.ofMinutes(10),
             "On SIGTERM, how long deliveries under way may take to finish; those that don't are left uncommitted "
                     + "and redone by another deliverer (keep it under the pod's terminationGracePeriodSeconds)");
-    public static final Setting<Integer> SESSION_TIMEOUT_SECONDS = Setting.integer(
-            "herald.deliverer.session-timeout-seconds", 45, 6, 300,
+    public static final Setting<Duration> SESSION_TIMEOUT = Setting.duration("herald.deliverer.session-timeout",
+            "45s", Duration.ofSeconds(6), Duration.ofMinutes(5),
             "How long a deliverer that stops responding keeps its partitions before the others take them over");
 
     public static final Setting<Integer> OPS_PORT = Setting.integer("herald.deliverer.ops-port", 9090, 0, 65_535,
@@ -216,10 +148,10 @@ public record DelivererConfig(
     /** Every key the deliverer reads. */
     public static final List<Setting<?>> SETTINGS = java.util.stream.Stream.concat(java.util.stream.Stream.of(
             CommonSettings.KAFKA_BOOTSTRAP_SERVERS, CommonSettings.REGISTRY_URL, CommonSettings.SECRET_KEYS, GROUP_ID,
-            MAX_IN_FLIGHT, DEFAULT_TIMEOUT_MS, CONNECT_TIMEOUT_MS, ALLOWED_NETWORKS, TRUST_STORE,
-            TRUST_STORE_PASSWORD, EGRESS_PROXY, NO_PROXY, RETRY_SCHEDULE, RETRY_JITTER_PERCENT,
-            MAX_RETRY_AFTER_SECONDS, MAX_IN_FLIGHT_PER_WEBHOOK, CIRCUIT_FAILURES, CIRCUIT_OPEN_SECONDS,
-            SESSION_TIMEOUT_SECONDS, SHUTDOWN_GRACE_SECONDS, OPS_PORT, CommonSettings.LOG_FORMAT,
+            MAX_IN_FLIGHT, DEFAULT_TIMEOUT, CONNECT_TIMEOUT, CommonSettings.EGRESS_ALLOWED_NETWORKS, TRUST_STORE,
+            TRUST_STORE_PASSWORD, EGRESS_PROXY, NO_PROXY, RETRY_SCHEDULE, RETRY_JITTER_PERCENT, MAX_RETRY_AFTER,
+            MAX_IN_FLIGHT_PER_WEBHOOK, CIRCUIT_FAILURES, CIRCUIT_OPEN_FOR, SESSION_TIMEOUT, SHUTDOWN_GRACE, OPS_PORT,
+            CommonSettings.LOG_FORMAT,
             CommonSettings.METRICS_TENANT_TAG), TracingSettings.SETTINGS.stream()).toList();
 
     public static DelivererConfig from(Settings settings) {
@@ -227,23 +159,30 @@ public record DelivererConfig(
         return new DelivererConfig(
                 settings.get(CommonSettings.KAFKA_BOOTSTRAP_SERVERS),
                 settings.get(CommonSettings.REGISTRY_URL),
-                SecretCipher.fromKeyRing(settings.get(CommonSettings.SECRET_KEYS)),
+                cipher(settings.get(CommonSettings.SECRET_KEYS)),
                 settings.get(GROUP_ID),
                 settings.get(MAX_IN_FLIGHT),
-                Duration.ofMillis(settings.get(DEFAULT_TIMEOUT_MS)),
-                Duration.ofMillis(settings.get(CONNECT_TIMEOUT_MS)),
-                settings.get(ALLOWED_NETWORKS),
+                settings.get(DEFAULT_TIMEOUT),
+                settings.get(CONNECT_TIMEOUT),
+                settings.get(CommonSettings.EGRESS_ALLOWED_NETWORKS),
                 settings.get(TRUST_STORE).map(path -> new TrustStore(Path.of(path),
                         settings.get(TRUST_STORE_PASSWORD).orElse(null))),
                 settings.get(EGRESS_PROXY).map(url -> proxy(url, settings.get(NO_PROXY).orElse(""))),
-                new RetrySchedule(RetrySchedule.parseDelays(settings.get(RETRY_SCHEDULE)),
-                        settings.get(RETRY_JITTER_PERCENT) / 100.0),
-                Duration.ofSeconds(settings.get(MAX_RETRY_AFTER_SECONDS)),
+                new RetrySchedule(settings.get(RETRY_SCHEDULE), settings.get(RETRY_JITTER_PERCENT) / 100.0),
+                settings.get(MAX_RETRY_AFTER),
                 new EndpointLimits(settings.get(MAX_IN_FLIGHT_PER_WEBHOOK), settings.get(CIRCUIT_FAILURES),
-                        Duration.ofSeconds(settings.get(CIRCUIT_OPEN_SECONDS))),
-                Duration.ofSeconds(settings.get(SESSION_TIMEOUT_SECONDS)), settings.get(OPS_PORT),
-                Duration.ofSeconds(settings.get(SHUTDOWN_GRACE_SECONDS)),
+                        settings.get(CIRCUIT_OPEN_FOR)),
+                settings.get(SESSION_TIMEOUT), settings.get(OPS_PORT),
+                settings.get(SHUTDOWN_GRACE),
                 settings.get(CommonSettings.METRICS_TENANT_TAG));
+    }
+
+    private static SecretCipher cipher(String keyRing) {
+        try {
+            return SecretCipher.fromKeyRing(keyRing);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(CommonSettings.SECRET_KEYS.name() + ": " + e.getMessage());
+        }
     }
 
     private static EgressProxy proxy(String url, String noProxy) {
@@ -252,18 +191,5 @@ public record DelivererConfig(
         } catch (IllegalArgumentException e) {
             throw new ConfigException(EGRESS_PROXY.name() + ": " + e.getMessage());
         }
-    }
-
-    private static boolean isSchedule(String value) {
-        try {
-            return !RetrySchedule.parseDelays(value).isEmpty();
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    static List<Cidr> parseNetworks(String value) {
-        return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                .map(Cidr::parse).toList();
     }
 }

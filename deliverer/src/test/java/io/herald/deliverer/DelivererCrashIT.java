@@ -1,5 +1,6 @@
 package io.herald.deliverer;
 
+import io.herald.runtime.config.CommonSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -85,9 +86,9 @@ class DelivererCrashIT {
             int beforeKill = receiver.totalRequests();
             assertThat(beforeKill).as("killed mid-way").isLessThan(DELIVERIES);
 
-            try (HeraldDeliverer replacement = HeraldDeliverer.start(DelivererConfig.defaults(infra.bootstrapServers(),
-                    infra.registryUrl(), cipher).withGroupId(GROUP)
-                    .withAllowedNetworks(List.of(Cidr.parse("127.0.0.0/8"))))) {
+            try (HeraldDeliverer replacement = HeraldDeliverer.start(DelivererConfig.builder(infra.bootstrapServers(), infra.registryUrl(), KEY_RING)
+                .set(DelivererConfig.GROUP_ID, GROUP)
+                .set(CommonSettings.EGRESS_ALLOWED_NETWORKS, List.of(Cidr.parse("127.0.0.0/8"))).build())) {
                 await().atMost(Duration.ofSeconds(90)).until(() ->
                         received(receiver, webhooks).keySet().containsAll(webhookByDelivery.keySet()));
             }
@@ -125,11 +126,11 @@ class DelivererCrashIT {
                 "-Dherald.registry.url=" + infra.registryUrl(),
                 "-Dherald.secrets.keys=" + KEY_RING,
                 "-Dherald.deliverer.group-id=" + GROUP,
-                "-Dherald.deliverer.egress.allowed-networks=127.0.0.0/8",
+                "-Dherald.egress.allowed-networks=127.0.0.0/8",
                 // Four at a time per webhook (the rest wait on the retry path), so the kill finds work under way;
                 // a short session, so the group hands its partitions on without the default 45 s wait.
                 "-Dherald.deliverer.max-in-flight-per-webhook=4",
-                "-Dherald.deliverer.session-timeout-seconds=6",
+                "-Dherald.deliverer.session-timeout=6s",
                 "-Dherald.deliverer.ops-port=0",
                 DelivererMain.class.getName())
                 .redirectErrorStream(true)

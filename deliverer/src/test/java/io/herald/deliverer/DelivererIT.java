@@ -1,5 +1,6 @@
 package io.herald.deliverer;
 
+import io.herald.runtime.config.CommonSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.schemas.HeraldIds;
@@ -52,7 +53,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class DelivererIT {
 
     private static final String TENANT = "deliverer-it";
-    private static final SecretCipher CIPHER = SecretCipher.fromKeyRing("k1:" + SecretCipher.generateKey());
+    private static final String KEY_RING = "k1:" + SecretCipher.generateKey();
+    private static final SecretCipher CIPHER = SecretCipher.fromKeyRing(KEY_RING);
 
     private static WebhookReceiver receiver;
     private static HeraldDeliverer deliverer;
@@ -71,11 +73,15 @@ class DelivererIT {
                 HeraldSerdes.<Delivery>valueSerializer(infra.registryUrl()));
         attempts = new AttemptCollector(infra);
         deadLetters = new DeadLetterCollector(infra);
-        deliverer = HeraldDeliverer.start(DelivererConfig.defaults(infra.bootstrapServers(), infra.registryUrl(), CIPHER)
-                .withGroupId("deliverer-it").withMaxInFlight(64)
-                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(2))
-                .withAllowedNetworks(List.of(Cidr.parse("127.0.0.0/8"))) // the test receivers live on loopback
-                .withEndpointLimits(new DelivererConfig.EndpointLimits(8, 3, Duration.ofSeconds(5))));
+        deliverer = HeraldDeliverer.start(DelivererConfig.builder(infra.bootstrapServers(), infra.registryUrl(), KEY_RING)
+                .set(DelivererConfig.GROUP_ID, "deliverer-it")
+                .set(DelivererConfig.MAX_IN_FLIGHT, 64)
+                .set(DelivererConfig.DEFAULT_TIMEOUT, Duration.ofSeconds(5))
+                .set(DelivererConfig.CONNECT_TIMEOUT, Duration.ofSeconds(2))
+                .set(CommonSettings.EGRESS_ALLOWED_NETWORKS, List.of(Cidr.parse("127.0.0.0/8")))
+                .set(DelivererConfig.MAX_IN_FLIGHT_PER_WEBHOOK, 8)
+                .set(DelivererConfig.CIRCUIT_FAILURES, 3)
+                .set(DelivererConfig.CIRCUIT_OPEN_FOR, Duration.ofSeconds(5)).build());
     }
 
     @AfterAll

@@ -1,5 +1,6 @@
 package io.herald.deliverer;
 
+import io.herald.runtime.config.CommonSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -38,7 +39,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(HeraldInfrastructureExtension.class)
 class DelivererMetricsIT {
 
-    private static final SecretCipher CIPHER = SecretCipher.fromKeyRing("m:" + SecretCipher.generateKey());
+    private static final String KEY_RING = "m:" + SecretCipher.generateKey();
+    private static final SecretCipher CIPHER = SecretCipher.fromKeyRing(KEY_RING);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
@@ -50,9 +52,9 @@ class DelivererMetricsIT {
                 KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(
                         Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()),
                         new StringSerializer(), HeraldSerdes.<SpecificRecord>valueSerializer(infra.registryUrl()));
-                HeraldDeliverer deliverer = HeraldDeliverer.start(DelivererConfig.defaults(infra.bootstrapServers(),
-                        infra.registryUrl(), CIPHER).withGroupId(group)
-                        .withAllowedNetworks(List.of(Cidr.parse("127.0.0.0/8"))))) {
+                HeraldDeliverer deliverer = HeraldDeliverer.start(DelivererConfig.builder(infra.bootstrapServers(), infra.registryUrl(), KEY_RING)
+                .set(DelivererConfig.GROUP_ID, group)
+                .set(CommonSettings.EGRESS_ALLOWED_NETWORKS, List.of(Cidr.parse("127.0.0.0/8"))).build())) {
             receiver.script("/m-flaky", Reply.of(503), Reply.of(200));
             receiver.respond("/m-broken", 500, Duration.ZERO);
             Subscription healthy = webhook(receiver.url("/m-ok"));

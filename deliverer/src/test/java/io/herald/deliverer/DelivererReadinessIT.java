@@ -31,9 +31,9 @@ class DelivererReadinessIT {
         boolean brokerStopped = false;
         try {
             broker.createTopics(Topics.all());
-            HeraldDeliverer deliverer = HeraldDeliverer.start(DelivererConfig.defaults(broker.bootstrapServers(),
-                    infra.registryUrl(), SecretCipher.fromKeyRing("r:" + SecretCipher.generateKey()))
-                    .withGroupId("readiness-it").withShutdownGrace(Duration.ofSeconds(1)));
+            HeraldDeliverer deliverer = HeraldDeliverer.start(DelivererConfig.builder(broker.bootstrapServers(), infra.registryUrl(), "r:" + SecretCipher.generateKey())
+                .set(DelivererConfig.GROUP_ID, "readiness-it")
+                .set(DelivererConfig.SHUTDOWN_GRACE, Duration.ofSeconds(1)).build());
             try {
                 String ops = "http://localhost:" + deliverer.opsPort();
                 await().atMost(Duration.ofSeconds(20)).until(() -> status(ops + "/health/ready") == 200);

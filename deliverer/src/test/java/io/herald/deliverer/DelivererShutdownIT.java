@@ -1,5 +1,6 @@
 package io.herald.deliverer;
 
+import io.herald.runtime.config.CommonSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -37,7 +38,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(HeraldInfrastructureExtension.class)
 class DelivererShutdownIT {
 
-    private static final SecretCipher CIPHER = SecretCipher.fromKeyRing("s:" + SecretCipher.generateKey());
+    private static final String KEY_RING = "s:" + SecretCipher.generateKey();
+    private static final SecretCipher CIPHER = SecretCipher.fromKeyRing(KEY_RING);
     private static final int DELIVERIES = 40;
 
     @Test
@@ -45,8 +47,9 @@ class DelivererShutdownIT {
         String group = "shutdown-it-" + HeraldIds.newEventId().toLowerCase();
         ConsumerGroups.startAtEnd(infra.bootstrapServers(), group, List.of(Topics.DELIVERIES));
         ConsumerGroups.startAtEnd(infra.bootstrapServers(), group + "-retries", Topics.retryTopics());
-        DelivererConfig config = DelivererConfig.defaults(infra.bootstrapServers(), infra.registryUrl(), CIPHER)
-                .withGroupId(group).withAllowedNetworks(List.of(Cidr.parse("127.0.0.0/8")));
+        DelivererConfig config = DelivererConfig.builder(infra.bootstrapServers(), infra.registryUrl(), KEY_RING)
+                .set(DelivererConfig.GROUP_ID, group)
+                .set(CommonSettings.EGRESS_ALLOWED_NETWORKS, List.of(Cidr.parse("127.0.0.0/8"))).build();
         try (WebhookReceiver receiver = WebhookReceiver.start();
                 KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(
                         Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()),

@@ -1,5 +1,6 @@
 package io.herald.deliverer;
 
+import io.herald.runtime.config.CommonSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,8 +36,8 @@ class WebhookSenderProxyTest {
 
     @Test
     void sendsThroughTheProxyUnlessTheHostIsExempted() {
-        HttpOutcome proxied = send(List.of(Cidr.parse("127.0.0.0/8")), NoProxy.none(), receiver.url("/via-proxy"));
-        HttpOutcome direct = send(List.of(Cidr.parse("127.0.0.0/8")), NoProxy.parse("example.com, 127.0.0.0/8"),
+        HttpOutcome proxied = send(List.of(Cidr.parse("127.0.0.0/8")), "", receiver.url("/via-proxy"));
+        HttpOutcome direct = send(List.of(Cidr.parse("127.0.0.0/8")), "example.com, 127.0.0.0/8",
                 receiver.url("/direct"));
 
         assertThat(proxied.status()).as(String.valueOf(proxied.error())).isEqualTo(204);
@@ -48,8 +49,8 @@ class WebhookSenderProxyTest {
 
     @Test
     void stillRefusesForbiddenTargetsBeforeAskingTheProxy() {
-        HttpOutcome literal = send(List.of(), NoProxy.none(), "http://10.1.2.3/hook");
-        HttpOutcome name = send(List.of(), NoProxy.none(), "http://localhost:" + receiver.port() + "/hook");
+        HttpOutcome literal = send(List.of(), "", "http://10.1.2.3/hook");
+        HttpOutcome name = send(List.of(), "", "http://localhost:" + receiver.port() + "/hook");
 
         assertThat(literal.refused()).isTrue();
         assertThat(literal.error()).isEqualTo("10.1.2.3 is a private (RFC 1918) address");
@@ -74,12 +75,16 @@ class WebhookSenderProxyTest {
                 .hasMessageContaining("egress proxy must be http://host:port");
     }
 
-    private HttpOutcome send(List<Cidr> allowed, NoProxy noProxy, String url) {
-        DelivererConfig config = DelivererConfig.defaults("unused:9092", "http://unused",
-                        SecretCipher.fromKeyRing("k:" + SecretCipher.generateKey()))
-                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(2))
-                .withAllowedNetworks(allowed)
-                .withEgressProxy(EgressProxy.of(proxy.url(), noProxy));
+    /** @param noProxy the no-proxy list as configured */
+    private HttpOutcome send(List<Cidr> allowed, String noProxy, String url) {
+        DelivererConfig config = DelivererConfig.builder("unused:9092", "http://unused",
+                        "k:" + SecretCipher.generateKey())
+                .set(DelivererConfig.DEFAULT_TIMEOUT, Duration.ofSeconds(5))
+                .set(DelivererConfig.CONNECT_TIMEOUT, Duration.ofSeconds(2))
+                .set(CommonSettings.EGRESS_ALLOWED_NETWORKS, allowed)
+                .set(DelivererConfig.EGRESS_PROXY, proxy.url())
+                .set(DelivererConfig.NO_PROXY, noProxy)
+                .build();
         try (WebhookSender sender = new WebhookSender(config,
                 new EgressGuard(new ForbiddenAddresses(config.allowedNetworks())), Clock.systemUTC())) {
             Endpoint endpoint = new Endpoint("wh_1", "acme", url, true, null, List.of(WebhookSecrets.generate()), List.of(),

@@ -1,5 +1,6 @@
 package io.herald.deliverer;
 
+import io.herald.runtime.config.CommonSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -31,9 +32,9 @@ class WebhookSenderTest {
 
     @BeforeEach
     void start() {
-        DelivererConfig config = DelivererConfig.defaults("unused:9092", "http://unused",
-                SecretCipher.fromKeyRing("k:" + SecretCipher.generateKey())).withTimeouts(Duration.ofSeconds(5),
-                Duration.ofSeconds(2));
+        DelivererConfig config = DelivererConfig.builder("unused:9092", "http://unused", "k:" + SecretCipher.generateKey())
+                .set(DelivererConfig.DEFAULT_TIMEOUT, Duration.ofSeconds(5))
+                .set(DelivererConfig.CONNECT_TIMEOUT, Duration.ofSeconds(2)).build();
         strictSender = new WebhookSender(config, new EgressGuard(ForbiddenAddresses.strict()), Clock.systemUTC());
     }
 
@@ -81,10 +82,10 @@ class WebhookSenderTest {
 
     @Test
     void tellsATimeoutFromOtherFailures() throws Exception {
-        DelivererConfig loopback = DelivererConfig.defaults("unused:9092", "http://unused",
-                        SecretCipher.fromKeyRing("k:" + SecretCipher.generateKey()))
-                .withTimeouts(Duration.ofMillis(300), Duration.ofSeconds(2))
-                .withAllowedNetworks(List.of(io.herald.runtime.egress.Cidr.parse("127.0.0.0/8")));
+        DelivererConfig loopback = DelivererConfig.builder("unused:9092", "http://unused", "k:" + SecretCipher.generateKey())
+                .set(DelivererConfig.DEFAULT_TIMEOUT, Duration.ofMillis(300))
+                .set(DelivererConfig.CONNECT_TIMEOUT, Duration.ofSeconds(2))
+                .set(CommonSettings.EGRESS_ALLOWED_NETWORKS, List.of(io.herald.runtime.egress.Cidr.parse("127.0.0.0/8"))).build();
         receiver.respond("/slow", 204, Duration.ofSeconds(2));
         receiver.respond("/error", 500, Duration.ZERO);
         int closedPort;
@@ -105,10 +106,10 @@ class WebhookSenderTest {
 
     @Test
     void failsResponsesThatBreakTheHeaderLimits() {
-        DelivererConfig loopback = DelivererConfig.defaults("unused:9092", "http://unused",
-                        SecretCipher.fromKeyRing("k:" + SecretCipher.generateKey()))
-                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(2))
-                .withAllowedNetworks(List.of(io.herald.runtime.egress.Cidr.parse("127.0.0.0/8")));
+        DelivererConfig loopback = DelivererConfig.builder("unused:9092", "http://unused", "k:" + SecretCipher.generateKey())
+                .set(DelivererConfig.DEFAULT_TIMEOUT, Duration.ofSeconds(5))
+                .set(DelivererConfig.CONNECT_TIMEOUT, Duration.ofSeconds(2))
+                .set(CommonSettings.EGRESS_ALLOWED_NETWORKS, List.of(io.herald.runtime.egress.Cidr.parse("127.0.0.0/8"))).build();
         try (WebhookSender sender = new WebhookSender(loopback,
                 new EgressGuard(new ForbiddenAddresses(loopback.allowedNetworks())), Clock.systemUTC());
              MisbehavingServer many = new MisbehavingServer(MisbehavingServer.Behaviour.MANY_HEADERS);

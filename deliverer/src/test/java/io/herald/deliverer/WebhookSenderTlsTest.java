@@ -1,5 +1,7 @@
 package io.herald.deliverer;
 
+import io.herald.runtime.config.CommonSettings;
+import io.herald.runtime.config.ConfigBuilder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -76,7 +78,7 @@ class WebhookSenderTlsTest {
 
     @Test
     void refusesACertificateNoTrustedCaSigned() {
-        HttpOutcome outcome = send(base());
+        HttpOutcome outcome = send(base().build());
 
         assertThat(outcome.succeeded()).isFalse();
         assertThat(outcome.refused()).isFalse();
@@ -86,16 +88,17 @@ class WebhookSenderTlsTest {
 
     @Test
     void acceptsItOnceTheOperatorTrustsItsCa() {
-        HttpOutcome outcome = send(base().withTrustStore(
-                new DelivererConfig.TrustStore(certificates.resolve("trust.p12"), PASSWORD)));
+        HttpOutcome outcome = send(base().set(DelivererConfig.TRUST_STORE, certificates.resolve("trust.p12"))
+                .set(DelivererConfig.TRUST_STORE_PASSWORD, PASSWORD).build());
 
         assertThat(outcome.status()).as(String.valueOf(outcome.error())).isEqualTo(204);
     }
 
-    private static DelivererConfig base() {
-        return DelivererConfig.defaults("unused:9092", "http://unused", SecretCipher.fromKeyRing(
-                "k:" + SecretCipher.generateKey())).withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(2))
-                .withAllowedNetworks(LOOPBACK);
+    private static ConfigBuilder<DelivererConfig> base() {
+        return DelivererConfig.builder("unused:9092", "http://unused", "k:" + SecretCipher.generateKey())
+                .set(DelivererConfig.DEFAULT_TIMEOUT, Duration.ofSeconds(5))
+                .set(DelivererConfig.CONNECT_TIMEOUT, Duration.ofSeconds(2))
+                .set(CommonSettings.EGRESS_ALLOWED_NETWORKS, LOOPBACK);
     }
 
     private static HttpOutcome send(DelivererConfig config) {

@@ -52,14 +52,66 @@ public final class ConfigurationReference {
         if (setting.required()) {
             return "**required**";
         }
-        Object value = setting.defaultValue();
-        boolean empty = value instanceof java.util.Collection<?> values && values.isEmpty()
-                || value instanceof java.util.Optional<?> optional && optional.isEmpty();
-        return empty ? "(none)" : "`" + value + "`";
+        return setting.defaultText().isEmpty() ? "(none)" : "`" + setting.defaultText() + "`";
     }
 
-    /** Prints the table, to paste into the README. */
+    /**
+     * Every key as a commented configuration file: what it means, its rule, its environment variable and its
+     * default, ready to uncomment. Keys several services read come first, then each service's own. It is
+     * {@code deploy/config/herald.default.properties} (checked by a test), and a copy is what
+     * {@code herald.config.file} names.
+     */
+    public static String defaultConfigFile() {
+        Map<String, java.util.SortedSet<String>> users = new java.util.TreeMap<>();
+        Map<String, Setting<?>> keys = new java.util.TreeMap<>();
+        BY_SERVICE.forEach((service, settings) -> settings.forEach(setting -> {
+            keys.put(setting.name(), setting);
+            users.computeIfAbsent(setting.name(), k -> new java.util.TreeSet<>()).add(service);
+        }));
+        StringBuilder file = new StringBuilder("""
+                # Herald's configuration: every key, what it does and its default. Generated from the key definitions
+                # (io.herald.deploy.ConfigurationReference); a build test fails when this file is out of date.
+                #
+                # Give a value as a system property (-Dherald.kafka.bootstrap-servers=...), an environment variable
+                # (HERALD_KAFKA_BOOTSTRAP_SERVERS=...), or in a copy of this file named by herald.config.file
+                # (HERALD_CONFIG_FILE); the first of these that sets a key wins. Durations carry their unit (500ms, 30s,
+                # 5m, 2h, 5d), sizes are bytes, lists are comma-separated; ${java.io.tmpdir} is that system property.
+                # A commented key is at its default; a key marked required has none.
+                """);
+        java.util.function.BiConsumer<String, java.util.List<String>> section = (title, names) -> {
+            file.append("\n## ").append(title).append("\n");
+            for (String name : names) {
+                Setting<?> setting = keys.get(name);
+                file.append("\n");
+                wrap("# ", setting.doc(), file);
+                file.append("# ").append(setting.required() ? "Required. " : "").append("Must be ")
+                        .append(setting.rule()).append(setting.secret() ? "; a secret" : "").append(". Env ")
+                        .append(setting.environmentVariable()).append("\n");
+                file.append("#").append(setting.name()).append("=")
+                        .append(setting.required() ? "" : setting.defaultText()).append("\n");
+            }
+        };
+        section.accept("Every service (or several)", keys.keySet().stream().filter(k -> users.get(k).size() > 1)
+                .toList());
+        BY_SERVICE.keySet().stream().sorted().forEach(service -> section.accept(service, keys.keySet().stream()
+                .filter(k -> users.get(k).size() == 1 && users.get(k).contains(service)).toList()));
+        return file.toString();
+    }
+
+    private static void wrap(String prefix, String text, StringBuilder out) {
+        StringBuilder line = new StringBuilder(prefix);
+        for (String word : text.split(" ")) {
+            if (line.length() + word.length() + 1 > 116 && line.length() > prefix.length()) {
+                out.append(line.toString().stripTrailing()).append("\n");
+                line = new StringBuilder(prefix);
+            }
+            line.append(word).append(' ');
+        }
+        out.append(line.toString().stripTrailing()).append("\n");
+    }
+
+    /** Prints the README table, or with {@code --config-file} the default configuration file. */
     public static void main(String[] args) {
-        System.out.print(markdownTable());
+        System.out.print(args.length > 0 && args[0].equals("--config-file") ? defaultConfigFile() : markdownTable());
     }
 }

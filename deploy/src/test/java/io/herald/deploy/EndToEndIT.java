@@ -1,5 +1,6 @@
 package io.herald.deploy;
 
+import io.herald.runtime.config.CommonSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -88,13 +89,17 @@ class EndToEndIT {
         receiver = WebhookReceiver.start();
         routerState = Files.createTempDirectory("e2e-router");
         // Short health and retry rules, so a failing webhook is disabled within seconds.
-        router = HeraldRouter.start(RouterConfig.defaults(infra.bootstrapServers(), infra.registryUrl(), "e2e-router",
-                routerState).withHealth(new EndpointHealthPolicy(true, 3, Duration.ZERO)));
-        deliverer = HeraldDeliverer.start(DelivererConfig.defaults(infra.bootstrapServers(), infra.registryUrl(), cipher)
-                .withGroupId("e2e-deliverer").withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(2))
-                .withRetrySchedule(new RetrySchedule(List.of(Duration.ofSeconds(1), Duration.ofSeconds(1),
-                        Duration.ofSeconds(1)), 0))
-                .withAllowedNetworks(List.of(Cidr.parse("127.0.0.0/8")))); // the test receiver is on loopback
+        router = HeraldRouter.start(RouterConfig.builder(infra.bootstrapServers(), infra.registryUrl(), "e2e-router",
+                routerState).set(RouterConfig.DISABLE_AFTER_FAILURES, 3).set(RouterConfig.DISABLE_AFTER, Duration.ZERO)
+                .build());
+        deliverer = HeraldDeliverer.start(DelivererConfig.builder(infra.bootstrapServers(), infra.registryUrl(), keyRing)
+                .set(DelivererConfig.GROUP_ID, "e2e-deliverer")
+                .set(DelivererConfig.DEFAULT_TIMEOUT, Duration.ofSeconds(10))
+                .set(DelivererConfig.CONNECT_TIMEOUT, Duration.ofSeconds(2))
+                .set(DelivererConfig.RETRY_SCHEDULE, List.of(Duration.ofSeconds(1), Duration.ofSeconds(1),
+                        Duration.ofSeconds(1)))
+                .set(DelivererConfig.RETRY_JITTER_PERCENT, 0)
+                .set(CommonSettings.EGRESS_ALLOWED_NETWORKS, List.of(Cidr.parse("127.0.0.0/8"))).build()); // the test receiver is on loopback
         publisher = HeraldPublisher.create(PublisherConfig.of(infra.bootstrapServers(), infra.registryUrl(), "e2e"));
         store = WebhookStore.create(infra.bootstrapServers(), infra.registryUrl(), cipher,
                 new ForbiddenAddresses(List.of(Cidr.parse("127.0.0.0/8"))));
@@ -105,7 +110,7 @@ class EndToEndIT {
                 "herald.ingest.api-keys", "*:e2e-operator:" + ApiKeys.hash(API_KEY), // tests use their own tenants
                 "herald.ingest.allow-http", "true",
                 "herald.ingest.ops-port", "0",
-                "herald.ingest.allowed-networks", "127.0.0.0/8"));
+                "herald.egress.allowed-networks", "127.0.0.0/8"));
     }
 
     @AfterAll

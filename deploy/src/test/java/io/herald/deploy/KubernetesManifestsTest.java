@@ -184,11 +184,12 @@ class KubernetesManifestsTest {
     void aStoppingDelivererHasTimeToFinishItsGracePeriodAndCommit() {
         for (String variant : RENDERED.keySet()) {
             Map<String, Object> deliverer = find(RENDERED.get(variant), "Deployment", "herald-deliverer");
-            int grace = Integer.parseInt(stringMap(map(find(RENDERED.get(variant), "ConfigMap", "herald-deliverer")
-                    .get("data"))).get("HERALD_DELIVERER_SHUTDOWN_GRACE_SECONDS"));
+            long grace = io.herald.runtime.config.Durations.parse(stringMap(map(find(RENDERED.get(variant),
+                    "ConfigMap", "herald-deliverer").get("data"))).get(
+                    io.herald.deliverer.DelivererConfig.SHUTDOWN_GRACE.environmentVariable())).toSeconds();
             assertThat((Integer) podSpec(deliverer).get("terminationGracePeriodSeconds"))
                     .as("%s: pod grace over the deliverer's own, with time to commit", variant)
-                    .isGreaterThanOrEqualTo(grace + 15);
+                    .isGreaterThanOrEqualTo((int) grace + 15);
         }
     }
 

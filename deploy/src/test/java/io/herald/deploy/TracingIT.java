@@ -1,5 +1,6 @@
 package io.herald.deploy;
 
+import io.herald.runtime.config.CommonSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -73,15 +74,17 @@ class TracingIT {
                 .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
                 .build();
         HeraldTracing tracing = HeraldTracing.using(telemetry);
-        SecretCipher cipher = SecretCipher.fromKeyRing("trace:" + SecretCipher.generateKey());
+        String keyRing = "trace:" + SecretCipher.generateKey();
+        SecretCipher cipher = SecretCipher.fromKeyRing(keyRing);
         receiver = WebhookReceiver.start();
         routerState = Files.createTempDirectory("tracing-router");
-        router = HeraldRouter.start(RouterConfig.defaults(infra.bootstrapServers(), infra.registryUrl(),
-                "tracing-router", routerState), tracing);
-        deliverer = HeraldDeliverer.start(DelivererConfig.defaults(infra.bootstrapServers(), infra.registryUrl(),
-                        cipher).withGroupId("tracing-deliverer")
-                .withRetrySchedule(new RetrySchedule(List.of(Duration.ofSeconds(1)), 0))
-                .withAllowedNetworks(List.of(Cidr.parse("127.0.0.0/8"))), tracing);
+        router = HeraldRouter.start(RouterConfig.builder(infra.bootstrapServers(), infra.registryUrl(),
+                "tracing-router", routerState).build(), tracing);
+        deliverer = HeraldDeliverer.start(DelivererConfig.builder(infra.bootstrapServers(), infra.registryUrl(), keyRing)
+                .set(DelivererConfig.GROUP_ID, "tracing-deliverer")
+                .set(DelivererConfig.RETRY_SCHEDULE, List.of(Duration.ofSeconds(1)))
+                .set(DelivererConfig.RETRY_JITTER_PERCENT, 0)
+                .set(CommonSettings.EGRESS_ALLOWED_NETWORKS, List.of(Cidr.parse("127.0.0.0/8"))).build(), tracing);
         store = WebhookStore.create(infra.bootstrapServers(), infra.registryUrl(), cipher,
                 new ForbiddenAddresses(List.of(Cidr.parse("127.0.0.0/8"))));
         publisher = HeraldPublisher.create(PublisherConfig.of(infra.bootstrapServers(), infra.registryUrl(),

@@ -40,11 +40,16 @@ class IngestBeans {
     /** Eager, so that bad configuration stops the service at startup with a message naming the key. */
     @Context
     IngestConfig config(Environment environment) {
+        // Micronaut's environment holds the system properties, the environment variables (HERALD_X_Y as herald.x.y)
+        // and what an embedding application passed; the configuration file comes after them, like in the other
+        // services.
         Map<String, String> values = new HashMap<>();
         for (Setting<?> setting : IngestSettings.SETTINGS) {
             environment.getProperty(setting.name(), String.class).ifPresent(v -> values.put(setting.name(), v));
         }
-        return IngestConfig.from(Settings.of(values));
+        Map<String, String> file = Settings.configFile(environment.getProperty(Settings.CONFIG_FILE, String.class)
+                .map(path -> Map.of(Settings.CONFIG_FILE, path)).orElse(Map.of()), Map.of());
+        return IngestConfig.from(new Settings(values, Map.of(), file));
     }
 
     @Singleton

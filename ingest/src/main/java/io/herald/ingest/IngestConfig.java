@@ -9,11 +9,11 @@ import io.herald.runtime.security.SecretCipher;
 import io.herald.runtime.tracing.TracingConfig;
 import io.herald.runtime.tracing.TracingSettings;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 
 /** The ingest service's configuration, validated at startup. */
 public record IngestConfig(
+        int port,
         String bootstrapServers,
         String registryUrl,
         SecretCipher secretCipher,
@@ -29,17 +29,15 @@ public record IngestConfig(
     public static IngestConfig from(Settings settings) {
         settings.get(CommonSettings.LOG_FORMAT); // used by logback, not here: a wrong value still stops startup
         return new IngestConfig(
+                settings.get(IngestSettings.PORT),
                 settings.get(CommonSettings.KAFKA_BOOTSTRAP_SERVERS),
                 settings.get(CommonSettings.REGISTRY_URL),
                 parse(CommonSettings.SECRET_KEYS.name(), () -> SecretCipher.fromKeyRing(
                         settings.get(CommonSettings.SECRET_KEYS))),
                 parse(IngestSettings.API_KEYS.name(), () -> ApiKeys.parse(settings.get(IngestSettings.API_KEYS))),
                 settings.get(IngestSettings.ALLOW_HTTP),
-                parse(IngestSettings.ALLOWED_NETWORKS.name(), () -> settings.get(IngestSettings.ALLOWED_NETWORKS)
-                        .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                                .map(Cidr::parse).toList())
-                        .orElse(List.of())),
-                Duration.ofMinutes(settings.get(IngestSettings.ROTATION_OVERLAP_MINUTES)),
+                settings.get(CommonSettings.EGRESS_ALLOWED_NETWORKS),
+                settings.get(IngestSettings.ROTATION_OVERLAP),
                 settings.get(IngestSettings.MAX_REQUEST_BYTES),
                 settings.get(IngestSettings.MAX_EVENT_REQUEST_BYTES),
                 settings.get(IngestSettings.OPS_PORT),

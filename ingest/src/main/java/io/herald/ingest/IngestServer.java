@@ -26,7 +26,7 @@ public final class IngestServer implements AutoCloseable {
         ApplicationContext context = ApplicationContext.builder()
                 .environments(ENVIRONMENT)
                 .deduceEnvironment(false)
-                .properties(Map.of("micronaut.server.port", port))
+                .properties(Map.of(IngestSettings.PORT.name(), port))
                 .properties(properties)
                 .start();
         EmbeddedServer server = context.getBean(EmbeddedServer.class).start();

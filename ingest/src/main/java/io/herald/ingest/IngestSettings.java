@@ -3,7 +3,7 @@ package io.herald.ingest;
 import io.herald.runtime.config.CommonSettings;
 import io.herald.runtime.config.Setting;
 import java.util.List;
-import java.util.Optional;
+import java.time.Duration;
 
 /** Keys the ingest service reads (Micronaut resolves them from properties or environment variables). */
 public final class IngestSettings {
@@ -15,12 +15,9 @@ public final class IngestSettings {
                     + "tenants); the hash of a key is printf %s \"$KEY\" | sha256sum");
     public static final Setting<Boolean> ALLOW_HTTP = Setting.flag("herald.ingest.allow-http", false,
             "Accept plain http:// webhook URLs (development only; https is required otherwise)");
-    public static final Setting<Optional<String>> ALLOWED_NETWORKS = Setting.optionalText(
-            "herald.ingest.allowed-networks", "CIDRs a webhook URL may name literally although they are private or "
-                    + "loopback; keep in step with herald.deliverer.egress.allowed-networks", false);
-    public static final Setting<Integer> ROTATION_OVERLAP_MINUTES = Setting.integer(
-            "herald.ingest.secret-rotation-overlap-minutes", 1440, 0, 43_200,
-            "How long a rotated-out secret keeps signing deliveries, in minutes");
+    public static final Setting<Duration> ROTATION_OVERLAP = Setting.duration(
+            "herald.ingest.secret-rotation-overlap", "1d", Duration.ZERO, Duration.ofDays(30),
+            "How long a rotated-out secret keeps signing deliveries");
 
     public static final Setting<Integer> MAX_REQUEST_BYTES = Setting.integer("herald.ingest.max-request-bytes",
             1_048_576, 1_024, 67_108_864,
@@ -35,7 +32,8 @@ public final class IngestSettings {
 
     public static final List<Setting<?>> SETTINGS = java.util.stream.Stream.concat(java.util.stream.Stream.of(PORT,
             CommonSettings.KAFKA_BOOTSTRAP_SERVERS, CommonSettings.REGISTRY_URL, CommonSettings.SECRET_KEYS, API_KEYS,
-            ALLOW_HTTP, ALLOWED_NETWORKS, ROTATION_OVERLAP_MINUTES, MAX_REQUEST_BYTES, MAX_EVENT_REQUEST_BYTES,
+            ALLOW_HTTP, CommonSettings.EGRESS_ALLOWED_NETWORKS, ROTATION_OVERLAP, MAX_REQUEST_BYTES,
+            MAX_EVENT_REQUEST_BYTES,
             OPS_PORT, CommonSettings.LOG_FORMAT),
             io.herald.runtime.tracing.TracingSettings.SETTINGS.stream()).toList();
 

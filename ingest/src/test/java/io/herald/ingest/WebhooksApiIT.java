@@ -165,7 +165,7 @@ class WebhooksApiIT {
         invalid.body().get("fields").forEach(f -> problems.put(f.get("field").asText(), f.get("problem").asText()));
         assertThat(problems).containsOnlyKeys("name", "url", "eventTypes[0]", "headers.webhook-signature",
                 "timeoutMs", "auth.token", "retrySchedule");
-        assertThat(problems.get("retrySchedule")).isEqualTo("'5 minutes' is not a delay such as 500ms, 30s, 5m or 2h");
+        assertThat(problems.get("retrySchedule")).isEqualTo("'5 minutes' is not a duration such as 500ms, 30s, 5m, 2h or 5d");
         assertThat(problems.get("url")).isEqualTo("must use https");
         assertThat(problems.get("eventTypes[0]")).contains("closest: user.created");
         assertThat(problems.get("name")).isEqualTo("is required");

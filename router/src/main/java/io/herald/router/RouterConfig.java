@@ -1,6 +1,7 @@
 package io.herald.router;
 
 import io.herald.runtime.config.CommonSettings;
+import io.herald.runtime.config.ConfigBuilder;
 import io.herald.runtime.config.Setting;
 import io.herald.runtime.config.Settings;
 import io.herald.runtime.tracing.TracingSettings;
@@ -29,25 +30,27 @@ public record RouterConfig(
         int opsPort,
         boolean tenantMetrics) {
 
-    /** Svix's rule: a webhook that has failed every attempt for 5 days is disabled; 20 failures at the least. */
-    public static final EndpointHealthPolicy DEFAULT_HEALTH = new EndpointHealthPolicy(true, 20, Duration.ofDays(5));
-
     public static final Setting<String> APPLICATION_ID = Setting.text("herald.router.application-id",
             "herald-router", "Kafka Streams application id of the router (its consumer group)");
     public static final Setting<Integer> STREAM_THREADS = Setting.integer("herald.router.stream-threads", 1, 1, 64,
             "Stream threads per router instance; partitions of the event topics bound the useful total");
     public static final Setting<String> STATE_DIR = Setting.text("herald.router.state-dir",
-            System.getProperty("java.io.tmpdir") + "/herald-router",
+            "${java.io.tmpdir}/herald-router",
             "Directory of the router's local state (the subscriptions store); rebuilt from Kafka when lost");
 
     public static final Setting<Boolean> AUTO_DISABLE = Setting.flag("herald.health.auto-disable", true,
             "Whether webhooks that keep failing are disabled (410 Gone disables at once regardless)");
+    // Svix's rule: a webhook that has failed every attempt for 5 days is disabled; 20 failures at the least.
     public static final Setting<Integer> DISABLE_AFTER_FAILURES = Setting.integer(
-            "herald.health.disable-after-failures", DEFAULT_HEALTH.failures(), 1, 1_000_000,
+            "herald.health.disable-after-failures", 20, 1, 1_000_000,
             "Failed attempts in a row before a webhook is disabled (and it must have failed for the time below)");
-    public static final Setting<Integer> DISABLE_AFTER_HOURS = Setting.integer("herald.health.disable-after-hours",
-            (int) DEFAULT_HEALTH.failingFor().toHours(), 0, 24 * 365,
-            "Hours a webhook must have been failing every attempt before it is disabled");
+    public static final Setting<Duration> DISABLE_AFTER = Setting.duration("herald.health.disable-after", "5d",
+            Duration.ZERO, Duration.ofDays(365),
+            "How long a webhook must have been failing every attempt before it is disabled");
+
+    /** The health policy of the defaults above. */
+    public static final EndpointHealthPolicy DEFAULT_HEALTH = new EndpointHealthPolicy(AUTO_DISABLE.defaultValue(),
+            DISABLE_AFTER_FAILURES.defaultValue(), DISABLE_AFTER.defaultValue());
 
     public static final Setting<Integer> OPS_PORT = Setting.integer("herald.router.ops-port", 9090, 0, 65_535,
             "Port of the router's operations endpoint: /metrics (Prometheus), /health/live, /health/ready");
@@ -55,25 +58,22 @@ public record RouterConfig(
     /** Every key the router reads, for documentation and startup logs. */
     public static final List<Setting<?>> SETTINGS = java.util.stream.Stream.concat(java.util.stream.Stream.of(
             CommonSettings.KAFKA_BOOTSTRAP_SERVERS, CommonSettings.REGISTRY_URL, APPLICATION_ID, STREAM_THREADS,
-            STATE_DIR, AUTO_DISABLE, DISABLE_AFTER_FAILURES, DISABLE_AFTER_HOURS, OPS_PORT, CommonSettings.LOG_FORMAT,
+            STATE_DIR, AUTO_DISABLE, DISABLE_AFTER_FAILURES, DISABLE_AFTER, OPS_PORT, CommonSettings.LOG_FORMAT,
             CommonSettings.METRICS_TENANT_TAG),
             TracingSettings.SETTINGS.stream()).toList();
 
-    /** A router with the default settings, for embedding and tests; the operations endpoint takes any free port. */
-    public static RouterConfig defaults(String bootstrapServers, String registryUrl, String applicationId,
-            Path stateDirectory) {
-        return new RouterConfig(bootstrapServers, registryUrl, applicationId, 1, stateDirectory, DEFAULT_HEALTH, 0,
-                false);
-    }
-
-    public RouterConfig withHealth(EndpointHealthPolicy policy) {
-        return new RouterConfig(bootstrapServers, registryUrl, applicationId, streamThreads, stateDirectory, policy,
-                opsPort, tenantMetrics);
-    }
-
-    public RouterConfig withTenantMetrics(boolean byTenant) {
-        return new RouterConfig(bootstrapServers, registryUrl, applicationId, streamThreads, stateDirectory, health,
-                opsPort, byTenant);
+    /**
+     * A router configured through its keys, for embedding and tests: every key at its default unless set, the
+     * operations endpoint on any free port.
+     */
+    public static ConfigBuilder<RouterConfig> builder(String bootstrapServers, String registryUrl,
+            String applicationId, Path stateDirectory) {
+        return new ConfigBuilder<>(RouterConfig::from)
+                .set(CommonSettings.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers)
+                .set(CommonSettings.REGISTRY_URL, registryUrl)
+                .set(APPLICATION_ID, applicationId)
+                .set(STATE_DIR, stateDirectory)
+                .set(OPS_PORT, 0);
     }
 
     public static RouterConfig from(Settings settings) {
@@ -85,7 +85,7 @@ public record RouterConfig(
                 settings.get(STREAM_THREADS),
                 Path.of(settings.get(STATE_DIR)),
                 new EndpointHealthPolicy(settings.get(AUTO_DISABLE), settings.get(DISABLE_AFTER_FAILURES),
-                        Duration.ofHours(settings.get(DISABLE_AFTER_HOURS))),
+                        settings.get(DISABLE_AFTER)),
                 settings.get(OPS_PORT),
                 settings.get(CommonSettings.METRICS_TENANT_TAG));
     }

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 /** The router's Kafka Streams properties, whole: a property dropped, changed or added makes this fail. */
 class HeraldRouterPropertiesTest {
 
-    private final RouterConfig config = new RouterConfig("broker-1:9092,broker-2:9092", "http://registry:8081",
-            "herald-router-eu", 3, Path.of("/var/lib/herald-router"), RouterConfig.DEFAULT_HEALTH, 9091, false);
+    private final RouterConfig config = RouterConfig.builder("broker-1:9092,broker-2:9092", "http://registry:8081",
+            "herald-router-eu", Path.of("/var/lib/herald-router")).set(RouterConfig.STREAM_THREADS, 3).build();
     private final Properties props = HeraldRouter.streamsProperties(config);
 
     @Test

@@ -1,11 +1,7 @@
 package io.herald.deliverer.retry;
 
-import io.herald.runtime.config.Durations;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
@@ -17,15 +13,6 @@ import java.util.random.RandomGenerator;
  */
 public record RetrySchedule(List<Duration> delays, double jitter) {
 
-    /** LumoAuth's policy: 5 attempts over about an hour. */
-    public static final List<Duration> STANDARD = List.of(Duration.ofMinutes(1), Duration.ofMinutes(5),
-            Duration.ofMinutes(15), Duration.ofMinutes(40));
-    /** Like Svix's: 8 attempts over about 28 hours. */
-    public static final List<Duration> EXTENDED = List.of(Duration.ofSeconds(5), Duration.ofMinutes(5),
-            Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(5), Duration.ofHours(10),
-            Duration.ofHours(10));
-    private static final Map<String, List<Duration>> PRESETS = Map.of("standard", STANDARD, "extended", EXTENDED);
-
     public RetrySchedule {
         delays = List.copyOf(delays);
         if (delays.stream().anyMatch(d -> d.isNegative() || d.isZero())) {
@@ -34,19 +21,6 @@ public record RetrySchedule(List<Duration> delays, double jitter) {
         if (jitter < 0 || jitter >= 1) {
             throw new IllegalArgumentException("jitter must be from 0 up to (not including) 1");
         }
-    }
-
-    /**
-     * Parses a preset name ({@code standard}, {@code extended}) or a comma-separated list of delays such as
-     * {@code 30s,2m,10m,1h} (units ms, s, m, h).
-     */
-    public static List<Duration> parseDelays(String text) {
-        String trimmed = text.trim().toLowerCase(Locale.ROOT);
-        if (PRESETS.containsKey(trimmed)) {
-            return PRESETS.get(trimmed);
-        }
-        return Arrays.stream(trimmed.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                .map(Durations::parse).toList();
     }
 
     /** From the first attempt to the last, without jitter. */

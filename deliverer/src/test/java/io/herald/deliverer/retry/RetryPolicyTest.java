@@ -1,5 +1,6 @@
 package io.herald.deliverer.retry;
 
+import io.herald.runtime.config.RetryDelays;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,7 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class RetryPolicyTest {
 
     private static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
-    private static final RetrySchedule STANDARD = new RetrySchedule(RetrySchedule.STANDARD, 0);
+    private static final RetrySchedule STANDARD = new RetrySchedule(RetryDelays.STANDARD, 0);
     private final RetryPolicy policy = new RetryPolicy(Duration.ofHours(1), new Random(7));
 
     @ParameterizedTest(name = "status {0}, refused {1}, attempt {2} -> {3}")
@@ -74,13 +75,13 @@ class RetryPolicyTest {
 
     @Test
     void parsesPresetsAndDelayLists() {
-        assertThat(RetrySchedule.parseDelays("standard")).isEqualTo(RetrySchedule.STANDARD);
-        assertThat(RetrySchedule.parseDelays("extended")).hasSize(7);
-        assertThat(RetrySchedule.parseDelays("500ms, 30s,2m,1h")).containsExactly(Duration.ofMillis(500),
+        assertThat(RetryDelays.parse("standard")).isEqualTo(RetryDelays.STANDARD);
+        assertThat(RetryDelays.parse("extended")).hasSize(7);
+        assertThat(RetryDelays.parse("500ms, 30s,2m,1h")).containsExactly(Duration.ofMillis(500),
                 Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofHours(1));
-        assertThatThrownBy(() -> RetrySchedule.parseDelays("5 minutes"))
-                .hasMessage("'5 minutes' is not a delay such as 500ms, 30s, 5m or 2h");
-        assertThat(new RetrySchedule(RetrySchedule.STANDARD, 0.2).maxAttempts()).isEqualTo(5);
+        assertThatThrownBy(() -> RetryDelays.parse("5 minutes"))
+                .hasMessage("'5 minutes' is not a duration such as 500ms, 30s, 5m, 2h or 5d");
+        assertThat(new RetrySchedule(RetryDelays.STANDARD, 0.2).maxAttempts()).isEqualTo(5);
     }
 
     private static String describe(RetryDecision decision) {

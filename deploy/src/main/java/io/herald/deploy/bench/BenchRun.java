@@ -1,5 +1,8 @@
 package io.herald.deploy.bench;
 
+import io.herald.router.RouterConfig;
+import io.herald.runtime.config.CommonSettings;
+import io.herald.runtime.config.Durations;
 import io.herald.deliverer.DelivererConfig;
 import io.herald.deliverer.DirectDelivery;
 import io.herald.publisher.HeraldPublisher;
@@ -113,10 +116,11 @@ final class BenchRun implements AutoCloseable {
                 new ForbiddenAddresses(LOOPBACK));
         publisher = HeraldPublisher.create(PublisherConfig.of(infra.bootstrapServers(), infra.registryUrl(),
                 "herald-bench"));
-        router = ServiceProcess.start("router", "io.herald.router.RouterMain", "HERALD_ROUTER_OPS_PORT",
-                Map.of("HERALD_KAFKA_BOOTSTRAP_SERVERS", infra.bootstrapServers(),
-                        "HERALD_REGISTRY_URL", infra.registryUrl(),
-                        "HERALD_ROUTER_STATE_DIR", work.resolve("router-state").toString()),
+        router = ServiceProcess.start("router", "io.herald.router.RouterMain",
+                RouterConfig.OPS_PORT.environmentVariable(),
+                Map.of(CommonSettings.KAFKA_BOOTSTRAP_SERVERS.environmentVariable(), infra.bootstrapServers(),
+                        CommonSettings.REGISTRY_URL.environmentVariable(), infra.registryUrl(),
+                        RouterConfig.STATE_DIR.environmentVariable(), work.resolve("router-state").toString()),
                 out.resolve("router.log"));
         deliverers.add(startDeliverer());
     }
@@ -127,14 +131,15 @@ final class BenchRun implements AutoCloseable {
 
     private ServiceProcess startDeliverer() throws IOException, InterruptedException {
         String name = "deliverer-" + (deliverers.size() + 1);
-        return ServiceProcess.start(name, "io.herald.deliverer.DelivererMain", "HERALD_DELIVERER_OPS_PORT",
-                Map.of("HERALD_KAFKA_BOOTSTRAP_SERVERS", infra.bootstrapServers(),
-                        "HERALD_REGISTRY_URL", infra.registryUrl(),
-                        "HERALD_SECRETS_KEYS", keyRing,
-                        "HERALD_DELIVERER_EGRESS_ALLOWED_NETWORKS", "127.0.0.0/8",
-                        "HERALD_DELIVERER_SESSION_TIMEOUT_SECONDS", "10",
-                        "HERALD_DELIVERER_DEFAULT_TIMEOUT_MS", Long.toString(FAULT_SETTLE.toMillis()),
-                        "HERALD_DELIVERER_CIRCUIT_OPEN_SECONDS", Long.toString(FAULT_SETTLE.toSeconds())),
+        return ServiceProcess.start(name, "io.herald.deliverer.DelivererMain",
+                DelivererConfig.OPS_PORT.environmentVariable(),
+                Map.of(CommonSettings.KAFKA_BOOTSTRAP_SERVERS.environmentVariable(), infra.bootstrapServers(),
+                        CommonSettings.REGISTRY_URL.environmentVariable(), infra.registryUrl(),
+                        CommonSettings.SECRET_KEYS.environmentVariable(), keyRing,
+                        CommonSettings.EGRESS_ALLOWED_NETWORKS.environmentVariable(), "127.0.0.0/8",
+                        DelivererConfig.SESSION_TIMEOUT.environmentVariable(), "10s",
+                        DelivererConfig.DEFAULT_TIMEOUT.environmentVariable(), Durations.format(FAULT_SETTLE),
+                        DelivererConfig.CIRCUIT_OPEN_FOR.environmentVariable(), Durations.format(FAULT_SETTLE)),
                 out.resolve(name + ".log"));
     }
 
@@ -255,8 +260,8 @@ final class BenchRun implements AutoCloseable {
     private BenchResult httpCeiling(int requests, Duration delay) throws Exception {
         log("HTTP ceiling, %s receiver: %,d requests", label(delay), requests);
         List<CreatedWebhook> webhooks = webhooks("ceiling", 50, 1, Faulty.NONE);
-        DelivererConfig config = DelivererConfig.defaults(infra.bootstrapServers(), infra.registryUrl(),
-                SecretCipher.fromKeyRing(keyRing)).withAllowedNetworks(LOOPBACK);
+        DelivererConfig config = DelivererConfig.builder(infra.bootstrapServers(), infra.registryUrl(), keyRing)
+                .set(CommonSettings.EGRESS_ALLOWED_NETWORKS, LOOPBACK).build();
         try (DirectDelivery direct = DirectDelivery.start(config)) {
             Semaphore inFlight = new Semaphore(CEILING_IN_FLIGHT);
             postDirect(direct, webhooks, requests / 10, inFlight); // warm-up

@@ -1,5 +1,6 @@
 package io.herald.deploy.local;
 
+import io.herald.runtime.config.CommonSettings;
 import io.herald.deliverer.DelivererConfig;
 import io.herald.deliverer.HeraldDeliverer;
 import io.herald.ingest.IngestServer;
@@ -53,10 +54,11 @@ final class LocalStack implements AutoCloseable {
                     workDirectory.resolve("registry.log")));
             String keyRing = "local:" + SecretCipher.generateKey();
             cipher = SecretCipher.fromKeyRing(keyRing);
-            router = remember(HeraldRouter.start(RouterConfig.defaults(infrastructure.bootstrapServers(),
-                    infrastructure.registryUrl(), "herald-router", workDirectory.resolve("router-state"))));
-            remember(HeraldDeliverer.start(DelivererConfig.defaults(infrastructure.bootstrapServers(),
-                    infrastructure.registryUrl(), cipher).withAllowedNetworks(LOCAL_NETWORKS)));
+            router = remember(HeraldRouter.start(RouterConfig.builder(infrastructure.bootstrapServers(),
+                    infrastructure.registryUrl(), "herald-router", workDirectory.resolve("router-state")).build()));
+            remember(HeraldDeliverer.start(DelivererConfig.builder(infrastructure.bootstrapServers(),
+                    infrastructure.registryUrl(), keyRing)
+                    .set(CommonSettings.EGRESS_ALLOWED_NETWORKS, LOCAL_NETWORKS).build()));
             ingest = remember(IngestServer.start(ingestPort, Map.of(
                     "herald.kafka.bootstrap-servers", infrastructure.bootstrapServers(),
                     "herald.registry.url", infrastructure.registryUrl(),
@@ -64,7 +66,7 @@ final class LocalStack implements AutoCloseable {
                     "herald.ingest.api-keys", "*:local-operator:" + ApiKeys.hash(operatorKey),
                     "herald.ingest.allow-http", "true",
                     "herald.ingest.ops-port", "0",
-                    "herald.ingest.allowed-networks", "127.0.0.0/8,::1")));
+                    "herald.egress.allowed-networks", "127.0.0.0/8,::1")));
         } catch (RuntimeException e) {
             close();
             throw e;

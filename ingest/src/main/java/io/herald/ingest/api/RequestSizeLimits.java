@@ -47,20 +47,25 @@ final class RequestSizeLimits {
                 List.of(new FieldProblem("body", "must be at most " + limit + " bytes"))));
     }
 
-    /** The server's own limit, for bodies without a declared length: the larger of the two. */
+    /**
+     * The HTTP server's settings that Herald's keys define (one definition each, no second default in Micronaut's
+     * configuration): its port ({@code herald.ingest.port}) and its own body limit, for bodies without a declared
+     * length, the larger of the two above.
+     */
     @Singleton
     @Requires(env = IngestServer.ENVIRONMENT)
-    static final class ServerLimit implements BeanCreatedEventListener<HttpServerConfiguration> {
+    static final class ServerSettings implements BeanCreatedEventListener<HttpServerConfiguration> {
 
         private final IngestConfig config;
 
-        ServerLimit(IngestConfig config) {
+        ServerSettings(IngestConfig config) {
             this.config = config;
         }
 
         @Override
         public HttpServerConfiguration onCreated(BeanCreatedEvent<HttpServerConfiguration> event) {
             HttpServerConfiguration server = event.getBean();
+            server.setPort(config.port());
             server.setMaxRequestSize(Math.max(config.maxRequestBytes(), config.maxEventRequestBytes()));
             return server;
         }

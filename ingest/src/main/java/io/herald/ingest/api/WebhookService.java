@@ -10,6 +10,7 @@ import io.herald.ingest.webhooks.WebhookStore;
 import io.herald.schemas.HeraldIds;
 import io.herald.schemas.catalog.EventCatalog;
 import io.herald.schemas.catalog.EventFilter;
+import io.herald.runtime.config.RetryDelays;
 import io.herald.runtime.egress.ForbiddenAddresses;
 import io.herald.runtime.security.SecretCipher;
 import io.herald.runtime.security.UnknownSecretKeyException;
@@ -185,7 +186,7 @@ public class WebhookService {
                 .setQueryParameters(draft.queryParameters())
                 .setTimeoutMs(draft.timeoutMs())
                 .setRateLimitPerSecond(draft.rateLimitPerSecond())
-                .setRetryDelaysMs(RetryDelays.parse(draft.retrySchedule()))
+                .setRetryDelaysMs(RetryDelays.parse(draft.retrySchedule()).stream().map(Duration::toMillis).toList())
                 .setHeraldSignature(draft.heraldSignature())
                 .setAsymmetricKey(!draft.ed25519() ? null
                         : before != null && before.getAsymmetricKey() != null ? before.getAsymmetricKey()
@@ -224,7 +225,7 @@ public class WebhookService {
                 pick(in.queryParameters(), patch ? base.getQueryParameters() : Map.of()),
                 pick(in.timeoutMs(), patch ? base.getTimeoutMs() : null),
                 pick(in.rateLimitPerSecond(), patch ? base.getRateLimitPerSecond() : null),
-                pick(in.retrySchedule(), patch ? RetryDelays.format(base.getRetryDelaysMs()) : List.of()),
+                pick(in.retrySchedule(), patch ? WebhookView.retrySchedule(base) : List.of()),
                 pick(signing == null ? null : signing.ed25519(), patch ? base.getAsymmetricKey() != null : false),
                 pick(signing == null ? null : signing.heraldSignature(), patch ? base.getHeraldSignature() : true));
     }

@@ -2,6 +2,7 @@ package io.herald.ingest.api;
 
 import io.herald.schemas.catalog.EventCatalog;
 import io.herald.schemas.catalog.EventFilter;
+import io.herald.runtime.config.RetryDelays;
 import io.herald.runtime.egress.ForbiddenAddresses;
 import io.herald.signatures.WebhookSecrets;
 import java.net.URI;
@@ -187,16 +188,18 @@ final class WebhookValidator {
         });
     }
 
+    /** Empty: the deployment's default schedule. Else the rules of {@code herald.deliverer.retry.schedule}. */
     private static void retrySchedule(List<FieldProblem> problems, List<String> schedule) {
-        if (schedule.size() > RetryDelays.MAX_RETRIES) {
-            problems.add(new FieldProblem("retrySchedule", "must have at most " + RetryDelays.MAX_RETRIES
-                    + " delays"));
+        if (schedule.isEmpty()) {
+            return;
+        }
+        if (schedule.size() > RetryDelays.MAX_RETRIES) { // not parsed one by one when that long
+            problems.add(new FieldProblem("retrySchedule", "must have 1 to " + RetryDelays.MAX_RETRIES + " delays"));
             return;
         }
         try {
-            if (RetryDelays.parse(schedule).stream().anyMatch(ms -> ms < 1 || ms > RetryDelays.MAX_DELAY_MS)) {
-                problems.add(new FieldProblem("retrySchedule", "each delay must be positive and at most 24h"));
-            }
+            RetryDelays.problem(RetryDelays.parse(schedule))
+                    .ifPresent(problem -> problems.add(new FieldProblem("retrySchedule", problem)));
         } catch (IllegalArgumentException e) {
             problems.add(new FieldProblem("retrySchedule", e.getMessage()));
         }

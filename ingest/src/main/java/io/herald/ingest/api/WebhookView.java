@@ -55,9 +55,15 @@ public record WebhookView(
         return new WebhookView(s.getId(), s.getTenant(), s.getName(), s.getDescription(), s.getUrl(),
                 List.copyOf(s.getEventTypes()), s.getActive(), s.getDisabledReason(), s.getDisabledAt(), authView,
                 Map.copyOf(s.getHeaders()), Map.copyOf(s.getQueryParameters()), s.getTimeoutMs(),
-                s.getRateLimitPerSecond(), RetryDelays.format(s.getRetryDelaysMs()),
+                s.getRateLimitPerSecond(), retrySchedule(s),
                 new SigningView(s.getHeraldSignature(),
                         s.getAsymmetricKey() == null ? null : s.getAsymmetricKey().getPublicKey(), secrets),
                 s.getCreatedAt(), s.getUpdatedAt(), s.getVersion());
+    }
+
+    /** A stored webhook's own retry delays as the API writes them ("30s", "5m"); empty for the default. */
+    static List<String> retrySchedule(Subscription webhook) {
+        return io.herald.runtime.config.RetryDelays.format(webhook.getRetryDelaysMs().stream()
+                .map(java.time.Duration::ofMillis).toList());
     }
 }

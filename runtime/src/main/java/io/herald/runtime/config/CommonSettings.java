@@ -17,6 +17,11 @@ public final class CommonSettings {
                     + "event_id and delivery_id as fields)", "text", v -> v.trim().toLowerCase(java.util.Locale.ROOT),
             v -> v.equals("text") || v.equals("json"), "text or json", false);
 
+    /** Read by ingest (which refuses webhook URLs naming other private addresses) and the deliverer (egress). */
+    public static final Setting<java.util.List<io.herald.runtime.egress.Cidr>> EGRESS_ALLOWED_NETWORKS = Setting.cidrs(
+            "herald.egress.allowed-networks", "CIDRs webhooks may reach although they are private, loopback or "
+                    + "otherwise forbidden (e.g. 127.0.0.0/8 for local development); empty in production");
+
     public static final Setting<Boolean> METRICS_TENANT_TAG = Setting.flag("herald.metrics.tenant-tag", false,
             "Whether delivery and routing counters carry a tenant label; only where tenants are few (each adds "
                     + "series), never webhook ids or URLs");

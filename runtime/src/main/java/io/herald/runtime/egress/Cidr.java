@@ -19,6 +19,12 @@ public record Cidr(byte[] network, int prefixLength, String text) {
      *
      * @throws IllegalArgumentException naming the malformed value
      */
+    /** Comma-separated CIDRs; empty text is an empty list. */
+    public static java.util.List<Cidr> parseList(String text) {
+        return java.util.Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .map(Cidr::parse).toList();
+    }
+
     public static Cidr parse(String text) {
         String trimmed = text.trim();
         int slash = trimmed.indexOf('/');

@@ -3,19 +3,43 @@ package io.herald.runtime.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.herald.runtime.egress.Cidr;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SettingsTest {
 
     private static final Setting<Integer> THREADS = Setting.integer("herald.router.stream-threads", 1, 1, 64, "threads");
+    private static final Setting<Duration> GRACE = Setting.duration("herald.deliverer.shutdown-grace", "20s",
+            Duration.ZERO, Duration.ofMinutes(10), "grace");
 
     @Test
-    void readsSystemPropertiesThenEnvironmentThenDefault() {
+    void readsSystemPropertiesThenEnvironmentThenTheFileThenTheDefault() {
+        Map<String, String> file = Map.of("herald.router.stream-threads", "16");
         assertThat(new Settings(Map.of("herald.router.stream-threads", "4"),
-                Map.of("HERALD_ROUTER_STREAM_THREADS", "8")).get(THREADS)).isEqualTo(4);
-        assertThat(new Settings(Map.of(), Map.of("HERALD_ROUTER_STREAM_THREADS", "8")).get(THREADS)).isEqualTo(8);
+                Map.of("HERALD_ROUTER_STREAM_THREADS", "8"), file).get(THREADS)).isEqualTo(4);
+        assertThat(new Settings(Map.of(), Map.of("HERALD_ROUTER_STREAM_THREADS", "8"), file).get(THREADS))
+                .isEqualTo(8);
+        assertThat(new Settings(Map.of(), Map.of(), file).get(THREADS)).isEqualTo(16);
         assertThat(Settings.of(Map.of()).get(THREADS)).isEqualTo(1);
+    }
+
+    @Test
+    void loadsTheConfigurationFileTheEnvironmentNames(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("herald.properties"), "# a comment\n"
+                + "herald.router.stream-threads=6\n#herald.deliverer.shutdown-grace=1m\n");
+
+        Map<String, String> values = Settings.configFile(Map.of(), Map.of("HERALD_CONFIG_FILE", file.toString()));
+
+        assertThat(values).containsExactly(Map.entry("herald.router.stream-threads", "6"));
+        assertThat(new Settings(Map.of(), Map.of(), values).get(GRACE)).isEqualTo(Duration.ofSeconds(20));
+        assertThatThrownBy(() -> Settings.configFile(Map.of(Settings.CONFIG_FILE, dir.resolve("nope").toString()),
+                Map.of())).isInstanceOf(ConfigException.class).hasMessageContaining("can't be read");
     }
 
     @Test
@@ -31,8 +55,44 @@ class SettingsTest {
     }
 
     @Test
+    void durationsCarryTheirUnitAndStayWithinTheirRange() {
+        assertThat(Settings.of(Map.of("herald.deliverer.shutdown-grace", "90s")).get(GRACE))
+                .isEqualTo(Duration.ofSeconds(90));
+        assertThat(Settings.of(Map.of("herald.deliverer.shutdown-grace", "2m")).get(GRACE))
+                .isEqualTo(Duration.ofMinutes(2));
+        assertThatThrownBy(() -> Settings.of(Map.of("herald.deliverer.shutdown-grace", "20")).get(GRACE))
+                .hasMessage("herald.deliverer.shutdown-grace (env HERALD_DELIVERER_SHUTDOWN_GRACE) must be a duration "
+                        + "such as 500ms, 30s, 5m, 2h or 5d, from 0s to 10m, got '20'");
+        assertThatThrownBy(() -> Settings.of(Map.of("herald.deliverer.shutdown-grace", "1h")).get(GRACE))
+                .hasMessageContaining("from 0s to 10m, got '1h'");
+        assertThat(GRACE.defaultText()).isEqualTo("20s");
+    }
+
+    @Test
+    void sharedKindsParseThroughOneFactoryEach() {
+        assertThat(Settings.of(Map.of("herald.egress.allowed-networks", "10.8.0.0/16, 127.0.0.0/8"))
+                .get(CommonSettings.EGRESS_ALLOWED_NETWORKS)).extracting(Cidr::toString)
+                .containsExactly("10.8.0.0/16", "127.0.0.0/8");
+        assertThat(CommonSettings.EGRESS_ALLOWED_NETWORKS.defaultValue()).isEmpty();
+        Setting<List<Duration>> schedule = Setting.retryDelays("herald.deliverer.retry.schedule", "standard", "d");
+        assertThat(schedule.defaultValue()).isEqualTo(RetryDelays.STANDARD);
+        assertThat(Settings.of(Map.of(schedule.name(), "30s,5m")).get(schedule))
+                .containsExactly(Duration.ofSeconds(30), Duration.ofMinutes(5));
+        assertThatThrownBy(() -> Settings.of(Map.of(schedule.name(), "30s,2d")).get(schedule))
+                .hasMessageContaining("each at most 1d");
+    }
+
+    @Test
+    void defaultsNamingSystemPropertiesResolveOnTheMachineThatRuns() {
+        Setting<String> dir = Setting.text("herald.router.state-dir", "${java.io.tmpdir}/herald-router", "dir");
+
+        assertThat(dir.defaultText()).isEqualTo("${java.io.tmpdir}/herald-router");
+        assertThat(dir.defaultValue()).isEqualTo(System.getProperty("java.io.tmpdir") + "/herald-router");
+    }
+
+    @Test
     void neverEchoesASecretValue() {
-        Setting<String> secret = new Setting<>("herald.secrets.keys", "keys", null, v -> {
+        Setting<String> secret = new Setting<String>("herald.secrets.keys", "keys", null, v -> {
             throw new IllegalArgumentException("bad");
         }, v -> true, "a key ring", true);
         assertThatThrownBy(() -> Settings.of(Map.of("herald.secrets.keys", "k1:SUPERSECRET")).get(secret))
