@@ -17,11 +17,7 @@ final class AttemptRecorder implements AutoCloseable {
     private final Producer<String, DeliveryAttempt> producer;
 
     AttemptRecorder(DelivererConfig config) {
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-                ProducerConfig.CLIENT_ID_CONFIG, "herald-deliverer-attempts",
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+        this.producer = config.kafka().producer("herald-deliverer-attempts", Map.of(
                 ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, Topics.PUBLIC_COMPRESSION,
                 ProducerConfig.COMPRESSION_GZIP_LEVEL_CONFIG, Topics.PUBLIC_COMPRESSION_LEVEL),

@@ -1,5 +1,6 @@
 package io.herald.deliverer;
 
+import io.herald.runtime.kafka.KafkaClients;
 import io.herald.deliverer.egress.EgressProxy;
 import io.herald.deliverer.egress.NoProxy;
 import io.herald.deliverer.retry.RetrySchedule;
@@ -35,7 +36,7 @@ import java.util.Optional;
  * @param tenantMetrics whether delivery counters carry a tenant label (only where tenants are few)
  */
 public record DelivererConfig(
-        String bootstrapServers,
+        KafkaClients kafka,
         String registryUrl,
         SecretCipher secretCipher,
         String groupId,
@@ -157,7 +158,7 @@ public record DelivererConfig(
     public static DelivererConfig from(Settings settings) {
         settings.get(CommonSettings.LOG_FORMAT); // used by logback, not here: a wrong value still stops startup
         return new DelivererConfig(
-                settings.get(CommonSettings.KAFKA_BOOTSTRAP_SERVERS),
+                KafkaClients.from(settings),
                 settings.get(CommonSettings.REGISTRY_URL),
                 cipher(settings.get(CommonSettings.SECRET_KEYS)),
                 settings.get(GROUP_ID),

@@ -69,21 +69,17 @@ public final class HeraldDeliverer implements AutoCloseable {
     /** A deliverer whose attempt spans go through {@code tracing} (not closed by the deliverer). */
     public static HeraldDeliverer start(DelivererConfig config, HeraldTracing tracing) {
         Clock clock = Clock.systemUTC();
-        SubscriptionView view = SubscriptionView.start(config.bootstrapServers(), config.registryUrl(),
+        SubscriptionView view = SubscriptionView.start(config.kafka(), config.registryUrl(),
                 config.groupId() + "-subscriptions", SUBSCRIPTIONS_LOAD_TIMEOUT);
         WebhookSender sender = new WebhookSender(config,
                 new EgressGuard(new ForbiddenAddresses(config.allowedNetworks())), clock);
         AttemptRecorder recorder = new AttemptRecorder(config);
-        RetryRouter retries = new RetryRouter(config.bootstrapServers(), config.registryUrl(), clock);
-        RetryForwarder forwarder = new RetryForwarder(config.bootstrapServers(), config.groupId(),
+        RetryRouter retries = new RetryRouter(config.kafka(), config.registryUrl(), clock);
+        RetryForwarder forwarder = new RetryForwarder(config.kafka(), config.groupId(),
                 config.sessionTimeout(), clock);
         forwarder.start();
-        KafkaConsumer<String, Delivery> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+        KafkaConsumer<String, Delivery> consumer = config.kafka().consumer(config.groupId() + "-deliveries", Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
-                ConsumerConfig.CLIENT_ID_CONFIG, config.groupId() + "-deliveries",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 // A poll's worth past the in-flight limit at most: a quarter of it.
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(500, Math.max(1, config.maxInFlight() / 4)),
@@ -108,14 +104,14 @@ public final class HeraldDeliverer implements AutoCloseable {
                 config.maxInFlight(), config.shutdownGrace());
         Thread thread = new Thread(worker, "delivery-worker");
         thread.start();
-        DependencyCheck dependencies = DependencyCheck.start(config.bootstrapServers(), config.registryUrl());
-        TopicBacklog deadLetters = TopicBacklog.start(config.bootstrapServers(), Topics.DEAD_LETTERS,
+        DependencyCheck dependencies = DependencyCheck.start(config.kafka(), config.registryUrl());
+        TopicBacklog deadLetters = TopicBacklog.start(config.kafka(), Topics.DEAD_LETTERS,
                 DEAD_LETTERS_REFRESH, registry, "herald.dead.letters",
                 "Dead letters stored, all webhooks together (the same in every deliverer: aggregate with max)");
         OpsServer server = OpsServer.start(config.opsPort(), registry,
                 () -> worker.isRunning() && dependencies.allUp());
         LOG.info("Deliverer started in group {} against {}; operations endpoint on port {}", config.groupId(),
-                config.bootstrapServers(), server.port());
+                config.kafka().bootstrapServers(), server.port());
         return new HeraldDeliverer(view, sender, recorder, retries, forwarder, worker,
                 new Operations(registry, consumerMetrics, dependencies, deadLetters, server));
     }

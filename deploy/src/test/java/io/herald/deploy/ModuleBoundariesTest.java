@@ -93,6 +93,27 @@ class ModuleBoundariesTest {
         }
     }
 
+    /**
+     * One Kafka client factory: every service and tool gets its clients from KafkaClients, which applies the
+     * cluster's settings and Herald's guarantees. The publisher (a library with its own configuration) and the
+     * benchmark's yardsticks (the Kafka ceiling and the naive consumer are deliberately not Herald's clients) aside.
+     */
+    @Test
+    void onlyTheClientFactoryMakesKafkaClients() {
+        noClasses().that().resideInAnyPackage("io.herald.ingest..", "io.herald.router..", "io.herald.deliverer..",
+                        "io.herald.runtime..", "io.herald.testkit..", "io.herald.deploy..")
+                .and().doNotHaveFullyQualifiedName("io.herald.runtime.kafka.KafkaClients")
+                .and().doNotHaveFullyQualifiedName("io.herald.deploy.bench.BenchRun")
+                .should().callConstructor(org.apache.kafka.clients.producer.KafkaProducer.class,
+                        java.util.Map.class, org.apache.kafka.common.serialization.Serializer.class,
+                        org.apache.kafka.common.serialization.Serializer.class)
+                .orShould().callConstructor(org.apache.kafka.clients.consumer.KafkaConsumer.class,
+                        java.util.Map.class, org.apache.kafka.common.serialization.Deserializer.class,
+                        org.apache.kafka.common.serialization.Deserializer.class)
+                .orShould().callMethod(org.apache.kafka.clients.admin.Admin.class, "create", java.util.Map.class)
+                .check(classes);
+    }
+
     @Test
     void theRootPomListsEveryModuleOnceInDependencyOrder() throws Exception {
         Document root = parse(ROOT.resolve("pom.xml"));

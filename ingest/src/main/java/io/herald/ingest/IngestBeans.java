@@ -70,14 +70,14 @@ class IngestBeans {
     @Context
     @Bean(preDestroy = "close")
     SubscriptionView subscriptionView(IngestConfig config) {
-        return SubscriptionView.start(config.bootstrapServers(), config.registryUrl(), "herald-ingest-subscriptions",
+        return SubscriptionView.start(config.kafka(), config.registryUrl(), "herald-ingest-subscriptions",
                 SUBSCRIPTIONS_LOAD_TIMEOUT);
     }
 
     @Context
     @Bean(preDestroy = "close")
     AuditLog auditLog(IngestConfig config) {
-        return new AuditLog(config.bootstrapServers(), config.registryUrl(), SUBSCRIPTIONS_LOAD_TIMEOUT);
+        return new AuditLog(config.kafka(), config.registryUrl(), SUBSCRIPTIONS_LOAD_TIMEOUT);
     }
 
     @Context
@@ -115,7 +115,7 @@ class IngestBeans {
     @Context
     @Bean(preDestroy = "close")
     EventIntake eventIntake(IngestConfig config, HeraldTracing tracing, Clock clock, IngestOperations operations) {
-        EventIntake intake = new EventIntake(config.bootstrapServers(), config.registryUrl(),
+        EventIntake intake = new EventIntake(config.kafka(), config.registryUrl(),
                 SUBSCRIPTIONS_LOAD_TIMEOUT, tracing, clock);
         operations.requireReady(intake::ready);
         return intake;
@@ -125,7 +125,7 @@ class IngestBeans {
     @Context
     @Bean(preDestroy = "close")
     WebhookStore webhookStore(IngestConfig config, ForbiddenAddresses destinations, IngestOperations operations) {
-        WebhookStore store = WebhookStore.create(config.bootstrapServers(), config.registryUrl(),
+        WebhookStore store = WebhookStore.create(config.kafka(), config.registryUrl(),
                 config.secretCipher(), destinations);
         operations.requireReady(store::ready);
         return store;

@@ -1,5 +1,6 @@
 package io.herald.ingest;
 
+import io.herald.runtime.kafka.KafkaClients;
 import io.herald.ingest.api.ApiKeys;
 import io.herald.runtime.config.CommonSettings;
 import io.herald.runtime.config.ConfigException;
@@ -14,7 +15,7 @@ import java.util.List;
 /** The ingest service's configuration, validated at startup. */
 public record IngestConfig(
         int port,
-        String bootstrapServers,
+        KafkaClients kafka,
         String registryUrl,
         SecretCipher secretCipher,
         ApiKeys apiKeys,
@@ -30,7 +31,7 @@ public record IngestConfig(
         settings.get(CommonSettings.LOG_FORMAT); // used by logback, not here: a wrong value still stops startup
         return new IngestConfig(
                 settings.get(IngestSettings.PORT),
-                settings.get(CommonSettings.KAFKA_BOOTSTRAP_SERVERS),
+                KafkaClients.from(settings),
                 settings.get(CommonSettings.REGISTRY_URL),
                 parse(CommonSettings.SECRET_KEYS.name(), () -> SecretCipher.fromKeyRing(
                         settings.get(CommonSettings.SECRET_KEYS))),

@@ -26,7 +26,7 @@ public final class IngestOperations implements AutoCloseable {
 
     IngestOperations(IngestConfig config) {
         this.registry = HeraldMeters.registry("ingest");
-        this.dependencies = DependencyCheck.start(config.bootstrapServers(), config.registryUrl());
+        this.dependencies = DependencyCheck.start(config.kafka(), config.registryUrl());
         this.server = OpsServer.start(config.opsPort(), registry, this::ready);
     }
 

@@ -1,5 +1,6 @@
 package io.herald.router;
 
+import java.util.Map;
 import io.herald.schemas.tracing.HeraldTracing;
 
 import io.herald.schemas.subscription.Subscription;
@@ -66,28 +67,26 @@ public final class HeraldRouter implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();
-        DependencyCheck dependencies = DependencyCheck.start(config.bootstrapServers(), config.registryUrl());
+        DependencyCheck dependencies = DependencyCheck.start(config.kafka(), config.registryUrl());
         OpsServer ops = OpsServer.start(config.opsPort(), registry,
                 () -> streams.state() == KafkaStreams.State.RUNNING && dependencies.allUp());
         LOG.info("Router {} started against {}; operations endpoint on port {}", config.applicationId(),
-                config.bootstrapServers(), ops.port());
+                config.kafka().bootstrapServers(), ops.port());
         return new HeraldRouter(streams, registry, streamsMetrics, dependencies, ops);
     }
 
+    /** Exactly once (KafkaClients applies it), and what routing needs besides. */
     static Properties streamsProperties(RouterConfig config) {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
-        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDirectory().toString());
-        // A task reads partition N of every event topic; events of different topics need no common time order, so
-        // it routes whatever is buffered instead of waiting on the empty topics (and building a trace log of why).
-        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
-        // A record that can't be routed goes to iam.events.rejected; it never stops routing for every tenant.
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, EventQuarantine.class);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, EventQuarantine.class);
-        return props;
+        return config.kafka().streams(config.applicationId(), Map.of(
+                StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads(),
+                StreamsConfig.STATE_DIR_CONFIG, config.stateDirectory().toString(),
+                // A task reads partition N of every event topic; events of different topics need no common time
+                // order, so it routes whatever is buffered instead of waiting on the empty topics (and building a
+                // trace log of why).
+                StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L,
+                // A record that can't be routed goes to iam.events.rejected; it never stops routing for every tenant.
+                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, EventQuarantine.class,
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, EventQuarantine.class));
     }
 
     /**

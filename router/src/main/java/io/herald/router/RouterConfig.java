@@ -1,5 +1,6 @@
 package io.herald.router;
 
+import io.herald.runtime.kafka.KafkaClients;
 import io.herald.runtime.config.CommonSettings;
 import io.herald.runtime.config.ConfigBuilder;
 import io.herald.runtime.config.Setting;
@@ -21,7 +22,7 @@ import java.util.List;
  * @param tenantMetrics whether the routed-events counter carries a tenant label (only where tenants are few)
  */
 public record RouterConfig(
-        String bootstrapServers,
+        KafkaClients kafka,
         String registryUrl,
         String applicationId,
         int streamThreads,
@@ -79,7 +80,7 @@ public record RouterConfig(
     public static RouterConfig from(Settings settings) {
         settings.get(CommonSettings.LOG_FORMAT); // used by logback, not here: a wrong value still stops startup
         return new RouterConfig(
-                settings.get(CommonSettings.KAFKA_BOOTSTRAP_SERVERS),
+                KafkaClients.from(settings),
                 settings.get(CommonSettings.REGISTRY_URL),
                 settings.get(APPLICATION_ID),
                 settings.get(STREAM_THREADS),

@@ -1,5 +1,6 @@
 package io.herald.testkit;
 
+import io.herald.runtime.kafka.KafkaClients;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ public final class ConsumerGroups {
 
     /** Commits the group at the current end of the topics, so it owes nothing to what earlier tests wrote. */
     public static void startAtEnd(String bootstrapServers, String group, List<String> topics) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = KafkaClients.of(bootstrapServers).admin(Map.of())) {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             admin.describeTopics(topics).allTopicNames().get().forEach((topic, description) -> description
                     .partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));

@@ -1,5 +1,6 @@
 package io.herald.testkit;
 
+import io.herald.runtime.kafka.KafkaClients;
 import io.herald.runtime.kafka.TopicInstaller;
 import io.herald.schemas.TopicSpec;
 import java.nio.file.Path;
@@ -74,7 +75,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** A new admin client; the caller closes it. */
     public Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+        return KafkaClients.of(bootstrapServers()).admin(Map.of());
     }
 
     /** Creates the topics that don't exist yet, with replication factor 1. */

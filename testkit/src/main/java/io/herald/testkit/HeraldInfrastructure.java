@@ -62,6 +62,11 @@ public final class HeraldInfrastructure implements AutoCloseable {
     }
 
     /** The registry URL Herald's serdes are configured with. */
+    /** Kafka clients of this broker, made the way the services make theirs. */
+    public io.herald.runtime.kafka.KafkaClients kafkaClients() {
+        return io.herald.runtime.kafka.KafkaClients.of(bootstrapServers());
+    }
+
     public String registryUrl() {
         return registry.apicurioApiUrl();
     }

@@ -1,5 +1,6 @@
 package io.herald.testkit;
 
+import io.herald.runtime.kafka.KafkaClients;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,9 +26,7 @@ public final class TopicRecords {
      */
     public static <K, V> List<ConsumerRecord<K, V>> all(String bootstrapServers, String topic, Deserializer<K> keys,
             Deserializer<V> values) {
-        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), keys, values)) {
+        try (KafkaConsumer<K, V> consumer = KafkaClients.of(bootstrapServers).consumer(null, Map.of(), keys, values)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);

@@ -61,10 +61,8 @@ public final class TopicTail implements AutoCloseable {
     }
 
     private static <V extends SpecificRecord> KafkaConsumer<String, V> consumer(HeraldInfrastructure infra) {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), HeraldSerdes.<V>valueDeserializer(infra.registryUrl()));
+        return infra.kafkaClients().consumer(null, Map.of(), new StringDeserializer(),
+                HeraldSerdes.<V>valueDeserializer(infra.registryUrl()));
     }
 
     @Override

@@ -15,7 +15,7 @@ class DependencyCheckIT {
 
     @Test
     void seesTheBrokerAndTheRegistryUp(HeraldInfrastructure infra) {
-        try (DependencyCheck check = DependencyCheck.start(infra.bootstrapServers(), infra.registryUrl())) {
+        try (DependencyCheck check = DependencyCheck.start(infra.kafkaClients(), infra.registryUrl())) {
             await().atMost(Duration.ofSeconds(20)).until(check::allUp);
             assertThat(check.rounds()).isPositive();
         }
@@ -27,7 +27,7 @@ class DependencyCheckIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             closed = socket.getLocalPort();
         }
-        try (DependencyCheck check = DependencyCheck.start("localhost:" + closed,
+        try (DependencyCheck check = DependencyCheck.start(io.herald.runtime.kafka.KafkaClients.of("localhost:" + closed),
                 "http://localhost:" + closed + "/apis/registry/v2")) {
             await().atMost(Duration.ofSeconds(20)).until(() -> check.rounds() >= 2); // checks ran, and saw this
             assertThat(check.kafkaUp()).isFalse();

@@ -1,5 +1,6 @@
 package io.herald.deliverer.retry;
 
+import io.herald.runtime.kafka.KafkaClients;
 import io.herald.schemas.Topics;
 import io.herald.runtime.kafka.TransactionalProducer;
 import java.time.Instant;
@@ -71,23 +72,16 @@ public final class RetryForwarder implements Runnable, AutoCloseable {
     private long notBeforeMillis;
 
     /** @param sessionTimeout how long a silent forwarder keeps its partitions before the group hands them on */
-    public RetryForwarder(String bootstrapServers, String groupId, Duration sessionTimeout, Clock clock) {
+    public RetryForwarder(KafkaClients kafka, String groupId, Duration sessionTimeout, Clock clock) {
         this.clock = clock;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.consumer = kafka.consumer(groupId + "-retries", Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, groupId + "-retries",
-                ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-retries",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis(),
                 ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) sessionTimeout.toMillis() / 3),
                 new StringDeserializer(), new ByteArrayDeserializer());
         this.transactionalId = groupId + "-retry-forwarder-" + UUID.randomUUID();
-        this.producers = () -> new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.CLIENT_ID_CONFIG, groupId + "-retry-forwarder",
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId),
+        this.producers = kafka.transactional(groupId + "-retry-forwarder", transactionalId, Map.of(),
                 new StringSerializer(), new ByteArraySerializer());
         this.thread = new Thread(this, "retry-forwarder");
     }

@@ -1,5 +1,6 @@
 package io.herald.deliverer.retry;
 
+import io.herald.runtime.kafka.KafkaClients;
 import io.herald.schemas.Topics;
 import io.herald.schemas.delivery.DeadLetter;
 import io.herald.schemas.delivery.Delivery;
@@ -24,14 +25,9 @@ public final class RetryRouter implements AutoCloseable {
     private final Producer<String, SpecificRecord> producer;
     private final Clock clock;
 
-    public RetryRouter(String bootstrapServers, String registryUrl, Clock clock) {
+    public RetryRouter(KafkaClients kafka, String registryUrl, Clock clock) {
         this.clock = clock;
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.CLIENT_ID_CONFIG, "herald-deliverer-retries",
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 5),
+        this.producer = kafka.producer("herald-deliverer-retries", Map.of(ProducerConfig.LINGER_MS_CONFIG, 5),
                 new StringSerializer(), HeraldSerdes.<SpecificRecord>valueSerializer(registryUrl));
     }
 

@@ -123,7 +123,7 @@ class RetryForwarderIT {
     }
 
     private RetryForwarder forwarder(HeraldInfrastructure infra) {
-        RetryForwarder forwarder = new RetryForwarder(infra.bootstrapServers(), group,
+        RetryForwarder forwarder = new RetryForwarder(infra.kafkaClients(), group,
                 Duration.ofSeconds(10), Clock.systemUTC());
         forwarders.add(forwarder);
         forwarder.start();

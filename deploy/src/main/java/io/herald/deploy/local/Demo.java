@@ -1,5 +1,6 @@
 package io.herald.deploy.local;
 
+import io.herald.runtime.kafka.KafkaClients;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.publisher.HeraldPublisher;
@@ -52,7 +53,7 @@ final class Demo implements AutoCloseable {
     Demo(LocalStack stack, PrintStream out) {
         this.stack = stack;
         this.out = out;
-        this.counters = new PipelineCounters(stack.bootstrapServers(), stack.registryUrl());
+        this.counters = new PipelineCounters(KafkaClients.of(stack.bootstrapServers()), stack.registryUrl());
         this.publisher = HeraldPublisher.create(PublisherConfig.of(stack.bootstrapServers(), stack.registryUrl(),
                 "herald-demo"));
         receiver.onRequest(this::verify);

@@ -1,5 +1,6 @@
 package io.herald.deploy.local;
 
+import io.herald.runtime.kafka.KafkaClients;
 import io.herald.schemas.Topics;
 import io.herald.schemas.delivery.DeliveryAttempt;
 import io.herald.schemas.serde.HeraldSerdes;
@@ -29,11 +30,9 @@ final class PipelineCounters implements AutoCloseable {
     private final Deserializer<DeliveryAttempt> attempts;
     private final Thread thread;
 
-    PipelineCounters(String bootstrapServers, String registryUrl) {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    PipelineCounters(KafkaClients kafka, String registryUrl) {
+        consumer = kafka.consumer("herald-local-counters", Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "herald-local-counters",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new StringDeserializer(), new ByteArrayDeserializer());
         attempts = HeraldSerdes.valueDeserializer(registryUrl);

@@ -1,5 +1,6 @@
 package io.herald.deploy.topics;
 
+import io.herald.runtime.kafka.KafkaClients;
 import io.herald.runtime.kafka.TopicInstaller;
 import io.herald.schemas.Topics;
 import io.herald.runtime.config.CommonSettings;
@@ -31,10 +32,9 @@ public final class TopicsMain {
     public static void main(String[] args) {
         try {
             Settings settings = Settings.fromProcess();
-            String bootstrap = settings.get(CommonSettings.KAFKA_BOOTSTRAP_SERVERS);
             short replication = settings.get(REPLICATION_FACTOR).shortValue();
             String registryUrl = settings.get(CommonSettings.REGISTRY_URL);
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            try (Admin admin = KafkaClients.from(settings).admin(Map.of())) {
                 new TopicInstaller(admin).install(Topics.all(), replication).forEach(System.out::println);
             }
             RegistryCompatibility.requireBackward(registryUrl);

@@ -1,5 +1,6 @@
 package io.herald.ingest.api;
 
+import io.herald.runtime.kafka.KafkaClients;
 import io.herald.schemas.Topics;
 import io.herald.schemas.serde.HeraldSerdes;
 import io.herald.runtime.store.TopicReader;
@@ -26,8 +27,8 @@ public final class AuditLog implements AutoCloseable {
     private final Map<String, Deque<AuditEntry>> byTenant = new ConcurrentHashMap<>();
     private final TopicReader<AuditEntry> reader;
 
-    public AuditLog(String bootstrapServers, String registryUrl, Duration loadTimeout) {
-        this.reader = TopicReader.start(bootstrapServers, Topics.AUDIT,
+    public AuditLog(KafkaClients kafka, String registryUrl, Duration loadTimeout) {
+        this.reader = TopicReader.start(kafka, Topics.AUDIT,
                 HeraldSerdes.<AuditEntry>valueDeserializer(registryUrl), "herald-ingest-audit",
                 TopicReader.Start.BEGINNING, this::apply, loadTimeout);
     }

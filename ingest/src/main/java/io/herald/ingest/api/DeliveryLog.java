@@ -60,15 +60,11 @@ public final class DeliveryLog implements AutoCloseable {
         this.webhooks = webhooks;
         this.store = store;
         this.clock = clock;
-        this.attempts = new KeyedHistory<>(config.bootstrapServers(), Topics.ATTEMPTS,
+        this.attempts = new KeyedHistory<>(config.kafka(), Topics.ATTEMPTS,
                 HeraldSerdes.valueDeserializer(config.registryUrl()), MAX_SCANNED_PER_PAGE);
-        this.deadLetters = new KeyedHistory<>(config.bootstrapServers(), Topics.DEAD_LETTERS,
+        this.deadLetters = new KeyedHistory<>(config.kafka(), Topics.DEAD_LETTERS,
                 HeraldSerdes.valueDeserializer(config.registryUrl()), MAX_SCANNED_PER_PAGE);
-        this.redeliveries = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-                ProducerConfig.CLIENT_ID_CONFIG, "herald-ingest-redeliveries",
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+        this.redeliveries = config.kafka().producer("herald-ingest-redeliveries", Map.of(
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TransactionalProducer.REQUEST_MAX_BLOCK.toMillis()),
                 new StringSerializer(), HeraldSerdes.<Delivery>valueSerializer(config.registryUrl()));
     }

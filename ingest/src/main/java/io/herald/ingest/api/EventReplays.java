@@ -1,5 +1,6 @@
 package io.herald.ingest.api;
 
+import io.herald.runtime.kafka.KafkaClients;
 import io.herald.ingest.IngestConfig;
 import io.herald.ingest.api.ApiResponses.ReplayView;
 import io.herald.ingest.webhooks.StoreUnavailableException;
@@ -56,7 +57,7 @@ public final class EventReplays implements AutoCloseable {
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(20);
 
-    private final String bootstrapServers;
+    private final KafkaClients kafka;
     private final Deserializer<IamEvent> events;
     private final KafkaProducer<String, Delivery> producer;
     private final WebhookService webhooks;
@@ -71,17 +72,12 @@ public final class EventReplays implements AutoCloseable {
     });
 
     public EventReplays(IngestConfig config, WebhookService webhooks, WebhookStore store, Clock clock) {
-        this.bootstrapServers = config.bootstrapServers();
+        this.kafka = config.kafka();
         this.events = HeraldSerdes.valueDeserializer(config.registryUrl());
         this.webhooks = webhooks;
         this.store = store;
         this.clock = clock;
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-                ProducerConfig.CLIENT_ID_CONFIG, "herald-ingest-replays",
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 10),
+        this.producer = kafka.producer("herald-ingest-replays", Map.of(ProducerConfig.LINGER_MS_CONFIG, 10),
                 new StringSerializer(), HeraldSerdes.<Delivery>valueSerializer(config.registryUrl()));
     }
 
@@ -172,11 +168,7 @@ public final class EventReplays implements AutoCloseable {
     }
 
     private void run(Replay replay, Subscription webhook) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, "herald-ingest-replay-" + replay.id,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+        try (KafkaConsumer<byte[], byte[]> consumer = kafka.consumer("herald-ingest-replay-" + replay.id, Map.of(),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             Map<TopicPartition, Long> ends = range(consumer, topicsFor(webhook), replay);
             byte[] tenantKey = replay.tenant.getBytes(StandardCharsets.UTF_8);

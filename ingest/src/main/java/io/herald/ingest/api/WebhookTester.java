@@ -50,15 +50,11 @@ public final class WebhookTester implements AutoCloseable {
 
     public WebhookTester(IngestConfig config, Clock clock) {
         this.clock = clock;
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-                ProducerConfig.CLIENT_ID_CONFIG, "herald-ingest-webhook-tests",
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+        this.producer = config.kafka().producer("herald-ingest-webhook-tests", Map.of(
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TransactionalProducer.REQUEST_MAX_BLOCK.toMillis()),
                 new StringSerializer(), HeraldSerdes.<Delivery>valueSerializer(config.registryUrl()));
         // From the end: only attempts made after this service started can answer its tests.
-        this.attempts = TopicReader.start(config.bootstrapServers(), Topics.ATTEMPTS,
+        this.attempts = TopicReader.start(config.kafka(), Topics.ATTEMPTS,
                 HeraldSerdes.<DeliveryAttempt>valueDeserializer(config.registryUrl()), "herald-ingest-test-attempts",
                 TopicReader.Start.END, this::apply, Duration.ZERO);
     }

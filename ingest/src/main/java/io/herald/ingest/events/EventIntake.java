@@ -1,5 +1,6 @@
 package io.herald.ingest.events;
 
+import io.herald.runtime.kafka.KafkaClients;
 import io.herald.schemas.CloudEventHeaders;
 import io.herald.schemas.tracing.EventSpans;
 import io.herald.schemas.tracing.HeraldTracing;
@@ -27,7 +28,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -70,23 +70,19 @@ public final class EventIntake implements AutoCloseable {
     public record Outcome(Receipt receipt, boolean duplicate) {
     }
 
-    public EventIntake(String bootstrapServers, String registryUrl, Duration loadTimeout, HeraldTracing tracing,
+    public EventIntake(KafkaClients kafka, String registryUrl, Duration loadTimeout, HeraldTracing tracing,
             Clock clock) {
         this.tracing = tracing;
         this.clock = clock;
         this.events = HeraldSerdes.valueSerializer(registryUrl);
         this.transactionalId = "herald-ingest-events-" + UUID.randomUUID();
-        this.producer = TransactionalProducer.start(transactionalId, () -> new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.CLIENT_ID_CONFIG, "herald-ingest-events",
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TransactionalProducer.REQUEST_MAX_BLOCK.toMillis(),
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, Topics.PUBLIC_COMPRESSION,
-                ProducerConfig.COMPRESSION_GZIP_LEVEL_CONFIG, Topics.PUBLIC_COMPRESSION_LEVEL),
+        this.producer = TransactionalProducer.start(transactionalId, kafka.transactional("herald-ingest-events",
+                transactionalId, Map.of(
+                        ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TransactionalProducer.REQUEST_MAX_BLOCK.toMillis(),
+                        ProducerConfig.COMPRESSION_TYPE_CONFIG, Topics.PUBLIC_COMPRESSION,
+                        ProducerConfig.COMPRESSION_GZIP_LEVEL_CONFIG, Topics.PUBLIC_COMPRESSION_LEVEL),
                 new StringSerializer(), new ByteArraySerializer()));
-        this.receipts = TopicReader.start(bootstrapServers, Topics.EVENT_RECEIPTS, new StringDeserializer(),
+        this.receipts = TopicReader.start(kafka, Topics.EVENT_RECEIPTS, new StringDeserializer(),
                 "herald-ingest-event-receipts", TopicReader.Start.BEGINNING, this::remember, loadTimeout);
     }
 

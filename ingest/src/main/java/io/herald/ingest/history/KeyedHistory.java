@@ -1,5 +1,6 @@
 package io.herald.ingest.history;
 
+import io.herald.runtime.kafka.KafkaClients;
 import io.herald.runtime.store.TopicUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,7 +32,7 @@ public final class KeyedHistory<V> {
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(20);
 
-    private final String bootstrapServers;
+    private final KafkaClients kafka;
     private final String topic;
     private final Deserializer<V> values;
     private final long maxScanned;
@@ -41,13 +42,13 @@ public final class KeyedHistory<V> {
      * @param values decodes the records of the key; shared by all calls, never closed here
      * @param maxScanned the most records one call reads before it returns what it found, with a cursor to go on
      */
-    public KeyedHistory(String bootstrapServers, String topic, Deserializer<V> values, long maxScanned) {
-        this(bootstrapServers, topic, values, maxScanned, DEFAULT_CHUNK);
+    public KeyedHistory(KafkaClients kafka, String topic, Deserializer<V> values, long maxScanned) {
+        this(kafka, topic, values, maxScanned, DEFAULT_CHUNK);
     }
 
     /** @param chunk how many records each backward step reads */
-    KeyedHistory(String bootstrapServers, String topic, Deserializer<V> values, long maxScanned, int chunk) {
-        this.bootstrapServers = bootstrapServers;
+    KeyedHistory(KafkaClients kafka, String topic, Deserializer<V> values, long maxScanned, int chunk) {
+        this.kafka = kafka;
         this.topic = topic;
         this.values = values;
         this.maxScanned = maxScanned;
@@ -150,12 +151,7 @@ public final class KeyedHistory<V> {
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, "herald-ingest-history-" + topic,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, chunk),
+        return kafka.consumer("herald-ingest-history-" + topic, Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, chunk),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 }

@@ -1,5 +1,6 @@
 package io.herald.ingest.webhooks;
 
+import io.herald.runtime.kafka.KafkaClients;
 import io.herald.schemas.HeraldIds;
 import io.herald.schemas.SubscriptionKeys;
 import io.herald.runtime.audit.AuditEntries;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -53,17 +53,12 @@ public final class WebhookStore implements AutoCloseable {
      * @param destinations which webhook hosts are refused: literal forbidden addresses are rejected here, names are
      *     checked by the deliverer when they resolve
      */
-    public static WebhookStore create(String bootstrapServers, String registryUrl, SecretCipher cipher,
+    public static WebhookStore create(KafkaClients kafka, String registryUrl, SecretCipher cipher,
             ForbiddenAddresses destinations) {
         String transactionalId = "herald-webhook-store-" + UUID.randomUUID();
-        Map<String, Object> props = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.CLIENT_ID_CONFIG, "herald-webhook-store",
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TransactionalProducer.REQUEST_MAX_BLOCK.toMillis());
-        return new WebhookStore(TransactionalProducer.start(transactionalId, () -> new KafkaProducer<>(props,
+        return new WebhookStore(TransactionalProducer.start(transactionalId, kafka.transactional("herald-webhook-store",
+                transactionalId, Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                        (int) TransactionalProducer.REQUEST_MAX_BLOCK.toMillis()),
                 new StringSerializer(), HeraldSerdes.<SpecificRecord>valueSerializer(registryUrl))), cipher,
                 Clock.systemUTC(), destinations);
     }

@@ -120,7 +120,8 @@ class KeyedHistoryIT {
     }
 
     private static KeyedHistory<String> history(int chunk, long maxScanned) {
-        return new KeyedHistory<>(bootstrap, TOPIC, new StringDeserializer(), maxScanned, chunk);
+        return new KeyedHistory<>(io.herald.runtime.kafka.KafkaClients.of(bootstrap), TOPIC, new StringDeserializer(),
+                maxScanned, chunk);
     }
 
     private static List<String> values(KeyedHistory.Page<String> page) {

@@ -1,5 +1,6 @@
 package io.herald.runtime.ops;
 
+import io.herald.runtime.kafka.KafkaClients;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,16 +30,16 @@ public final class DependencyCheck implements AutoCloseable {
     private volatile boolean registryUp;
     private final java.util.concurrent.atomic.AtomicLong rounds = new java.util.concurrent.atomic.AtomicLong();
 
-    private DependencyCheck(String bootstrapServers, String registryUrl) {
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    private DependencyCheck(KafkaClients kafka, String registryUrl) {
+        this.admin = kafka.admin(Map.of(
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()));
         this.registryInfo = URI.create(registryUrl + "/system/info");
     }
 
     /** Starts checking at once; the first answer comes within a few seconds. */
-    public static DependencyCheck start(String bootstrapServers, String registryUrl) {
-        DependencyCheck check = new DependencyCheck(bootstrapServers, registryUrl);
+    public static DependencyCheck start(KafkaClients kafka, String registryUrl) {
+        DependencyCheck check = new DependencyCheck(kafka, registryUrl);
         check.checker.scheduleWithFixedDelay(check::checkOnce, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         return check;
     }

@@ -1,5 +1,6 @@
 package io.herald.runtime.ops;
 
+import io.herald.runtime.kafka.KafkaClients;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -30,17 +31,17 @@ public final class TopicBacklog implements AutoCloseable {
     private final ScheduledExecutorService refresher = DaemonThreads.scheduler("topic-backlog");
     private volatile double records = Double.NaN;
 
-    private TopicBacklog(String bootstrapServers, String topic) {
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    private TopicBacklog(KafkaClients kafka, String topic) {
+        this.admin = kafka.admin(Map.of(
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()));
         this.topic = topic;
     }
 
     /** Registers {@code meterName} for {@code topic} and refreshes it every {@code interval}. */
-    public static TopicBacklog start(String bootstrapServers, String topic, Duration interval, MeterRegistry registry,
+    public static TopicBacklog start(KafkaClients kafka, String topic, Duration interval, MeterRegistry registry,
             String meterName, String description) {
-        TopicBacklog backlog = new TopicBacklog(bootstrapServers, topic);
+        TopicBacklog backlog = new TopicBacklog(kafka, topic);
         Gauge.builder(meterName, backlog, TopicBacklog::records).description(description).register(registry);
         backlog.refresher.scheduleWithFixedDelay(backlog::refresh, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         return backlog;

@@ -1,5 +1,6 @@
 package io.herald.runtime.store;
 
+import io.herald.runtime.kafka.KafkaClients;
 import io.herald.schemas.SubscriptionKeys;
 import io.herald.schemas.Topics;
 import io.herald.schemas.serde.HeraldSerdes;
@@ -23,16 +24,16 @@ public final class SubscriptionView implements AutoCloseable {
     private final Map<String, Subscription> byWebhookId = new ConcurrentHashMap<>();
     private final TopicReader<Subscription> reader;
 
-    private SubscriptionView(String bootstrapServers, String registryUrl, String clientId, Duration loadTimeout) {
-        this.reader = TopicReader.start(bootstrapServers, Topics.SUBSCRIPTIONS,
+    private SubscriptionView(KafkaClients kafka, String registryUrl, String clientId, Duration loadTimeout) {
+        this.reader = TopicReader.start(kafka, Topics.SUBSCRIPTIONS,
                 HeraldSerdes.<Subscription>valueDeserializer(registryUrl), clientId, TopicReader.Start.BEGINNING,
                 this::apply, loadTimeout);
     }
 
     /** Starts reading and returns once everything already on the topic is loaded. */
-    public static SubscriptionView start(String bootstrapServers, String registryUrl, String clientId,
+    public static SubscriptionView start(KafkaClients kafka, String registryUrl, String clientId,
             Duration loadTimeout) {
-        return new SubscriptionView(bootstrapServers, registryUrl, clientId, loadTimeout);
+        return new SubscriptionView(kafka, registryUrl, clientId, loadTimeout);
     }
 
     public Optional<Subscription> find(String webhookId) {

@@ -1,5 +1,6 @@
 package io.herald.runtime.store;
 
+import io.herald.runtime.kafka.KafkaClients;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,14 +55,9 @@ public final class TopicReader<V> implements AutoCloseable {
     }
 
     /** Starts reading; with {@link Start#BEGINNING}, returns once everything already on the topic was applied. */
-    public static <V> TopicReader<V> start(String bootstrapServers, String topic, Deserializer<V> values,
+    public static <V> TopicReader<V> start(KafkaClients kafka, String topic, Deserializer<V> values,
             String clientId, Start start, Consumer<ConsumerRecord<String, V>> apply, Duration loadTimeout) {
-        KafkaConsumer<String, V> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, clientId,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), values);
+        KafkaConsumer<String, V> consumer = kafka.consumer(clientId, Map.of(), new StringDeserializer(), values);
         List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition()))
                 .toList();
