@@ -2,7 +2,7 @@ package io.herald.deploy;
 
 import io.herald.deliverer.DelivererConfig;
 import io.herald.deploy.topics.TopicsMain;
-import io.herald.ingest.IngestSettings;
+import io.herald.ingest.config.IngestSettings;
 import io.herald.router.RouterConfig;
 import io.herald.runtime.config.Setting;
 import java.util.LinkedHashMap;

@@ -46,7 +46,7 @@ class ConfigurationDocsTest {
         assertThat(io.herald.deliverer.DelivererConfig.from(settings).maxInFlight()).isEqualTo(2048);
         assertThat(io.herald.router.RouterConfig.from(settings).health().failingFor())
                 .isEqualTo(java.time.Duration.ofDays(5));
-        assertThat(io.herald.ingest.IngestConfig.from(settings).rotationOverlap()).isEqualTo(java.time.Duration.ofDays(1));
+        assertThat(io.herald.ingest.config.IngestConfig.from(settings).rotationOverlap()).isEqualTo(java.time.Duration.ofDays(1));
     }
 
     @Test
@@ -56,7 +56,7 @@ class ConfigurationDocsTest {
                 "herald.secrets.keys", "k:" + io.herald.runtime.security.SecretCipher.generateKey(),
                 "herald.ingest.api-keys", "*:ops:" + "0".repeat(64));
         Map<String, java.util.function.Consumer<io.herald.runtime.config.Settings>> services = Map.of(
-                "ingest", io.herald.ingest.IngestConfig::from,
+                "ingest", io.herald.ingest.config.IngestConfig::from,
                 "router", io.herald.router.RouterConfig::from,
                 "deliverer", io.herald.deliverer.DelivererConfig::from);
         services.forEach((service, from) -> {

@@ -10,7 +10,7 @@ import io.herald.deliverer.DelivererConfig;
 import io.herald.deliverer.HeraldDeliverer;
 import io.herald.deliverer.retry.RetrySchedule;
 import io.herald.ingest.IngestServer;
-import io.herald.ingest.api.ApiKeys;
+import io.herald.ingest.auth.ApiKeys;
 import io.herald.publisher.HeraldPublisher;
 import io.herald.publisher.PublisherConfig;
 import io.herald.ingest.webhooks.CreatedWebhook;

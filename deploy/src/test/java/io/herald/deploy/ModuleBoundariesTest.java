@@ -103,7 +103,7 @@ class ModuleBoundariesTest {
         noClasses().that().resideInAnyPackage("io.herald.ingest..", "io.herald.router..", "io.herald.deliverer..",
                         "io.herald.runtime..", "io.herald.testkit..", "io.herald.deploy..")
                 .and().doNotHaveFullyQualifiedName("io.herald.runtime.kafka.KafkaClients")
-                .and().doNotHaveFullyQualifiedName("io.herald.deploy.bench.BenchRun")
+                .and().doNotHaveFullyQualifiedName("io.herald.bench.BenchRun")
                 .should().callConstructor(org.apache.kafka.clients.producer.KafkaProducer.class,
                         java.util.Map.class, org.apache.kafka.common.serialization.Serializer.class,
                         org.apache.kafka.common.serialization.Serializer.class)
@@ -112,6 +112,30 @@ class ModuleBoundariesTest {
                         org.apache.kafka.common.serialization.Deserializer.class)
                 .orShould().callMethod(org.apache.kafka.clients.admin.Admin.class, "create", java.util.Map.class)
                 .check(classes);
+    }
+
+    /**
+     * The ingest service is packaged by feature (events, webhooks, deliveries, audit, catalog) over shared HTTP
+     * plumbing (http), authentication (auth), configuration (config) and meters (ops), with no cycles: the plumbing
+     * knows no feature, and a feature uses another only where its job needs it (the delivery log looks webhooks up).
+     */
+    @Test
+    void ingestIsPackagedByFeatureWithoutCycles() {
+        com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices()
+                .matching("io.herald.ingest.(*)..").should().beFreeOfCycles().check(classes);
+        String[] features = {"io.herald.ingest.events..", "io.herald.ingest.webhooks..",
+                "io.herald.ingest.deliveries..", "io.herald.ingest.audit..", "io.herald.ingest.catalog.."};
+        for (String plumbing : List.of("io.herald.ingest.http..", "io.herald.ingest.auth..",
+                "io.herald.ingest.config..", "io.herald.ingest.ops..")) {
+            noClasses().that().resideInAPackage(plumbing).should().dependOnClassesThat().resideInAnyPackage(features)
+                    .check(classes);
+        }
+        for (String feature : features) {
+            String[] others = java.util.Arrays.stream(features).filter(f -> !f.equals(feature))
+                    .filter(f -> !(feature.contains("deliveries") && f.contains("webhooks"))).toArray(String[]::new);
+            noClasses().that().resideInAPackage(feature).should().dependOnClassesThat().resideInAnyPackage(others)
+                    .check(classes);
+        }
     }
 
     @Test
@@ -123,7 +147,7 @@ class ModuleBoundariesTest {
             order.add(modules.item(i).getTextContent().trim());
         }
         assertThat(order).containsExactly("signatures", "schemas", "runtime", "testkit", "publisher", "ingest",
-                "router", "deliverer", "deploy");
+                "router", "deliverer", "deploy", "bench");
     }
 
     private static List<String> heraldDependencies(Path pom, boolean includeTests) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.herald.ingest.api.SyntheticEvents;
+import io.herald.ingest.webhooks.SyntheticEvents;
 import io.herald.schemas.WebhookPayload;
 import io.herald.schemas.catalog.CatalogArtifacts;
 import io.herald.schemas.catalog.EventCatalog;

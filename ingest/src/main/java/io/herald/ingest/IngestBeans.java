@@ -1,12 +1,15 @@
 package io.herald.ingest;
 
+import io.herald.ingest.config.IngestConfig;
+import io.herald.ingest.config.IngestSettings;
+import io.herald.ingest.ops.IngestOperations;
 import io.herald.runtime.tracing.ServiceTracing;
-import io.herald.ingest.api.ApiKeys;
-import io.herald.ingest.api.AuditLog;
-import io.herald.ingest.api.DeliveryLog;
-import io.herald.ingest.api.EventReplays;
-import io.herald.ingest.api.WebhookService;
-import io.herald.ingest.api.WebhookTester;
+import io.herald.ingest.auth.ApiKeys;
+import io.herald.ingest.audit.AuditLog;
+import io.herald.ingest.deliveries.DeliveryLog;
+import io.herald.ingest.deliveries.EventReplays;
+import io.herald.ingest.webhooks.WebhookService;
+import io.herald.ingest.webhooks.WebhookTester;
 import io.herald.ingest.events.EventIntake;
 import io.herald.ingest.webhooks.WebhookStore;
 import io.herald.runtime.config.Setting;
@@ -102,7 +105,7 @@ class IngestBeans {
     @Context
     @Bean(preDestroy = "close")
     IngestOperations operations(IngestConfig config) {
-        return new IngestOperations(config);
+        return new IngestOperations(config.kafka(), config.registryUrl(), config.opsPort());
     }
 
     @Singleton

@@ -1,5 +1,7 @@
 package io.herald.ingest;
 
+import io.herald.ingest.config.IngestSettings;
+import io.herald.ingest.ops.IngestOperations;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.URI;
@@ -11,7 +13,7 @@ import java.util.Map;
 public final class IngestServer implements AutoCloseable {
 
     /** The Micronaut environment that enables the ingest service's beans. */
-    public static final String ENVIRONMENT = "herald-ingest";
+    public static final String ENVIRONMENT = IngestSettings.ENVIRONMENT;
 
     private final ApplicationContext context;
     private final EmbeddedServer server;

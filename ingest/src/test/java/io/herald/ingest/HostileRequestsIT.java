@@ -363,7 +363,7 @@ class HostileRequestsIT {
                 "herald.registry.url", infra.registryUrl(),
                 "herald.secrets.keys", "other:" + io.herald.runtime.security.SecretCipher.generateKey(),
                 "herald.ingest.ops-port", "0",
-                "herald.ingest.api-keys", "acme:acme-portal:" + io.herald.ingest.api.ApiKeys.hash(ACME_KEY)))) {
+                "herald.ingest.api-keys", "acme:acme-portal:" + io.herald.ingest.auth.ApiKeys.hash(ACME_KEY)))) {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(otherKeys.uri() + WEBHOOKS
                     + "/" + id + "/secret/reveal")).header("Authorization", "Bearer " + ACME_KEY)
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());

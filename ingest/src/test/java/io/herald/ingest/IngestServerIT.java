@@ -1,5 +1,6 @@
 package io.herald.ingest;
 
+import io.herald.ingest.auth.TenantScope;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.testkit.HeraldInfrastructure;
@@ -62,7 +63,7 @@ class IngestServerIT {
             server.bean(io.micronaut.web.router.Router.class).uriRoutes().forEach(route -> {
                 String template = route.getUriMatchTemplate().toPathString();
                 boolean scoped = java.util.Arrays.stream(route.getTargetMethod().getArguments())
-                        .anyMatch(argument -> argument.getType() == io.herald.ingest.api.TenantScope.class);
+                        .anyMatch(argument -> argument.getType() == io.herald.ingest.auth.TenantScope.class);
                 routes.add(route.getHttpMethodName() + " " + template);
                 if (template.startsWith("/t/{tenant}/")) {
                     assertThat(scoped).as(route.getHttpMethodName() + " " + template + " takes a TenantScope")

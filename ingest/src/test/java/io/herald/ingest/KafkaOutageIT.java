@@ -3,7 +3,7 @@ package io.herald.ingest;
 import static io.herald.ingest.TestIngest.ACME_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.herald.ingest.api.ApiKeys;
+import io.herald.ingest.auth.ApiKeys;
 import io.herald.schemas.Topics;
 import io.herald.testkit.EmbeddedKafka;
 import io.herald.testkit.HeraldInfrastructure;

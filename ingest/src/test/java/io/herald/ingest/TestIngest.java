@@ -1,6 +1,6 @@
 package io.herald.ingest;
 
-import io.herald.ingest.api.ApiKeys;
+import io.herald.ingest.auth.ApiKeys;
 import io.herald.runtime.security.SecretCipher;
 import io.herald.testkit.HeraldInfrastructure;
 import java.util.Map;

@@ -4,7 +4,7 @@ import io.herald.runtime.config.CommonSettings;
 import io.herald.deliverer.DelivererConfig;
 import io.herald.deliverer.HeraldDeliverer;
 import io.herald.ingest.IngestServer;
-import io.herald.ingest.api.ApiKeys;
+import io.herald.ingest.auth.ApiKeys;
 import io.herald.schemas.HeraldIds;
 import io.herald.router.HeraldRouter;
 import io.herald.router.RouterConfig;

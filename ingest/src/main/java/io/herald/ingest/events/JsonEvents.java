@@ -1,14 +1,14 @@
 package io.herald.ingest.events;
 
-import static io.herald.ingest.api.JsonValues.INT_MAX;
-import static io.herald.ingest.api.JsonValues.INT_MIN;
-import static io.herald.ingest.api.JsonValues.LONG_MAX;
-import static io.herald.ingest.api.JsonValues.LONG_MIN;
-import static io.herald.ingest.api.JsonValues.integerProblem;
-import static io.herald.ingest.api.JsonValues.stringProblem;
-import static io.herald.ingest.api.JsonValues.unicodeProblem;
+import static io.herald.ingest.http.JsonValues.INT_MAX;
+import static io.herald.ingest.http.JsonValues.INT_MIN;
+import static io.herald.ingest.http.JsonValues.LONG_MAX;
+import static io.herald.ingest.http.JsonValues.LONG_MIN;
+import static io.herald.ingest.http.JsonValues.integerProblem;
+import static io.herald.ingest.http.JsonValues.stringProblem;
+import static io.herald.ingest.http.JsonValues.unicodeProblem;
 
-import io.herald.ingest.api.FieldProblem;
+import io.herald.ingest.http.FieldProblem;
 import io.herald.schemas.HeraldIds;
 import io.herald.schemas.IamEvents;
 import io.herald.schemas.WebhookPayload;

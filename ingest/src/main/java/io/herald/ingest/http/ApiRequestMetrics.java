@@ -1,6 +1,6 @@
 package io.herald.ingest.http;
 
-import io.herald.ingest.IngestOperations;
+import io.herald.ingest.ops.IngestOperations;
 import io.micronaut.http.BasicHttpAttributes;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MutableHttpResponse;

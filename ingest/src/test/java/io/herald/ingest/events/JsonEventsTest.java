@@ -2,7 +2,7 @@ package io.herald.ingest.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.herald.ingest.api.FieldProblem;
+import io.herald.ingest.http.FieldProblem;
 import io.herald.schemas.data.SecurityAccountLockout;
 import io.herald.schemas.data.SecurityBruteForce;
 import io.herald.schemas.data.SecurityHighRisk;

@@ -1,8 +1,0 @@
-package io.herald.ingest.api;
-
-import io.micronaut.serde.annotation.Serdeable;
-
-/** One invalid field of a request and why, e.g. {@code url}: "must use https". */
-@Serdeable
-public record FieldProblem(String field, String problem) {
-}

@@ -1,0 +1,55 @@
+package io.herald.ingest.config;
+
+import io.herald.runtime.kafka.KafkaClients;
+import io.herald.ingest.auth.ApiKeys;
+import io.herald.runtime.config.CommonSettings;
+import io.herald.runtime.config.ConfigException;
+import io.herald.runtime.config.Settings;
+import io.herald.runtime.egress.Cidr;
+import io.herald.runtime.security.SecretCipher;
+import io.herald.runtime.tracing.TracingConfig;
+import io.herald.runtime.tracing.TracingSettings;
+import java.time.Duration;
+import java.util.List;
+
+/** The ingest service's configuration, validated at startup. */
+public record IngestConfig(
+        int port,
+        KafkaClients kafka,
+        String registryUrl,
+        SecretCipher secretCipher,
+        ApiKeys apiKeys,
+        boolean allowHttp,
+        List<Cidr> allowedNetworks,
+        Duration rotationOverlap,
+        int maxRequestBytes,
+        int maxEventRequestBytes,
+        int opsPort,
+        TracingConfig tracing) {
+
+    public static IngestConfig from(Settings settings) {
+        settings.get(CommonSettings.LOG_FORMAT); // used by logback, not here: a wrong value still stops startup
+        return new IngestConfig(
+                settings.get(IngestSettings.PORT),
+                KafkaClients.from(settings),
+                settings.get(CommonSettings.REGISTRY_URL),
+                parse(CommonSettings.SECRET_KEYS.name(), () -> SecretCipher.fromKeyRing(
+                        settings.get(CommonSettings.SECRET_KEYS))),
+                parse(IngestSettings.API_KEYS.name(), () -> ApiKeys.parse(settings.get(IngestSettings.API_KEYS))),
+                settings.get(IngestSettings.ALLOW_HTTP),
+                settings.get(CommonSettings.EGRESS_ALLOWED_NETWORKS),
+                settings.get(IngestSettings.ROTATION_OVERLAP),
+                settings.get(IngestSettings.MAX_REQUEST_BYTES),
+                settings.get(IngestSettings.MAX_EVENT_REQUEST_BYTES),
+                settings.get(IngestSettings.OPS_PORT),
+                TracingSettings.from(settings));
+    }
+
+    private static <T> T parse(String key, java.util.function.Supplier<T> parser) {
+        try {
+            return parser.get();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key + ": " + e.getMessage());
+        }
+    }
+}

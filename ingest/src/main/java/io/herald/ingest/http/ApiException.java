@@ -1,0 +1,51 @@
+package io.herald.ingest.http;
+
+import io.micronaut.http.HttpStatus;
+import java.util.List;
+
+/** A request the API refuses; rendered as JSON with its status, a code, a message and the bad fields. */
+public final class ApiException extends RuntimeException {
+
+    private final HttpStatus status;
+    private final String code;
+    private final List<FieldProblem> fields;
+
+    public ApiException(HttpStatus status, String code, String message, List<FieldProblem> fields) {
+        super(message);
+        this.status = status;
+        this.code = code;
+        this.fields = List.copyOf(fields);
+    }
+
+    public static ApiException invalid(List<FieldProblem> fields) {
+        return new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "invalid_webhook",
+                fields.size() == 1 ? "1 field is invalid" : fields.size() + " fields are invalid", fields);
+    }
+
+    /** A query or body parameter that is not acceptable (outside a webhook definition). */
+    public static ApiException badRequest(List<FieldProblem> fields) {
+        return new ApiException(HttpStatus.BAD_REQUEST, "invalid_request",
+                fields.size() == 1 ? "1 parameter is invalid" : fields.size() + " parameters are invalid", fields);
+    }
+
+    public static ApiException notFound(String what) {
+        return new ApiException(HttpStatus.NOT_FOUND, "not_found", what + " not found", List.of());
+    }
+
+    public static ApiException unauthorized() {
+        return new ApiException(HttpStatus.UNAUTHORIZED, "unauthorized",
+                "a valid API key is required: Authorization: Bearer <key>", List.of());
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public List<FieldProblem> fields() {
+        return fields;
+    }
+}
