@@ -80,29 +80,37 @@ final class DeliveryProcessor {
 
     private CompletableFuture<Void> finish(Delivery delivery, Optional<Endpoint> endpoint, Attempted outcome,
             Headers headers, Context trace) {
-        Attempted settled = outcome;
-        if (outcome.deferral() != null) {
-            if (!outcome.deferral().kind().failing()) {
-                return defer(delivery, outcome.deferral(), trace);
+        if (outcome instanceof Attempted.Deferred deferred) {
+            EndpointGuard.Admission deferral = deferred.admission();
+            if (!deferral.kind().failing()) {
+                return defer(delivery, deferral, trace);
             }
             // A missing or unreadable mark: held back from now on, rather than never let go.
             Instant heldSince = InstantHeaders.read(headers, Topics.HELD_SINCE_HEADER).orElse(clock.instant());
             Duration held = Duration.between(heldSince, clock.instant());
             Duration limit = scheduleOf(endpoint).span();
             if (held.compareTo(limit) <= 0) {
-                return holdBack(delivery, outcome.deferral(), heldSince, trace);
+                return holdBack(delivery, deferral, heldSince, trace);
             }
-            String reason = "held back unsent for " + (held.toMinutes() > 0 ? held.toMinutes() + " min"
-                    : held.toSeconds() + " s") + " while the webhook was failing (" + outcome.deferral().reason()
-                    + "); its retry schedule spans " + Durations.format(limit);
-            settled = new Attempted(DeliveryAttempts.skipped(delivery, clock.instant(), reason), null, null, reason);
+            outcome = heldBackTooLong(delivery, deferral, held, limit);
         }
-        return followUp(delivery, endpoint, settled, trace)
-                .thenCompose(attempt -> {
+        CompletableFuture<DeliveryAttempt> followedUp = outcome instanceof Attempted.Sent sent
+                ? afterSending(delivery, endpoint, sent, trace)
+                : afterSkipping(delivery, (Attempted.Skipped) outcome, trace);
+        return followedUp.thenCompose(attempt -> {
                     log(delivery, attempt);
                     return recorder.record(attempt);
                 })
                 .thenApply(recorded -> null);
+    }
+
+    /** Held back from a failing webhook for longer than its retry schedule spans: dead-lettered, recoverable. */
+    private Attempted.Skipped heldBackTooLong(Delivery delivery, EndpointGuard.Admission deferral, Duration held,
+            Duration limit) {
+        String reason = "held back unsent for " + (held.toMinutes() > 0 ? held.toMinutes() + " min"
+                : held.toSeconds() + " s") + " while the webhook was failing (" + deferral.reason()
+                + "); its retry schedule spans " + Durations.format(limit);
+        return Attempted.Skipped.recoverable(DeliveryAttempts.skipped(delivery, clock.instant(), reason), reason);
     }
 
     /** Not attempted now (endpoint saturated or rate-limited): back to the retry path. */
@@ -131,25 +139,26 @@ final class DeliveryProcessor {
                 .map(d -> new RetrySchedule(d, defaultSchedule.jitter())).orElse(defaultSchedule);
     }
 
-    /** Decides what follows the attempt, queues it, and returns the attempt record to write. */
-    private CompletableFuture<DeliveryAttempt> followUp(Delivery delivery, Optional<Endpoint> endpoint,
-            Attempted attempted, Context trace) {
-        DeliveryAttempt attempt = attempted.record();
-        if (attempted.http() == null) {
-            metrics.skipped(delivery.getTenant());
-            if (attempted.deadLetterReason() != null) {
-                Delivery withHistory = Delivery.newBuilder(delivery)
-                        .setPreviousAttempts(withSummary(delivery, attempt)).build();
-                return retries.deadLetter(withHistory, attempted.deadLetterReason(), trace).thenApply(dead -> attempt);
-            }
+    /** Dead-letters a skipped delivery that can be recovered later; returns the attempt record to write. */
+    private CompletableFuture<DeliveryAttempt> afterSkipping(Delivery delivery, Attempted.Skipped skipped,
+            Context trace) {
+        metrics.skipped(delivery.getTenant());
+        DeliveryAttempt attempt = skipped.record();
+        if (skipped.deadLetterReason().isEmpty()) {
             return CompletableFuture.completedFuture(attempt); // skipped for good: nobody to deliver to
         }
-        HttpOutcome http = attempted.http();
+        Delivery withHistory = Delivery.newBuilder(delivery).setPreviousAttempts(withSummary(delivery, attempt)).build();
+        return retries.deadLetter(withHistory, skipped.deadLetterReason().get(), trace).thenApply(dead -> attempt);
+    }
+
+    /** Decides what follows a sent attempt, queues it, and returns the attempt record to write. */
+    private CompletableFuture<DeliveryAttempt> afterSending(Delivery delivery, Optional<Endpoint> endpoint,
+            Attempted.Sent sent, Context trace) {
+        DeliveryAttempt attempt = sent.record();
+        HttpOutcome http = sent.http();
         metrics.attempted(http);
-        RetrySchedule schedule = scheduleOf(endpoint);
-        RetryDecision decision = policy.decide(http.status(), http.refused(), http.succeeded(),
-                delivery.getAttempt(), http.retryAfter(), schedule, clock.instant());
-        if (http.succeeded() && decision instanceof RetryDecision.Done) {
+        RetryDecision decision = policy.decide(http, delivery.getAttempt(), scheduleOf(endpoint), clock.instant());
+        if (decision instanceof RetryDecision.Done) {
             metrics.delivered(delivery.getTenant(), delivery.getEventTimestamp(), clock.instant());
             return CompletableFuture.completedFuture(attempt);
         }
@@ -157,23 +166,18 @@ final class DeliveryProcessor {
                 .setPreviousAttempts(withSummary(delivery, attempt))
                 .build();
         if (decision instanceof RetryDecision.RetryAt retry) {
-            metrics.retried(delivery.getTenant(), java.time.Duration.between(clock.instant(), retry.dueAt()));
+            metrics.retried(delivery.getTenant(), Duration.between(clock.instant(), retry.dueAt()));
             Delivery next = Delivery.newBuilder(withHistory).setAttempt(delivery.getAttempt() + 1).build();
             attempt.setNextAttemptAt(retry.dueAt());
             return retries.retry(next, retry.dueAt(), trace).thenApply(queued -> attempt);
         }
-        if (decision instanceof RetryDecision.GiveUp giveUp) {
-            if (http.refused()) {
-                metrics.refused(delivery.getTenant());
-            } else {
-                metrics.deadLettered(delivery.getTenant());
-            }
-            return retries.deadLetter(withHistory, giveUp.reason(), trace).thenApply(dead -> attempt);
+        RetryDecision.GiveUp giveUp = (RetryDecision.GiveUp) decision;
+        if (http.refused()) {
+            metrics.refused(delivery.getTenant());
+        } else {
+            metrics.deadLettered(delivery.getTenant());
         }
-        if (http.succeeded()) {
-            metrics.delivered(delivery.getTenant(), delivery.getEventTimestamp(), clock.instant());
-        }
-        return CompletableFuture.completedFuture(attempt);
+        return retries.deadLetter(withHistory, giveUp.reason(), trace).thenApply(dead -> attempt);
     }
 
     private static List<AttemptSummary> withSummary(Delivery delivery, DeliveryAttempt attempt) {
@@ -183,18 +187,32 @@ final class DeliveryProcessor {
         return history;
     }
 
-    /**
-     * An attempt's record and the HTTP outcome it came from (null when nothing was sent), or the deferral of a
-     * delivery the endpoint guard did not admit (then there is no record).
-     *
-     * @param deadLetterReason why a delivery that was not sent is kept in the dead letters (so it can be recovered
-     *     once its webhook is enabled again); null when it isn't
-     */
-    private record Attempted(DeliveryAttempt record, HttpOutcome http, EndpointGuard.Admission deferral,
-            String deadLetterReason) {
+    /** How far a delivery got: sent (with the attempt's record), skipped (with its record), or deferred. */
+    private sealed interface Attempted {
 
-        Attempted(DeliveryAttempt record, HttpOutcome http, EndpointGuard.Admission deferral) {
-            this(record, http, deferral, null);
+        /** Sent: the endpoint answered, or the attempt failed trying. */
+        record Sent(DeliveryAttempt record, HttpOutcome http) implements Attempted {
+        }
+
+        /**
+         * Not sent, for good.
+         *
+         * @param deadLetterReason why it is kept in the dead letters, so it can be recovered once its webhook is
+         *     enabled again; empty when nobody is left to deliver it to
+         */
+        record Skipped(DeliveryAttempt record, Optional<String> deadLetterReason) implements Attempted {
+
+            static Skipped dropped(DeliveryAttempt record) {
+                return new Skipped(record, Optional.empty());
+            }
+
+            static Skipped recoverable(DeliveryAttempt record, String deadLetterReason) {
+                return new Skipped(record, Optional.of(deadLetterReason));
+            }
+        }
+
+        /** Not attempted now (the endpoint guard or rate limit said later): there is no attempt to record. */
+        record Deferred(EndpointGuard.Admission admission) implements Attempted {
         }
     }
 
@@ -223,14 +241,14 @@ final class DeliveryProcessor {
         if (!endpoint.active()) {
             String reason = "webhook is disabled"
                     + (endpoint.disabledReason() != null ? ": " + endpoint.disabledReason() : "");
-            return CompletableFuture.completedFuture(new Attempted(
-                    DeliveryAttempts.skipped(delivery, clock.instant(), reason), null, null, reason));
+            return CompletableFuture.completedFuture(Attempted.Skipped.recoverable(
+                    DeliveryAttempts.skipped(delivery, clock.instant(), reason), reason));
         }
         if (endpoint.unusableReason().isPresent()) {
             return skip(delivery, "webhook cannot be delivered to: " + endpoint.unusableReason().get());
         }
         return paced(endpoint).thenCompose(deferral -> deferral.isPresent()
-                ? CompletableFuture.completedFuture(new Attempted(null, null, deferral.get()))
+                ? CompletableFuture.completedFuture(new Attempted.Deferred(deferral.get()))
                 : guarded(delivery, endpoint, trace));
     }
 
@@ -256,14 +274,13 @@ final class DeliveryProcessor {
     private CompletableFuture<Attempted> guarded(Delivery delivery, Endpoint endpoint, Context trace) {
         return guard.admit(endpoint.webhookId()).thenCompose(admission -> {
             if (!admission.admitted()) {
-                return CompletableFuture.completedFuture(new Attempted(null, null, admission));
+                return CompletableFuture.completedFuture(new Attempted.Deferred(admission));
             }
             Span span = EventSpans.delivering(tracing.tracer(), trace, delivery, endpoint.host());
             return sender.send(endpoint, delivery, trace.with(span)).thenApply(http -> {
                 endSpan(span, http);
-                guard.completed(endpoint.webhookId(), http.succeeded(), !http.refused(), http.timedOut(),
-                        Duration.ofMillis(http.latencyMs()));
-                return new Attempted(DeliveryAttempts.fromHttp(delivery, http), http, null);
+                guard.completed(endpoint.webhookId(), http);
+                return new Attempted.Sent(DeliveryAttempts.fromHttp(delivery, http), http);
             });
         });
     }
@@ -282,7 +299,7 @@ final class DeliveryProcessor {
 
     private CompletableFuture<Attempted> skip(Delivery delivery, String reason) {
         return CompletableFuture.completedFuture(
-                new Attempted(DeliveryAttempts.skipped(delivery, clock.instant(), reason), null, null));
+                Attempted.Skipped.dropped(DeliveryAttempts.skipped(delivery, clock.instant(), reason)));
     }
 
     private static void log(Delivery delivery, DeliveryAttempt attempt) {

@@ -161,15 +161,15 @@ final class EndpointGuard {
     }
 
     /**
-     * @param succeeded whether the endpoint answered 2xx
-     * @param countsAsFailure whether the attempt says something about the endpoint's health (a refused
-     *     destination doesn't)
-     * @param timedOut whether the attempt ended because the endpoint did not answer in time: no sign of progress,
-     *     so a black hole whose requests time out one by one is still taken for stuck
-     * @param latency how long the attempt took
+     * Takes the attempt's outcome into the webhook's health. A timeout is no sign of progress, so a black hole
+     * whose requests time out one by one is still taken for stuck; a refused destination says nothing about the
+     * endpoint.
      */
-    void completed(String webhookId, boolean succeeded, boolean countsAsFailure, boolean timedOut,
-            Duration latency) {
+    void completed(String webhookId, HttpOutcome outcome) {
+        boolean succeeded = outcome.succeeded();
+        boolean countsAsFailure = outcome.reflectsOnEndpoint();
+        boolean timedOut = outcome.timedOut();
+        Duration latency = Duration.ofMillis(outcome.latencyMs());
         State state = states.get(webhookId);
         if (state == null) {
             return;

@@ -50,8 +50,6 @@ import reactor.core.scheduler.Schedulers;
 final class WebhookSender implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookSender.class);
-    /** How the error of an attempt that got no response in time begins. */
-    static final String TIMED_OUT = "timed out";
     static final int RESPONSE_EXCERPT_BYTES = 1024;
     static final int MAX_RESPONSE_BYTES = 64 * 1024;
     static final int MAX_RESPONSE_HEADER_BYTES = 16 * 1024;
@@ -186,10 +184,10 @@ final class WebhookSender implements AutoCloseable {
     private static HttpOutcome answered(Instant started, long startNanos, HttpResponse<?> response, String excerpt) {
         int headers = response.getHeaders().names().size();
         if (headers > MAX_RESPONSE_HEADERS) {
-            return new HttpOutcome(started, elapsedMs(startNanos), response.code(), excerpt,
-                    "response has " + headers + " headers, more than " + MAX_RESPONSE_HEADERS, false);
+            return HttpOutcome.answerOverLimits(started, elapsedMs(startNanos), response.code(), excerpt,
+                    "response has " + headers + " headers, more than " + MAX_RESPONSE_HEADERS);
         }
-        return new HttpOutcome(started, elapsedMs(startNanos), response.code(), excerpt, null, false,
+        return HttpOutcome.answered(started, elapsedMs(startNanos), response.code(), excerpt,
                 retryAfter(response.getHeaders().get("Retry-After"), started));
     }
 
@@ -212,7 +210,7 @@ final class WebhookSender implements AutoCloseable {
     }
 
     private static HttpOutcome refused(Instant started, long startNanos, String reason) {
-        return new HttpOutcome(started, elapsedMs(startNanos), null, null, reason, true);
+        return HttpOutcome.refused(started, elapsedMs(startNanos), reason);
     }
 
     private static HttpOutcome failure(Instant started, long startNanos, Throwable error, Duration timeout) {
@@ -220,15 +218,15 @@ final class WebhookSender implements AutoCloseable {
         if (refusal.isPresent()) {
             return refused(started, startNanos, refusal.get().getMessage());
         }
-        return new HttpOutcome(started, elapsedMs(startNanos), null, null, describe(error, timeout), false);
-    }
-
-    /** A short, secret-free description of why no response arrived. */
-    static String describe(Throwable error, Duration timeout) {
         if (causeOfType(error, TimeoutException.class).isPresent()
                 || String.valueOf(error.getMessage()).toLowerCase().contains("timeout")) {
-            return TIMED_OUT + " after " + timeout.toMillis() + " ms";
+            return HttpOutcome.timedOut(started, elapsedMs(startNanos), timeout);
         }
+        return HttpOutcome.noAnswer(started, elapsedMs(startNanos), describe(error));
+    }
+
+    /** A short, secret-free description of why no answer arrived. */
+    static String describe(Throwable error) {
         Optional<ConnectException> connect = causeOfType(error, ConnectException.class);
         if (connect.isPresent()) {
             return "connection failed: " + connect.get().getMessage();

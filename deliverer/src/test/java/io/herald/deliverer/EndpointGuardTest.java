@@ -34,7 +34,7 @@ class EndpointGuardTest {
         assertThat(fifth.retryAt()).isEqualTo(clock.instant().plus(EndpointGuard.SATURATED_BACKOFF));
         assertThat(now(guard.admit("wh_b")).admitted()).as("other webhooks are unaffected").isTrue();
 
-        guard.completed("wh_a", true, true, false, FAST);
+        guard.completed("wh_a", answered(200, FAST));
         assertThat(third).isCompletedWithValue(EndpointGuard.Admission.ADMITTED);
         assertThat(fourth).isNotDone();
     }
@@ -43,14 +43,14 @@ class EndpointGuardTest {
     void anOpeningCircuitSendsTheWaitingToTheRetryPath() {
         guard.admit("wh_a");
         guard.admit("wh_a");
-        guard.completed("wh_a", false, true, false, FAST);
-        guard.completed("wh_a", false, true, false, FAST); // two failures, nothing in flight
+        guard.completed("wh_a", answered(503, FAST));
+        guard.completed("wh_a", answered(503, FAST)); // two failures, nothing in flight
         guard.admit("wh_a");
         guard.admit("wh_a");
         CompletableFuture<EndpointGuard.Admission> waiting = guard.admit("wh_a");
         assertThat(waiting).isNotDone();
 
-        guard.completed("wh_a", false, true, false, FAST); // the third failure opens the circuit
+        guard.completed("wh_a", answered(503, FAST)); // the third failure opens the circuit
 
         assertThat(waiting.join().admitted()).isFalse();
         assertThat(waiting.join().reason()).isEqualTo("circuit open after 3 consecutive failures");
@@ -60,7 +60,7 @@ class EndpointGuardTest {
     void opensAfterConsecutiveFailuresThenLetsOneTrialDecide() {
         for (int i = 0; i < 3; i++) {
             guard.admit("wh_a");
-            guard.completed("wh_a", false, true, false, FAST);
+            guard.completed("wh_a", answered(503, FAST));
         }
         EndpointGuard.Admission open = now(guard.admit("wh_a"));
         assertThat(open.admitted()).isFalse();
@@ -74,12 +74,12 @@ class EndpointGuardTest {
         assertThat(duringTrial.reason()).isEqualTo("circuit half-open, trial under way");
         assertThat(duringTrial.retryAt()).as("back once the trial has answered or timed out")
                 .isEqualTo(clock.instant().plus(ATTEMPT_TIMEOUT));
-        guard.completed("wh_a", false, true, false, FAST);
+        guard.completed("wh_a", answered(503, FAST));
         assertThat(guard.isOpen("wh_a")).as("a failed trial opens it again").isTrue();
 
         clock.advance(Duration.ofSeconds(61));
         assertThat(now(guard.admit("wh_a")).admitted()).isTrue();
-        guard.completed("wh_a", true, true, false, FAST);
+        guard.completed("wh_a", answered(200, FAST));
         assertThat(guard.isOpen("wh_a")).isFalse();
         assertThat(now(guard.admit("wh_a")).admitted()).isTrue();
     }
@@ -88,7 +88,7 @@ class EndpointGuardTest {
     void eachFailedTrialDoublesTheOpenPeriodUpToTenTimesItAndASuccessStartsOver() {
         for (int i = 0; i < 3; i++) {
             guard.admit("wh_a");
-            guard.completed("wh_a", false, true, false, FAST);
+            guard.completed("wh_a", answered(503, FAST));
         }
         List<Long> openSeconds = new ArrayList<>();
         for (int trial = 0; trial < 6; trial++) {
@@ -96,16 +96,16 @@ class EndpointGuardTest {
             openSeconds.add(Duration.between(clock.instant(), openUntil).toSeconds());
             clock.advance(Duration.between(clock.instant(), openUntil));
             assertThat(now(guard.admit("wh_a")).admitted()).as("trial %d", trial + 1).isTrue();
-            guard.completed("wh_a", false, true, false, FAST);
+            guard.completed("wh_a", answered(503, FAST));
         }
         assertThat(openSeconds).containsExactly(30L, 60L, 120L, 240L, 300L, 300L);
 
         clock.advance(Duration.ofMinutes(5));
         assertThat(now(guard.admit("wh_a")).admitted()).isTrue();
-        guard.completed("wh_a", true, true, false, FAST);
+        guard.completed("wh_a", answered(200, FAST));
         for (int i = 0; i < 3; i++) {
             guard.admit("wh_a");
-            guard.completed("wh_a", false, true, false, FAST);
+            guard.completed("wh_a", answered(503, FAST));
         }
         assertThat(now(guard.admit("wh_a")).retryAt()).as("open for the first period again")
                 .isEqualTo(clock.instant().plusSeconds(30));
@@ -115,7 +115,7 @@ class EndpointGuardTest {
     void refusalsDoNotCountAgainstTheEndpointsHealth() {
         for (int i = 0; i < 5; i++) {
             guard.admit("wh_a");
-            guard.completed("wh_a", false, false, false, FAST);
+            guard.completed("wh_a", refused(FAST));
         }
         assertThat(guard.isOpen("wh_a")).isFalse();
     }
@@ -124,7 +124,7 @@ class EndpointGuardTest {
     void aWebhookThatAnswersFastGetsWaitingRoomForWhatItDrainsWithinTheShortestRetryDelay() {
         guard.admit("wh_a");
         guard.admit("wh_a");
-        guard.completed("wh_a", true, true, false, FAST); // 2 slots at 10 ms: 1,000 in 5 s, capped at 20 waiting
+        guard.completed("wh_a", answered(200, FAST)); // 2 slots at 10 ms: 1,000 in 5 s, capped at 20 waiting
         guard.admit("wh_a");
         for (int i = 0; i < 20; i++) {
             assertThat(guard.admit("wh_a")).as("waiting #%d", i + 1).isNotDone();
@@ -136,7 +136,7 @@ class EndpointGuardTest {
     void aSlowWebhookKeepsOnlyAsManyWaitingAsItHasSlots() {
         guard.admit("wh_a");
         guard.admit("wh_a");
-        guard.completed("wh_a", true, true, false, Duration.ofSeconds(10));
+        guard.completed("wh_a", answered(200, Duration.ofSeconds(10)));
         guard.admit("wh_a");
         assertThat(guard.admit("wh_a")).isNotDone();
         assertThat(guard.admit("wh_a")).isNotDone();
@@ -159,7 +159,7 @@ class EndpointGuardTest {
                 clock.instant().plus(ATTEMPT_TIMEOUT));
         assertThat(waiting).as("released from its wait for the stuck requests").isCompletedWithValue(next);
         assertThat(now(guard.admit("wh_b")).admitted()).as("other webhooks are unaffected").isTrue();
-        guard.completed("wh_a", true, true, false, Duration.ofSeconds(2)); // an answer at last: it may queue again
+        guard.completed("wh_a", answered(200, Duration.ofSeconds(2))); // an answer at last: it may queue again
         guard.admit("wh_a");
         assertThat(guard.admit("wh_a")).isNotDone();
     }
@@ -169,7 +169,7 @@ class EndpointGuardTest {
         guard.admit("wh_a");
         guard.admit("wh_a");
         clock.advance(Duration.ofSeconds(20));
-        guard.completed("wh_a", false, true, true, Duration.ofSeconds(20)); // the first times out; its slot passes on
+        guard.completed("wh_a", timedOut(Duration.ofSeconds(20))); // the first times out; its slot passes on
         guard.admit("wh_a");
         clock.advance(EndpointGuard.STALLED_AFTER.dividedBy(2)); // soon after the timeout, long after any answer
 
@@ -181,7 +181,7 @@ class EndpointGuardTest {
     @Test
     void aWebhookQuietForLongIsNotTakenForStuckWhenABurstStarts() {
         guard.admit("wh_a");
-        guard.completed("wh_a", true, true, false, FAST);
+        guard.completed("wh_a", answered(200, FAST));
         clock.advance(Duration.ofMinutes(10));
 
         guard.admit("wh_a");
@@ -193,5 +193,17 @@ class EndpointGuardTest {
     private static EndpointGuard.Admission now(CompletableFuture<EndpointGuard.Admission> admission) {
         assertThat(admission).as("decided at once").isDone();
         return admission.join();
+    }
+
+    private static HttpOutcome answered(int status, Duration latency) {
+        return HttpOutcome.answered(Instant.EPOCH, latency.toMillis(), status, null, java.util.Optional.empty());
+    }
+
+    private static HttpOutcome refused(Duration latency) {
+        return HttpOutcome.refused(Instant.EPOCH, latency.toMillis(), "destination is not allowed");
+    }
+
+    private static HttpOutcome timedOut(Duration latency) {
+        return HttpOutcome.timedOut(Instant.EPOCH, latency.toMillis(), latency);
     }
 }

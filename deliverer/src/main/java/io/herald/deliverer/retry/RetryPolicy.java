@@ -1,5 +1,6 @@
 package io.herald.deliverer.retry;
 
+import io.herald.deliverer.HttpOutcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -22,20 +23,17 @@ public final class RetryPolicy {
     }
 
     /**
-     * @param status the HTTP status, or null when no response arrived
-     * @param refused whether Herald refused the destination
+     * @param outcome how the attempt ended
      * @param attempt the number of the attempt that just ended (1 for the first)
-     * @param retryAfter what the response's Retry-After asked for, if anything
      */
-    public RetryDecision decide(Integer status, boolean refused, boolean succeeded, int attempt,
-            Optional<Duration> retryAfter, RetrySchedule schedule, Instant now) {
-        if (succeeded) {
+    public RetryDecision decide(HttpOutcome outcome, int attempt, RetrySchedule schedule, Instant now) {
+        if (outcome.succeeded()) {
             return new RetryDecision.Done();
         }
-        if (refused) {
+        if (outcome.refused()) {
             return new RetryDecision.GiveUp("destination refused; not retried");
         }
-        if (status != null && status == 410) {
+        if (outcome.status() != null && outcome.status() == 410) {
             return new RetryDecision.GiveUp("endpoint answered 410 Gone; not retried");
         }
         Optional<Duration> scheduled = schedule.delayAfter(attempt, random);
@@ -43,6 +41,7 @@ public final class RetryPolicy {
             return new RetryDecision.GiveUp("gave up after " + attempt + " attempts");
         }
         Duration delay = scheduled.get();
+        Optional<Duration> retryAfter = outcome.retryAfter();
         if (retryAfter.isPresent() && retryAfter.get().compareTo(delay) > 0) {
             delay = retryAfter.get().compareTo(maxRetryAfter) > 0 ? maxRetryAfter : retryAfter.get();
         }

@@ -1,5 +1,6 @@
 package io.herald.deliverer.retry;
 
+import io.herald.deliverer.HttpOutcome;
 import io.herald.runtime.config.RetryDelays;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -34,17 +35,19 @@ class RetryPolicyTest {
             "none, true,  1, give up: destination refused; not retried",
     })
     void mapsEveryOutcomeToWhatHappensNext(Integer status, boolean refused, int attempt, String expected) {
-        boolean succeeded = status != null && status >= 200 && status < 300;
-        RetryDecision decision = policy.decide(status, refused, succeeded, attempt, Optional.empty(), STANDARD, NOW);
+        HttpOutcome outcome = refused ? HttpOutcome.refused(NOW, 1, "destination is not allowed")
+                : status == null ? HttpOutcome.noAnswer(NOW, 1, "connection failed: Connection refused")
+                : HttpOutcome.answered(NOW, 1, status, null, Optional.empty());
+        RetryDecision decision = policy.decide(outcome, attempt, STANDARD, NOW);
 
         assertThat(describe(decision)).isEqualTo(expected);
     }
 
     @Test
     void honoursRetryAfterWhenLongerThanTheScheduleButNeverBeyondTheCap() {
-        RetryDecision later = policy.decide(429, false, false, 1, Optional.of(Duration.ofMinutes(10)), STANDARD, NOW);
-        RetryDecision sooner = policy.decide(429, false, false, 1, Optional.of(Duration.ofSeconds(5)), STANDARD, NOW);
-        RetryDecision capped = policy.decide(503, false, false, 1, Optional.of(Duration.ofDays(3)), STANDARD, NOW);
+        RetryDecision later = policy.decide(answer(429, Duration.ofMinutes(10)), 1, STANDARD, NOW);
+        RetryDecision sooner = policy.decide(answer(429, Duration.ofSeconds(5)), 1, STANDARD, NOW);
+        RetryDecision capped = policy.decide(answer(503, Duration.ofDays(3)), 1, STANDARD, NOW);
 
         assertThat(describe(later)).isEqualTo("retry in 600");
         assertThat(describe(sooner)).as("never earlier than the schedule").isEqualTo("retry in 60");
@@ -82,6 +85,31 @@ class RetryPolicyTest {
         assertThatThrownBy(() -> RetryDelays.parse("5 minutes"))
                 .hasMessage("'5 minutes' is not a duration such as 500ms, 30s, 5m, 2h or 5d");
         assertThat(new RetrySchedule(RetryDelays.STANDARD, 0.2).maxAttempts()).isEqualTo(5);
+    }
+
+    private static HttpOutcome answer(int status, Duration retryAfter) {
+        return HttpOutcome.answered(NOW, 1, status, null, Optional.of(retryAfter));
+    }
+
+    @Test
+    void aTimeoutIsRetriedAndAnAnswerOverLimitsFailsWhateverItsStatus() {
+        RetryDecision timedOut = policy.decide(HttpOutcome.timedOut(NOW, 20_000, Duration.ofSeconds(20)), 1,
+                STANDARD, NOW);
+        RetryDecision overLimits = policy.decide(HttpOutcome.answerOverLimits(NOW, 1, 200, null,
+                "response has 101 headers, more than 100"), 1, STANDARD, NOW);
+
+        assertThat(describe(timedOut)).isEqualTo("retry in 60");
+        assertThat(describe(overLimits)).as("a 2xx over the limits is no delivery").isEqualTo("retry in 60");
+    }
+
+    @Test
+    void anOutcomeCannotHoldAnImpossibleState() {
+        assertThatThrownBy(() -> new HttpOutcome(HttpOutcome.Kind.ANSWERED, NOW, 1, null, null, null,
+                Optional.empty())).hasMessage("ANSWERED with status null");
+        assertThatThrownBy(() -> new HttpOutcome(HttpOutcome.Kind.REFUSED, NOW, 1, 403, null, "no",
+                Optional.empty())).hasMessage("REFUSED with status 403");
+        assertThatThrownBy(() -> new HttpOutcome(HttpOutcome.Kind.TIMED_OUT, NOW, 1, null, null, null,
+                Optional.empty())).hasMessage("TIMED_OUT with error null");
     }
 
     private static String describe(RetryDecision decision) {
