@@ -199,9 +199,9 @@ final class BenchRun implements AutoCloseable {
             throws Exception {
         log("%s, %s receiver: %,d events", scenario, label(delay), events);
         List<CreatedWebhook> webhooks = stack.webhooks("t", tenants, fanOut, faulty);
-        List<String> tenantIds = webhooks.stream().map(w -> w.subscription().getTenant()).distinct().toList();
+        List<String> tenantIds = webhooks.stream().map(w -> w.webhook().getTenant()).distinct().toList();
         Map<String, Long> healthyOf = webhooks.stream().filter(BenchStack::healthy).collect(
-                Collectors.groupingBy(w -> w.subscription().getTenant(), Collectors.counting()));
+                Collectors.groupingBy(w -> w.webhook().getTenant(), Collectors.counting()));
         try {
             awaitServed(tenantIds, healthyOf.values().stream().mapToLong(Long::longValue).sum());
             LatencyRecorder recorder = stack.receiver.reset();
@@ -260,7 +260,7 @@ final class BenchRun implements AutoCloseable {
     private BenchResult steady(double rate, Duration duration) throws Exception {
         log("steady load at %.0f events/s (50%% of fan-out 1 capacity) for %d s", rate, duration.toSeconds());
         List<CreatedWebhook> webhooks = stack.webhooks("steady", 50, 1, Faulty.NONE);
-        List<String> tenants = webhooks.stream().map(w -> w.subscription().getTenant()).toList();
+        List<String> tenants = webhooks.stream().map(w -> w.webhook().getTenant()).toList();
         try {
             awaitServed(tenants, tenants.size());
             LatencyRecorder recorder = stack.receiver.reset();

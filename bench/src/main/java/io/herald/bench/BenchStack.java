@@ -117,11 +117,11 @@ final class BenchStack implements AutoCloseable {
 
     /** Deleted after each scenario, so failing endpoints stop taking the deliverer's time in later ones. */
     void delete(List<CreatedWebhook> webhooks) {
-        webhooks.forEach(w -> store.write(w.subscription(), null, "bench", "webhook.deleted"));
+        webhooks.forEach(w -> store.write(w.webhook(), null, "bench", "webhook.deleted"));
     }
 
     static boolean healthy(CreatedWebhook webhook) {
-        return webhook.subscription().getUrl().contains("/ok/");
+        return webhook.webhook().getUrl().contains("/ok/");
     }
 
     static IamEvent event(String tenant) {

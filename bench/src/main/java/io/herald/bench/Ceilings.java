@@ -66,14 +66,15 @@ final class Ceilings {
         }
     }
 
-    private static void postDirect(DirectDelivery direct, List<CreatedWebhook> webhooks, int requests, Semaphore inFlight)
+    private static void postDirect(
+            DirectDelivery direct, List<CreatedWebhook> webhooks, int requests, Semaphore inFlight)
             throws InterruptedException {
         List<CompletableFuture<Integer>> sent = new ArrayList<>();
         for (int i = 0; i < requests; i++) {
             CreatedWebhook webhook = webhooks.get(i % webhooks.size());
-            IamEvent event = BenchStack.event(webhook.subscription().getTenant());
+            IamEvent event = BenchStack.event(webhook.webhook().getTenant());
             inFlight.acquire();
-            sent.add(direct.send(webhook.subscription(), Deliveries.of(event, webhook.subscription(),
+            sent.add(direct.send(webhook.webhook(), Deliveries.of(event, webhook.webhook(),
                     WebhookPayload.render(event), Instant.now())).whenComplete((status, error) -> inFlight.release()));
         }
         CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();

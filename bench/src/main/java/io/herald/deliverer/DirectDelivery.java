@@ -3,7 +3,7 @@ package io.herald.deliverer;
 import io.herald.deliverer.egress.EgressGuard;
 import io.herald.schemas.delivery.Delivery;
 import io.herald.runtime.egress.ForbiddenAddresses;
-import io.herald.schemas.subscription.Subscription;
+import io.herald.schemas.webhook.Webhook;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 
@@ -16,23 +16,23 @@ import java.util.concurrent.CompletableFuture;
 public final class DirectDelivery implements AutoCloseable {
 
     private final WebhookSender sender;
-    private final Endpoints endpoints;
+    private final WebhookTargets targets;
 
-    private DirectDelivery(WebhookSender sender, Endpoints endpoints) {
+    private DirectDelivery(WebhookSender sender, WebhookTargets targets) {
         this.sender = sender;
-        this.endpoints = endpoints;
+        this.targets = targets;
     }
 
     public static DirectDelivery start(DelivererConfig config) {
         Clock clock = Clock.systemUTC();
         return new DirectDelivery(new WebhookSender(config,
                 new EgressGuard(new ForbiddenAddresses(config.allowedNetworks())), clock),
-                new Endpoints(config.secretCipher()));
+                new WebhookTargets(config.secretCipher()));
     }
 
     /** Signs and POSTs the delivery to the webhook; completes with the HTTP status, or -1 when none came. */
-    public CompletableFuture<Integer> send(Subscription webhook, Delivery delivery) {
-        return sender.send(endpoints.from(webhook), delivery)
+    public CompletableFuture<Integer> send(Webhook webhook, Delivery delivery) {
+        return sender.send(targets.from(webhook), delivery)
                 .thenApply(outcome -> outcome.status() == null ? -1 : outcome.status());
     }
 

@@ -6,10 +6,10 @@ import io.herald.schemas.delivery.DeliveryAttempt;
 import io.herald.deliverer.retry.InstantHeaders;
 import io.herald.deliverer.retry.RetryDecision;
 import io.herald.deliverer.retry.RetryPolicy;
-import io.herald.deliverer.retry.RetryRouter;
+import io.herald.deliverer.retry.FollowUpRouter;
 import io.herald.deliverer.retry.RetrySchedule;
 import io.herald.schemas.delivery.AttemptSummary;
-import io.herald.runtime.store.SubscriptionView;
+import io.herald.runtime.store.WebhookTable;
 import java.util.ArrayList;
 import java.util.List;
 import io.herald.runtime.logging.LogKeys;
@@ -38,11 +38,11 @@ final class DeliveryProcessor {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryProcessor.class);
 
-    private final SubscriptionView view;
-    private final Endpoints endpoints;
+    private final WebhookTable view;
+    private final WebhookTargets targets;
     private final WebhookSender sender;
     private final AttemptRecorder recorder;
-    private final RetryRouter retries;
+    private final FollowUpRouter retries;
     private final RetryPolicy policy;
     private final RetrySchedule defaultSchedule;
     private final EndpointGuard guard;
@@ -51,15 +51,15 @@ final class DeliveryProcessor {
     private final HeraldTracing tracing;
     private final Clock clock;
 
-    DeliveryProcessor(SubscriptionView view, Endpoints endpoints, WebhookSender sender, AttemptRecorder recorder,
-            RetryRouter retries, RetryPolicy policy, RetrySchedule defaultSchedule, EndpointGuard guard,
+    DeliveryProcessor(WebhookTable view, WebhookTargets targets, WebhookSender sender, AttemptRecorder recorder,
+            FollowUpRouter retries, RetryPolicy policy, RetrySchedule defaultSchedule, EndpointGuard guard,
             EndpointRateLimiter rateLimiter, DelivererMetrics metrics, HeraldTracing tracing, Clock clock) {
         this.tracing = tracing;
         this.guard = guard;
         this.metrics = metrics;
         this.rateLimiter = rateLimiter;
         this.view = view;
-        this.endpoints = endpoints;
+        this.targets = targets;
         this.sender = sender;
         this.recorder = recorder;
         this.retries = retries;
@@ -74,11 +74,11 @@ final class DeliveryProcessor {
      */
     CompletableFuture<Void> process(Delivery delivery, Headers headers) {
         Context trace = tracing.extract(headers); // the routing span's context, which each attempt's span joins
-        return endpointOf(delivery).thenCompose(endpoint -> attempt(delivery, endpoint, trace)
-                .thenCompose(outcome -> finish(delivery, endpoint, outcome, headers, trace)));
+        return targetOf(delivery).thenCompose(target -> attempt(delivery, target, trace)
+                .thenCompose(outcome -> finish(delivery, target, outcome, headers, trace)));
     }
 
-    private CompletableFuture<Void> finish(Delivery delivery, Optional<Endpoint> endpoint, Attempted outcome,
+    private CompletableFuture<Void> finish(Delivery delivery, Optional<WebhookTarget> target, Attempted outcome,
             Headers headers, Context trace) {
         if (outcome instanceof Attempted.Deferred deferred) {
             EndpointGuard.Admission deferral = deferred.admission();
@@ -88,14 +88,14 @@ final class DeliveryProcessor {
             // A missing or unreadable mark: held back from now on, rather than never let go.
             Instant heldSince = InstantHeaders.read(headers, Topics.HELD_SINCE_HEADER).orElse(clock.instant());
             Duration held = Duration.between(heldSince, clock.instant());
-            Duration limit = scheduleOf(endpoint).span();
+            Duration limit = scheduleOf(target).span();
             if (held.compareTo(limit) <= 0) {
                 return holdBack(delivery, deferral, heldSince, trace);
             }
             outcome = heldBackTooLong(delivery, deferral, held, limit);
         }
         CompletableFuture<DeliveryAttempt> followedUp = outcome instanceof Attempted.Sent sent
-                ? afterSending(delivery, endpoint, sent, trace)
+                ? afterSending(delivery, target, sent, trace)
                 : afterSkipping(delivery, (Attempted.Skipped) outcome, trace);
         return followedUp.thenCompose(attempt -> {
                     log(delivery, attempt);
@@ -134,8 +134,8 @@ final class DeliveryProcessor {
     }
 
     /** The webhook's own retry schedule, or the deliverer's. */
-    private RetrySchedule scheduleOf(Optional<Endpoint> endpoint) {
-        return endpoint.map(Endpoint::retryDelays).filter(d -> !d.isEmpty())
+    private RetrySchedule scheduleOf(Optional<WebhookTarget> target) {
+        return target.map(WebhookTarget::retryDelays).filter(d -> !d.isEmpty())
                 .map(d -> new RetrySchedule(d, defaultSchedule.jitter())).orElse(defaultSchedule);
     }
 
@@ -147,17 +147,18 @@ final class DeliveryProcessor {
         if (skipped.deadLetterReason().isEmpty()) {
             return CompletableFuture.completedFuture(attempt); // skipped for good: nobody to deliver to
         }
-        Delivery withHistory = Delivery.newBuilder(delivery).setPreviousAttempts(withSummary(delivery, attempt)).build();
+        Delivery withHistory = Delivery.newBuilder(delivery)
+                .setPreviousAttempts(withSummary(delivery, attempt)).build();
         return retries.deadLetter(withHistory, skipped.deadLetterReason().get(), trace).thenApply(dead -> attempt);
     }
 
     /** Decides what follows a sent attempt, queues it, and returns the attempt record to write. */
-    private CompletableFuture<DeliveryAttempt> afterSending(Delivery delivery, Optional<Endpoint> endpoint,
+    private CompletableFuture<DeliveryAttempt> afterSending(Delivery delivery, Optional<WebhookTarget> target,
             Attempted.Sent sent, Context trace) {
         DeliveryAttempt attempt = sent.record();
         HttpOutcome http = sent.http();
         metrics.attempted(http);
-        RetryDecision decision = policy.decide(http, delivery.getAttempt(), scheduleOf(endpoint), clock.instant());
+        RetryDecision decision = policy.decide(http, delivery.getAttempt(), scheduleOf(target), clock.instant());
         if (decision instanceof RetryDecision.Done) {
             metrics.delivered(delivery.getTenant(), delivery.getEventTimestamp(), clock.instant());
             return CompletableFuture.completedFuture(attempt);
@@ -220,45 +221,45 @@ final class DeliveryProcessor {
      * The webhook, at least in the version the router matched: when this deliverer's view is older (or lacks the
      * webhook), it catches up first, so a rotated secret or changed URL is never missed.
      */
-    private CompletableFuture<Optional<Endpoint>> endpointOf(Delivery delivery) {
-        Optional<Endpoint> known = view.find(delivery.getWebhookId())
+    private CompletableFuture<Optional<WebhookTarget>> targetOf(Delivery delivery) {
+        Optional<WebhookTarget> known = view.find(delivery.getWebhookId())
                 .filter(webhook -> webhook.getVersion() >= delivery.getWebhookVersion())
-                .map(endpoints::from);
+                .map(targets::from);
         if (known.isPresent()) {
             return CompletableFuture.completedFuture(known);
         }
-        return view.syncToEnd().thenApply(synced -> view.find(delivery.getWebhookId()).map(endpoints::from));
+        return view.syncToEnd().thenApply(synced -> view.find(delivery.getWebhookId()).map(targets::from));
     }
 
-    private CompletableFuture<Attempted> attempt(Delivery delivery, Optional<Endpoint> found, Context trace) {
+    private CompletableFuture<Attempted> attempt(Delivery delivery, Optional<WebhookTarget> found, Context trace) {
         if (found.isEmpty()) {
             return skip(delivery, "webhook no longer exists");
         }
-        Endpoint endpoint = found.get();
-        if (!endpoint.tenant().equals(delivery.getTenant())) {
+        WebhookTarget target = found.get();
+        if (!target.tenant().equals(delivery.getTenant())) {
             return skip(delivery, "webhook belongs to another tenant");
         }
-        if (!endpoint.active()) {
+        if (!target.active()) {
             String reason = "webhook is disabled"
-                    + (endpoint.disabledReason() != null ? ": " + endpoint.disabledReason() : "");
+                    + (target.disabledReason() != null ? ": " + target.disabledReason() : "");
             return CompletableFuture.completedFuture(Attempted.Skipped.recoverable(
                     DeliveryAttempts.skipped(delivery, clock.instant(), reason), reason));
         }
-        if (endpoint.unusableReason().isPresent()) {
-            return skip(delivery, "webhook cannot be delivered to: " + endpoint.unusableReason().get());
+        if (target.unusableReason().isPresent()) {
+            return skip(delivery, "webhook cannot be delivered to: " + target.unusableReason().get());
         }
-        return paced(endpoint).thenCompose(deferral -> deferral.isPresent()
+        return paced(target).thenCompose(deferral -> deferral.isPresent()
                 ? CompletableFuture.completedFuture(new Attempted.Deferred(deferral.get()))
-                : guarded(delivery, endpoint, trace));
+                : guarded(delivery, target, trace));
     }
 
     /** Waits for the webhook's turn under its rate limit, if it has one; a turn too far off is a deferral. */
-    private CompletableFuture<Optional<EndpointGuard.Admission>> paced(Endpoint endpoint) {
-        if (endpoint.rateLimitPerSecond().isEmpty()) {
+    private CompletableFuture<Optional<EndpointGuard.Admission>> paced(WebhookTarget target) {
+        if (target.rateLimitPerSecond().isEmpty()) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
-        int perSecond = endpoint.rateLimitPerSecond().get();
-        EndpointRateLimiter.Turn turn = rateLimiter.take(endpoint.webhookId(), perSecond);
+        int perSecond = target.rateLimitPerSecond().get();
+        EndpointRateLimiter.Turn turn = rateLimiter.take(target.webhookId(), perSecond);
         if (turn.deferred()) {
             return CompletableFuture.completedFuture(Optional.of(EndpointGuard.Admission.deferred(
                     EndpointGuard.Deferral.RATE_LIMITED, turn.retryAt(),
@@ -271,15 +272,15 @@ final class DeliveryProcessor {
                 CompletableFuture.delayedExecutor(turn.delay().toNanos(), TimeUnit.NANOSECONDS));
     }
 
-    private CompletableFuture<Attempted> guarded(Delivery delivery, Endpoint endpoint, Context trace) {
-        return guard.admit(endpoint.webhookId()).thenCompose(admission -> {
+    private CompletableFuture<Attempted> guarded(Delivery delivery, WebhookTarget target, Context trace) {
+        return guard.admit(target.webhookId()).thenCompose(admission -> {
             if (!admission.admitted()) {
                 return CompletableFuture.completedFuture(new Attempted.Deferred(admission));
             }
-            Span span = EventSpans.delivering(tracing.tracer(), trace, delivery, endpoint.host());
-            return sender.send(endpoint, delivery, trace.with(span)).thenApply(http -> {
+            Span span = EventSpans.delivering(tracing.tracer(), trace, delivery, target.host());
+            return sender.send(target, delivery, trace.with(span)).thenApply(http -> {
                 endSpan(span, http);
-                guard.completed(endpoint.webhookId(), http);
+                guard.completed(target.webhookId(), http);
                 return new Attempted.Sent(DeliveryAttempts.fromHttp(delivery, http), http);
             });
         });

@@ -5,7 +5,7 @@ import io.herald.schemas.tracing.HeraldTracing;
 import io.herald.deliverer.egress.EgressGuard;
 import io.herald.deliverer.retry.RetryForwarder;
 import io.herald.deliverer.retry.RetryPolicy;
-import io.herald.deliverer.retry.RetryRouter;
+import io.herald.deliverer.retry.FollowUpRouter;
 import io.herald.schemas.delivery.Delivery;
 import io.herald.runtime.egress.ForbiddenAddresses;
 import io.herald.schemas.Topics;
@@ -14,7 +14,7 @@ import io.herald.runtime.ops.TopicBacklog;
 import io.herald.runtime.ops.HeraldMeters;
 import io.herald.runtime.ops.OpsServer;
 import io.herald.schemas.serde.HeraldSerdes;
-import io.herald.runtime.store.SubscriptionView;
+import io.herald.runtime.store.WebhookTable;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -34,13 +34,13 @@ import org.slf4j.LoggerFactory;
 public final class HeraldDeliverer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HeraldDeliverer.class);
-    private static final Duration SUBSCRIPTIONS_LOAD_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration WEBHOOKS_LOAD_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration DEAD_LETTERS_REFRESH = Duration.ofSeconds(10);
 
-    private final SubscriptionView view;
+    private final WebhookTable view;
     private final WebhookSender sender;
     private final AttemptRecorder recorder;
-    private final RetryRouter retries;
+    private final FollowUpRouter retries;
     private final RetryForwarder forwarder;
     private final DeliveryWorker worker;
     private final Operations operations;
@@ -50,8 +50,8 @@ public final class HeraldDeliverer implements AutoCloseable {
             DependencyCheck dependencies, TopicBacklog deadLetters, OpsServer server) {
     }
 
-    private HeraldDeliverer(SubscriptionView view, WebhookSender sender, AttemptRecorder recorder,
-            RetryRouter retries, RetryForwarder forwarder, DeliveryWorker worker, Operations operations) {
+    private HeraldDeliverer(WebhookTable view, WebhookSender sender, AttemptRecorder recorder,
+            FollowUpRouter retries, RetryForwarder forwarder, DeliveryWorker worker, Operations operations) {
         this.view = view;
         this.sender = sender;
         this.recorder = recorder;
@@ -69,12 +69,12 @@ public final class HeraldDeliverer implements AutoCloseable {
     /** A deliverer whose attempt spans go through {@code tracing} (not closed by the deliverer). */
     public static HeraldDeliverer start(DelivererConfig config, HeraldTracing tracing) {
         Clock clock = Clock.systemUTC();
-        SubscriptionView view = SubscriptionView.start(config.kafka(), config.registryUrl(),
-                config.groupId() + "-subscriptions", SUBSCRIPTIONS_LOAD_TIMEOUT);
+        WebhookTable view = WebhookTable.start(config.kafka(), config.registryUrl(),
+                config.groupId() + "-subscriptions", WEBHOOKS_LOAD_TIMEOUT);
         WebhookSender sender = new WebhookSender(config,
                 new EgressGuard(new ForbiddenAddresses(config.allowedNetworks())), clock);
         AttemptRecorder recorder = new AttemptRecorder(config);
-        RetryRouter retries = new RetryRouter(config.kafka(), config.registryUrl(), clock);
+        FollowUpRouter retries = new FollowUpRouter(config.kafka(), config.registryUrl(), clock);
         RetryForwarder forwarder = new RetryForwarder(config.kafka(), config.groupId(),
                 config.sessionTimeout(), clock);
         forwarder.start();
@@ -97,7 +97,7 @@ public final class HeraldDeliverer implements AutoCloseable {
         Gauge.builder("herald.circuits.open", guard::openCircuits)
                 .description("Webhooks whose circuit is open in this deliverer").register(registry);
         DeliveryWorker worker = new DeliveryWorker(consumer,
-                new DeliveryProcessor(view, new Endpoints(config.secretCipher()), sender, recorder, retries,
+                new DeliveryProcessor(view, new WebhookTargets(config.secretCipher()), sender, recorder, retries,
                         new RetryPolicy(config.maxRetryAfter(), new java.security.SecureRandom()),
                         config.retrySchedule(), guard, new EndpointRateLimiter(clock),
                         new DelivererMetrics(registry, config.tenantMetrics()), tracing, clock),

@@ -29,34 +29,34 @@ final class WebhookRequests {
     }
 
     /** v1 per symmetric secret (several during rotation), then v1a when the webhook has an ed25519 key. */
-    private static String signatures(Endpoint endpoint, Instant now, String messageId, long timestamp, String body) {
-        String symmetric = WebhookSignatures.standardHeader(endpoint.secretsAt(now), messageId, timestamp, body);
-        return endpoint.asymmetricSecretKey()
+    private static String signatures(WebhookTarget target, Instant now, String messageId, long timestamp, String body) {
+        String symmetric = WebhookSignatures.standardHeader(target.secretsAt(now), messageId, timestamp, body);
+        return target.asymmetricSecretKey()
                 .map(key -> WebhookSignatures.asymmetric(key, messageId, timestamp, body))
                 .map(asymmetric -> symmetric.isEmpty() ? asymmetric : symmetric + ' ' + asymmetric)
                 .orElse(symmetric);
     }
 
-    static MutableHttpRequest<String> build(Endpoint endpoint, Delivery delivery, Instant now) {
+    static MutableHttpRequest<String> build(WebhookTarget target, Delivery delivery, Instant now) {
         String body = delivery.getBody();
         long timestamp = now.getEpochSecond();
-        MutableHttpRequest<String> request = HttpRequest.POST(endpoint.url(), body)
+        MutableHttpRequest<String> request = HttpRequest.POST(target.url(), body)
                 .contentType(MediaType.APPLICATION_JSON_TYPE)
                 .header("User-Agent", USER_AGENT);
-        endpoint.headers().forEach((name, value) -> {
+        target.headers().forEach((name, value) -> {
             if (!RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
                 request.header(name, value);
             }
         });
-        endpoint.authorization().ifPresent(value -> request.header("Authorization", value));
+        target.authorization().ifPresent(value -> request.header("Authorization", value));
         request.header(WebhookHeaders.ID, delivery.getId())
                 .header(WebhookHeaders.TIMESTAMP, Long.toString(timestamp))
-                .header(WebhookHeaders.SIGNATURE, signatures(endpoint, now, delivery.getId(), timestamp, body))
+                .header(WebhookHeaders.SIGNATURE, signatures(target, now, delivery.getId(), timestamp, body))
                 .header(WebhookHeaders.EVENT_TYPE, delivery.getEventType())
                 .header(WebhookHeaders.ATTEMPT, Integer.toString(delivery.getAttempt()));
-        if (endpoint.heraldSignature() && !endpoint.signingSecrets().isEmpty()) {
+        if (target.heraldSignature() && !target.signingSecrets().isEmpty()) {
             request.header(WebhookHeaders.HERALD_SIGNATURE,
-                    WebhookSignatures.herald(endpoint.signingSecrets().get(0), body));
+                    WebhookSignatures.herald(target.signingSecrets().get(0), body));
         }
         return request;
     }

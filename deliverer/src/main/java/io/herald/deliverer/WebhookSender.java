@@ -111,25 +111,25 @@ final class WebhookSender implements AutoCloseable {
         return eventLoops;
     }
 
-    CompletableFuture<HttpOutcome> send(Endpoint endpoint, Delivery delivery) {
-        return send(endpoint, delivery, Context.root());
+    CompletableFuture<HttpOutcome> send(WebhookTarget target, Delivery delivery) {
+        return send(target, delivery, Context.root());
     }
 
     /** Sends with {@code trace}'s context in the request's {@code traceparent} and {@code tracestate} headers. */
-    CompletableFuture<HttpOutcome> send(Endpoint endpoint, Delivery delivery, Context trace) {
+    CompletableFuture<HttpOutcome> send(WebhookTarget target, Delivery delivery, Context trace) {
         Instant started = clock.instant();
         long startNanos = System.nanoTime();
-        Optional<String> refusal = refusalOf(endpoint.url());
+        Optional<String> refusal = refusalOf(target.url());
         if (refusal.isPresent()) {
             return CompletableFuture.completedFuture(refused(started, startNanos, refusal.get()));
         }
-        Duration timeout = endpoint.timeout().orElse(defaultTimeout);
+        Duration timeout = target.timeout().orElse(defaultTimeout);
         CompletableFuture<HttpOutcome> outcome = new CompletableFuture<>();
         try {
-            MutableHttpRequest<String> request = WebhookRequests.build(endpoint, delivery, started);
+            MutableHttpRequest<String> request = WebhookRequests.build(target, delivery, started);
             W3CTraceContextPropagator.getInstance().inject(trace, request, (r, name, value) -> r.header(name, value));
             byte[] body = delivery.getBody().getBytes(StandardCharsets.UTF_8);
-            checkedThroughProxy(URI.create(endpoint.url()).getHost())
+            checkedThroughProxy(URI.create(target.url()).getHost())
                     .then(Mono.defer(() -> Mono.from(client.exchange(request,
                             AvailableByteArrayBody.create(ByteArrayBufferFactory.INSTANCE, body), null))))
                     .flatMap(response -> readCapped(response)

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.herald.schemas.HeraldIds;
-import io.herald.schemas.SubscriptionKeys;
+import io.herald.schemas.WebhookKeys;
 import io.herald.schemas.Topics;
 import io.herald.runtime.egress.Cidr;
 import io.herald.runtime.security.SecretCipher;
@@ -13,7 +13,7 @@ import io.herald.signatures.WebhookSecrets;
 import io.herald.signatures.WebhookVerifier;
 import io.herald.schemas.delivery.Delivery;
 import io.herald.schemas.serde.HeraldSerdes;
-import io.herald.schemas.subscription.Subscription;
+import io.herald.schemas.webhook.Webhook;
 import io.herald.testkit.ConsumerGroups;
 import io.herald.testkit.HeraldInfrastructure;
 import io.herald.testkit.HeraldInfrastructureExtension;
@@ -57,19 +57,19 @@ class DelivererCrashIT {
                         Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()),
                         new StringSerializer(), HeraldSerdes.<SpecificRecord>valueSerializer(infra.registryUrl()))) {
             Map<String, String> secretByWebhook = new HashMap<>();
-            List<Subscription> webhooks = new ArrayList<>();
+            List<Webhook> webhooks = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 receiver.respond("/crash-" + i, 200, Duration.ofMillis(500)); // slow enough to be caught mid-flight
                 String secret = WebhookSecrets.generate();
-                Subscription webhook = TestWebhooks.webhook("crash-it", receiver.url("/crash-" + i), secret, cipher);
+                Webhook webhook = TestWebhooks.webhook("crash-it", receiver.url("/crash-" + i), secret, cipher);
                 secretByWebhook.put(webhook.getId(), secret);
                 webhooks.add(webhook);
                 producer.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS,
-                        SubscriptionKeys.of(webhook.getTenant(), webhook.getId()), webhook));
+                        WebhookKeys.of(webhook.getTenant(), webhook.getId()), webhook));
             }
             Map<String, String> webhookByDelivery = new HashMap<>();
             for (int i = 0; i < DELIVERIES; i++) {
-                Subscription webhook = webhooks.get(i % webhooks.size());
+                Webhook webhook = webhooks.get(i % webhooks.size());
                 Delivery delivery = TestWebhooks.delivery(webhook, "{\"n\":" + i + "}");
                 webhookByDelivery.put(delivery.getId(), webhook.getId());
                 producer.send(new ProducerRecord<>(Topics.DELIVERIES, webhook.getId(), delivery));
@@ -111,7 +111,7 @@ class DelivererCrashIT {
     }
 
     /** Requests received so far, by their webhook-id header. */
-    private static Map<String, List<ReceivedRequest>> received(WebhookReceiver receiver, List<Subscription> webhooks) {
+    private static Map<String, List<ReceivedRequest>> received(WebhookReceiver receiver, List<Webhook> webhooks) {
         List<ReceivedRequest> all = new ArrayList<>();
         for (int i = 0; i < webhooks.size(); i++) {
             all.addAll(receiver.requests("/crash-" + i));

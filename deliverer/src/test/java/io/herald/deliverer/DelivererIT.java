@@ -4,7 +4,7 @@ import io.herald.runtime.config.CommonSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.schemas.HeraldIds;
-import io.herald.schemas.SubscriptionKeys;
+import io.herald.schemas.WebhookKeys;
 import io.herald.schemas.Topics;
 import io.herald.schemas.delivery.AttemptOutcome;
 import io.herald.schemas.delivery.DeadLetter;
@@ -14,8 +14,8 @@ import io.herald.schemas.delivery.DeliveryAttempt;
 import io.herald.runtime.security.SecretCipher;
 import io.herald.signatures.WebhookSecrets;
 import io.herald.schemas.serde.HeraldSerdes;
-import io.herald.schemas.subscription.BearerTokenAuth;
-import io.herald.schemas.subscription.Subscription;
+import io.herald.schemas.webhook.BearerTokenAuth;
+import io.herald.schemas.webhook.Webhook;
 import io.herald.testkit.HeraldInfrastructure;
 import io.herald.testkit.HeraldInfrastructureExtension;
 import io.herald.testkit.TopicTail;
@@ -58,7 +58,7 @@ class DelivererIT {
 
     private static WebhookReceiver receiver;
     private static HeraldDeliverer deliverer;
-    private static KafkaProducer<String, Subscription> subscriptions;
+    private static KafkaProducer<String, Webhook> webhookProducer;
     private static KafkaProducer<String, Delivery> deliveries;
     private static AttemptCollector attempts;
     private static DeadLetterCollector deadLetters;
@@ -67,8 +67,8 @@ class DelivererIT {
     static void start(HeraldInfrastructure infra) {
         receiver = WebhookReceiver.start();
         Map<String, Object> producer = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers());
-        subscriptions = new KafkaProducer<>(producer, new StringSerializer(),
-                HeraldSerdes.<Subscription>valueSerializer(infra.registryUrl()));
+        webhookProducer = new KafkaProducer<>(producer, new StringSerializer(),
+                HeraldSerdes.<Webhook>valueSerializer(infra.registryUrl()));
         deliveries = new KafkaProducer<>(producer, new StringSerializer(),
                 HeraldSerdes.<Delivery>valueSerializer(infra.registryUrl()));
         attempts = new AttemptCollector(infra);
@@ -89,7 +89,7 @@ class DelivererIT {
         deliverer.close();
         attempts.close();
         deadLetters.close();
-        subscriptions.close();
+        webhookProducer.close();
         deliveries.close();
         receiver.close();
     }
@@ -97,7 +97,7 @@ class DelivererIT {
     @Test
     void postsTheSignedBodyWithCustomHeadersAndAuthThenRecordsSuccess() throws Exception {
         String secret = WebhookSecrets.generate();
-        Subscription webhook = webhook(receiver.url("/signed"), secret, null);
+        Webhook webhook = webhook(receiver.url("/signed"), secret, null);
         webhook.setHeaders(Map.of("X-Team", "identity", "webhook-id", "forged"));
         webhook.setAuth(new BearerTokenAuth(CIPHER.encrypt("tok-123", webhook.getId())));
         store(webhook);
@@ -136,10 +136,10 @@ class DelivererIT {
     void refusedConnectionsTimeoutsAndErrorsBecomeFailedAttemptsWhileOthersAreDelivered() {
         receiver.respond("/slow", 200, Duration.ofSeconds(3));
         receiver.respond("/broken", 500, Duration.ZERO);
-        Subscription refused = webhook("http://127.0.0.1:" + closedPort() + "/nobody", WebhookSecrets.generate(), null);
-        Subscription slow = webhook(receiver.url("/slow"), WebhookSecrets.generate(), 300);
-        Subscription broken = webhook(receiver.url("/broken"), WebhookSecrets.generate(), null);
-        Subscription healthy = webhook(receiver.url("/healthy"), WebhookSecrets.generate(), null);
+        Webhook refused = webhook("http://127.0.0.1:" + closedPort() + "/nobody", WebhookSecrets.generate(), null);
+        Webhook slow = webhook(receiver.url("/slow"), WebhookSecrets.generate(), 300);
+        Webhook broken = webhook(receiver.url("/broken"), WebhookSecrets.generate(), null);
+        Webhook healthy = webhook(receiver.url("/healthy"), WebhookSecrets.generate(), null);
         store(refused, slow, broken, healthy);
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
         logs.start();
@@ -184,8 +184,8 @@ class DelivererIT {
 
     @Test
     void skipsDeliveriesForUnknownOrDisabledWebhooksWithAReason() {
-        Subscription neverStored = webhook(receiver.url("/unknown"), WebhookSecrets.generate(), null);
-        Subscription disabled = webhook(receiver.url("/disabled"), WebhookSecrets.generate(), null);
+        Webhook neverStored = webhook(receiver.url("/unknown"), WebhookSecrets.generate(), null);
+        Webhook disabled = webhook(receiver.url("/disabled"), WebhookSecrets.generate(), null);
         disabled.setActive(false);
         disabled.setDisabledReason("paused by admin");
         store(disabled);
@@ -209,7 +209,7 @@ class DelivererIT {
 
     @Test
     void holdsAWebhookToItsRateLimitWithoutLosingOrFailingAnything() {
-        Subscription limited = webhook(receiver.url("/limited"), WebhookSecrets.generate(), null);
+        Webhook limited = webhook(receiver.url("/limited"), WebhookSecrets.generate(), null);
         limited.setRateLimitPerSecond(4);
         store(limited);
 
@@ -239,7 +239,7 @@ class DelivererIT {
     @Test
     void retriesA503TwiceThenDeliversOnceOnScheduleWithTheSameWebhookId() {
         receiver.script("/flaky", Reply.of(503), Reply.of(503), Reply.of(200));
-        Subscription flaky = webhook(receiver.url("/flaky"), WebhookSecrets.generate(), null);
+        Webhook flaky = webhook(receiver.url("/flaky"), WebhookSecrets.generate(), null);
         flaky.setRetryDelaysMs(List.of(400L, 400L, 400L));
         store(flaky);
 
@@ -263,10 +263,10 @@ class DelivererIT {
     void exhaustedGoneAndRefusedDeliveriesAreDeadLetteredWithTheirHistory() {
         receiver.respond("/always-500", 500, Duration.ZERO);
         receiver.respond("/gone", 410, Duration.ZERO);
-        Subscription failing = webhook(receiver.url("/always-500"), WebhookSecrets.generate(), null);
+        Webhook failing = webhook(receiver.url("/always-500"), WebhookSecrets.generate(), null);
         failing.setRetryDelaysMs(List.of(200L));
-        Subscription gone = webhook(receiver.url("/gone"), WebhookSecrets.generate(), null);
-        Subscription refused = webhook("http://10.0.0.1/hook", WebhookSecrets.generate(), null);
+        Webhook gone = webhook(receiver.url("/gone"), WebhookSecrets.generate(), null);
+        Webhook refused = webhook("http://10.0.0.1/hook", WebhookSecrets.generate(), null);
         store(failing, gone, refused);
 
         Delivery toFailing = deliver(failing, "{}");
@@ -287,7 +287,7 @@ class DelivererIT {
     @Test
     void aFailingWebhookHoldsDeliveriesBackNoLongerThanItsRetrySchedule() {
         receiver.respond("/down", 500, Duration.ZERO);
-        Subscription down = webhook(receiver.url("/down"), WebhookSecrets.generate(), null);
+        Webhook down = webhook(receiver.url("/down"), WebhookSecrets.generate(), null);
         down.setRetryDelaysMs(List.of(200L));
         store(down);
 
@@ -314,7 +314,7 @@ class DelivererIT {
     @Test
     void honoursRetryAfter() {
         receiver.script("/busy", new Reply(429, Map.of("Retry-After", "2")), Reply.of(200));
-        Subscription busy = webhook(receiver.url("/busy"), WebhookSecrets.generate(), null);
+        Webhook busy = webhook(receiver.url("/busy"), WebhookSecrets.generate(), null);
         busy.setRetryDelaysMs(List.of(100L));
         store(busy);
 
@@ -332,8 +332,8 @@ class DelivererIT {
     @Test
     void aBlackHoledEndpointWithABacklogBeyondTheWholeInFlightBudgetDoesNotDelayHealthyOnes() {
         try (MisbehavingServer blackHole = new MisbehavingServer(MisbehavingServer.Behaviour.BLACK_HOLE)) {
-            Subscription dead = webhook(blackHole.url(), WebhookSecrets.generate(), 3_000);
-            List<Subscription> healthy = new java.util.ArrayList<>();
+            Webhook dead = webhook(blackHole.url(), WebhookSecrets.generate(), 3_000);
+            List<Webhook> healthy = new java.util.ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 healthy.add(webhook(receiver.url("/healthy-" + i), WebhookSecrets.generate(), null));
             }
@@ -373,13 +373,13 @@ class DelivererIT {
         List<MisbehavingServer> blackHoles = new java.util.ArrayList<>();
         try {
             // Three dead endpoints, each allowed 8 in flight and 8 waiting: 48 of the 64 slots, held for 3 s.
-            List<Subscription> dead = new java.util.ArrayList<>();
+            List<Webhook> dead = new java.util.ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 MisbehavingServer blackHole = new MisbehavingServer(MisbehavingServer.Behaviour.BLACK_HOLE);
                 blackHoles.add(blackHole);
                 dead.add(webhook(blackHole.url(), WebhookSecrets.generate(), 3_000));
             }
-            Subscription healthy = webhook(receiver.url("/healthy-beside-holes"), WebhookSecrets.generate(), null);
+            Webhook healthy = webhook(receiver.url("/healthy-beside-holes"), WebhookSecrets.generate(), null);
             dead.forEach(DelivererIT::store);
             store(healthy);
             for (int i = 0; i < 60; i++) {
@@ -405,7 +405,7 @@ class DelivererIT {
         }
     }
 
-    private static Delivery deliverQuietly(Subscription webhook, String body) {
+    private static Delivery deliverQuietly(Webhook webhook, String body) {
         String eventId = HeraldIds.newEventId();
         Delivery delivery = Delivery.newBuilder()
                 .setId(HeraldIds.deliveryId(eventId, webhook.getId()))
@@ -420,9 +420,9 @@ class DelivererIT {
 
     @Test
     void usesAtLeastTheWebhookVersionTheRouterMatched() {
-        Subscription v1 = webhook(receiver.url("/versioned"), WebhookSecrets.generate(), null);
+        Webhook v1 = webhook(receiver.url("/versioned"), WebhookSecrets.generate(), null);
         String rotatedSecret = WebhookSecrets.generate();
-        Subscription v2 = Subscription.newBuilder(v1).setVersion(2)
+        Webhook v2 = Webhook.newBuilder(v1).setVersion(2)
                 .setSigningSecrets(List.of(CIPHER.encrypt(rotatedSecret, v1.getId()))).build();
         store(v1);
         store(v2);
@@ -439,11 +439,11 @@ class DelivererIT {
         try (MisbehavingServer endless = new MisbehavingServer(MisbehavingServer.Behaviour.ENDLESS_BODY);
              MisbehavingServer drip = new MisbehavingServer(MisbehavingServer.Behaviour.DRIP_HEADERS);
              MisbehavingServer redirect = new MisbehavingServer(MisbehavingServer.Behaviour.REDIRECT_TO_METADATA)) {
-            Subscription metadata = webhook("http://169.254.169.254/latest/meta-data/", WebhookSecrets.generate(), null);
-            Subscription endlessBody = webhook(endless.url(), WebhookSecrets.generate(), 3_000);
-            Subscription dripHeaders = webhook(drip.url(), WebhookSecrets.generate(), 1_500);
-            Subscription redirecting = webhook(redirect.url(), WebhookSecrets.generate(), null);
-            Subscription healthy = webhook(receiver.url("/healthy-too"), WebhookSecrets.generate(), null);
+            Webhook metadata = webhook("http://169.254.169.254/latest/meta-data/", WebhookSecrets.generate(), null);
+            Webhook endlessBody = webhook(endless.url(), WebhookSecrets.generate(), 3_000);
+            Webhook dripHeaders = webhook(drip.url(), WebhookSecrets.generate(), 1_500);
+            Webhook redirecting = webhook(redirect.url(), WebhookSecrets.generate(), null);
+            Webhook healthy = webhook(receiver.url("/healthy-too"), WebhookSecrets.generate(), null);
             store(metadata, endlessBody, dripHeaders, redirecting, healthy);
 
             Delivery toMetadata = deliver(metadata, "{}");
@@ -477,25 +477,25 @@ class DelivererIT {
         }
     }
 
-    private static Subscription webhook(String url, String secret, Integer timeoutMs) {
-        Subscription webhook = TestWebhooks.webhook(TENANT, url, secret, CIPHER);
+    private static Webhook webhook(String url, String secret, Integer timeoutMs) {
+        Webhook webhook = TestWebhooks.webhook(TENANT, url, secret, CIPHER);
         webhook.setTimeoutMs(timeoutMs);
         return webhook;
     }
 
-    private static void store(Subscription... webhooks) {
-        for (Subscription webhook : webhooks) {
-            subscriptions.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS,
-                    SubscriptionKeys.of(webhook.getTenant(), webhook.getId()), webhook));
+    private static void store(Webhook... webhooks) {
+        for (Webhook webhook : webhooks) {
+            webhookProducer.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS,
+                    WebhookKeys.of(webhook.getTenant(), webhook.getId()), webhook));
         }
-        subscriptions.flush();
+        webhookProducer.flush();
     }
 
-    private static Delivery deliver(Subscription webhook, String body) {
+    private static Delivery deliver(Webhook webhook, String body) {
         return deliver(webhook, body, null);
     }
 
-    private static Delivery deliver(Subscription webhook, String body, String traceparent) {
+    private static Delivery deliver(Webhook webhook, String body, String traceparent) {
         Delivery delivery = TestWebhooks.delivery(webhook, body);
         ProducerRecord<String, Delivery> record = new ProducerRecord<>(Topics.DELIVERIES, webhook.getId(), delivery);
         if (traceparent != null) {

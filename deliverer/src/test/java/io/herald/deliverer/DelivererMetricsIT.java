@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.herald.schemas.HeraldIds;
-import io.herald.schemas.SubscriptionKeys;
+import io.herald.schemas.WebhookKeys;
 import io.herald.schemas.Topics;
 import io.herald.schemas.delivery.Delivery;
 import io.herald.runtime.egress.Cidr;
 import io.herald.runtime.security.SecretCipher;
 import io.herald.signatures.WebhookSecrets;
 import io.herald.schemas.serde.HeraldSerdes;
-import io.herald.schemas.subscription.Subscription;
+import io.herald.schemas.webhook.Webhook;
 import io.herald.testkit.ConsumerGroups;
 import io.herald.testkit.HeraldInfrastructure;
 import io.herald.testkit.HeraldInfrastructureExtension;
@@ -57,14 +57,14 @@ class DelivererMetricsIT {
                 .set(CommonSettings.EGRESS_ALLOWED_NETWORKS, List.of(Cidr.parse("127.0.0.0/8"))).build())) {
             receiver.script("/m-flaky", Reply.of(503), Reply.of(200));
             receiver.respond("/m-broken", 500, Duration.ZERO);
-            Subscription healthy = webhook(receiver.url("/m-ok"));
-            Subscription flaky = webhook(receiver.url("/m-flaky"));
-            Subscription broken = webhook(receiver.url("/m-broken"));
-            for (Subscription webhook : List.of(healthy, flaky, broken)) {
+            Webhook healthy = webhook(receiver.url("/m-ok"));
+            Webhook flaky = webhook(receiver.url("/m-flaky"));
+            Webhook broken = webhook(receiver.url("/m-broken"));
+            for (Webhook webhook : List.of(healthy, flaky, broken)) {
                 producer.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS,
-                        SubscriptionKeys.of(webhook.getTenant(), webhook.getId()), webhook));
+                        WebhookKeys.of(webhook.getTenant(), webhook.getId()), webhook));
             }
-            for (Subscription webhook : List.of(healthy, healthy, healthy, flaky, broken)) {
+            for (Webhook webhook : List.of(healthy, healthy, healthy, flaky, broken)) {
                 Delivery delivery = TestWebhooks.delivery(webhook, "{}");
                 producer.send(new ProducerRecord<>(Topics.DELIVERIES, webhook.getId(), delivery));
             }
@@ -113,8 +113,8 @@ class DelivererMetricsIT {
                 .sum();
     }
 
-    private static Subscription webhook(String url) {
-        Subscription webhook = TestWebhooks.webhook("metrics-it", url, WebhookSecrets.generate(), CIPHER);
+    private static Webhook webhook(String url) {
+        Webhook webhook = TestWebhooks.webhook("metrics-it", url, WebhookSecrets.generate(), CIPHER);
         webhook.setRetryDelaysMs(List.of(300L));
         return webhook;
     }

@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.herald.schemas.HeraldIds;
-import io.herald.schemas.SubscriptionKeys;
+import io.herald.schemas.WebhookKeys;
 import io.herald.schemas.Topics;
 import io.herald.schemas.delivery.Delivery;
 import io.herald.runtime.egress.Cidr;
 import io.herald.runtime.security.SecretCipher;
 import io.herald.signatures.WebhookSecrets;
 import io.herald.schemas.serde.HeraldSerdes;
-import io.herald.schemas.subscription.Subscription;
+import io.herald.schemas.webhook.Webhook;
 import io.herald.testkit.ConsumerGroups;
 import io.herald.testkit.HeraldInfrastructure;
 import io.herald.testkit.HeraldInfrastructureExtension;
@@ -55,10 +55,10 @@ class DelivererShutdownIT {
                         Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()),
                         new StringSerializer(), HeraldSerdes.<SpecificRecord>valueSerializer(infra.registryUrl()))) {
             receiver.respond("/slow", 200, Duration.ofMillis(300));
-            Subscription webhook = TestWebhooks.webhook("shutdown-it", receiver.url("/slow"),
+            Webhook webhook = TestWebhooks.webhook("shutdown-it", receiver.url("/slow"),
                     WebhookSecrets.generate(), CIPHER);
             producer.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS,
-                    SubscriptionKeys.of(webhook.getTenant(), webhook.getId()), webhook));
+                    WebhookKeys.of(webhook.getTenant(), webhook.getId()), webhook));
             Set<String> sent = new HashSet<>();
             for (int i = 0; i < DELIVERIES; i++) {
                 Delivery delivery = TestWebhooks.delivery(webhook, "{\"n\":" + i + "}");

@@ -3,7 +3,7 @@ package io.herald.deliverer;
 import io.herald.schemas.HeraldIds;
 import io.herald.schemas.delivery.Delivery;
 import io.herald.runtime.security.SecretCipher;
-import io.herald.schemas.subscription.Subscription;
+import io.herald.schemas.webhook.Webhook;
 import java.time.Instant;
 import java.util.List;
 
@@ -14,10 +14,10 @@ final class TestWebhooks {
     }
 
     /** An active webhook of {@code tenant} for every event type, its secret encrypted with {@code cipher}. */
-    static Subscription webhook(String tenant, String url, String secret, SecretCipher cipher) {
+    static Webhook webhook(String tenant, String url, String secret, SecretCipher cipher) {
         String id = HeraldIds.newWebhookId();
         Instant now = Instant.now();
-        return Subscription.newBuilder()
+        return Webhook.newBuilder()
                 .setId(id).setTenant(tenant).setName(tenant + " webhook").setUrl(url)
                 .setEventTypes(List.of("*")).setActive(true)
                 .setSigningSecrets(List.of(cipher.encrypt(secret, id)))
@@ -26,7 +26,7 @@ final class TestWebhooks {
     }
 
     /** A first-attempt delivery of a new user.created event to the webhook. */
-    static Delivery delivery(Subscription webhook, String body) {
+    static Delivery delivery(Webhook webhook, String body) {
         String eventId = HeraldIds.newEventId();
         return Delivery.newBuilder()
                 .setId(HeraldIds.deliveryId(eventId, webhook.getId()))

@@ -25,7 +25,7 @@ class WebhookRequestsTest {
 
     @Test
     void signsTheExactBodyVerifiablyAndAddsEventHeaders() {
-        MutableHttpRequest<String> request = WebhookRequests.build(endpoint(Map.of(), Optional.empty()), DELIVERY,
+        MutableHttpRequest<String> request = WebhookRequests.build(target(Map.of(), Optional.empty()), DELIVERY,
                 Instant.now());
 
         assertThat(request.getBody(String.class)).contains(DELIVERY.getBody());
@@ -40,7 +40,7 @@ class WebhookRequestsTest {
     void customHeadersCannotReplaceSignatureAuthOrFraming() {
         Map<String, String> custom = Map.of("X-Tenant-Ref", "42", "Webhook-Signature", "v1,forged",
                 "authorization", "Basic forged", "Content-Type", "text/plain", "X-Herald-Event", "admin.pwned");
-        MutableHttpRequest<String> request = WebhookRequests.build(endpoint(custom, Optional.of("Bearer real")),
+        MutableHttpRequest<String> request = WebhookRequests.build(target(custom, Optional.of("Bearer real")),
                 DELIVERY, Instant.now());
 
         Map<String, String> headers = headers(request);
@@ -54,11 +54,11 @@ class WebhookRequestsTest {
     @Test
     void addsAnEd25519SignatureWhenTheWebhookHasAKeyAndCanDropTheHeraldSignature() {
         WebhookKeyPairs.Keys keys = WebhookKeyPairs.generate();
-        Endpoint endpoint = new Endpoint("wh_1", "acme", "https://hooks.example.com/in", true, null, List.of(SECRET), List.of(),
+        WebhookTarget target = new WebhookTarget("wh_1", "acme", "https://hooks.example.com/in", true, null, List.of(SECRET), List.of(),
                 Optional.of(keys.secretKey()), false, Optional.empty(), Map.of(), Optional.empty(), List.of(), Optional.empty(), 1,
                 Optional.empty());
 
-        Map<String, String> headers = headers(WebhookRequests.build(endpoint, DELIVERY, Instant.now()));
+        Map<String, String> headers = headers(WebhookRequests.build(target, DELIVERY, Instant.now()));
 
         assertThat(headers.get("webhook-signature")).matches("v1,\\S+ v1a,\\S+");
         new WebhookVerifier(SECRET).verify(DELIVERY.getBody(), headers);
@@ -66,8 +66,8 @@ class WebhookRequestsTest {
         assertThat(headers).doesNotContainKey("x-herald-signature");
     }
 
-    private static Endpoint endpoint(Map<String, String> headers, Optional<String> authorization) {
-        return new Endpoint("wh_1", "acme", "https://hooks.example.com/in", true, null, List.of(SECRET), List.of(),
+    private static WebhookTarget target(Map<String, String> headers, Optional<String> authorization) {
+        return new WebhookTarget("wh_1", "acme", "https://hooks.example.com/in", true, null, List.of(SECRET), List.of(),
                 Optional.empty(), true, authorization, headers, Optional.empty(), List.of(), Optional.empty(), 1, Optional.empty());
     }
 

@@ -53,7 +53,7 @@ class WebhookSenderTest {
 
     @Test
     void refusesALiteralLoopbackUrlWithoutConnecting() {
-        HttpOutcome outcome = strictSender.send(endpoint(receiver.url("/x")), delivery()).join();
+        HttpOutcome outcome = strictSender.send(target(receiver.url("/x")), delivery()).join();
 
         assertThat(outcome.refused()).isTrue();
         assertThat(outcome.error()).isEqualTo("127.0.0.1 is a loopback address");
@@ -63,7 +63,7 @@ class WebhookSenderTest {
     @Test
     void refusesANameThatResolvesToLoopbackAtConnectTime() {
         // "localhost" passes the literal pre-check; the guarded Netty resolver must stop it.
-        HttpOutcome outcome = strictSender.send(endpoint("http://localhost:" + receiver.port() + "/x"), delivery())
+        HttpOutcome outcome = strictSender.send(target("http://localhost:" + receiver.port() + "/x"), delivery())
                 .join();
 
         assertThat(outcome.refused()).as(outcome.toString()).isTrue();
@@ -73,7 +73,7 @@ class WebhookSenderTest {
 
     @Test
     void refusesOddNumericSpellings() {
-        HttpOutcome outcome = strictSender.send(endpoint("http://2130706433:" + receiver.port() + "/x"), delivery())
+        HttpOutcome outcome = strictSender.send(target("http://2130706433:" + receiver.port() + "/x"), delivery())
                 .join();
 
         assertThat(outcome.refused()).isTrue();
@@ -94,9 +94,9 @@ class WebhookSenderTest {
         }
         try (WebhookSender sender = new WebhookSender(loopback,
                 new EgressGuard(new ForbiddenAddresses(loopback.allowedNetworks())), Clock.systemUTC())) {
-            HttpOutcome slow = sender.send(endpoint(receiver.url("/slow")), delivery()).join();
-            HttpOutcome error = sender.send(endpoint(receiver.url("/error")), delivery()).join();
-            HttpOutcome closed = sender.send(endpoint("http://127.0.0.1:" + closedPort + "/x"), delivery()).join();
+            HttpOutcome slow = sender.send(target(receiver.url("/slow")), delivery()).join();
+            HttpOutcome error = sender.send(target(receiver.url("/error")), delivery()).join();
+            HttpOutcome closed = sender.send(target("http://127.0.0.1:" + closedPort + "/x"), delivery()).join();
 
             assertThat(slow.timedOut()).as(slow.toString()).isTrue();
             assertThat(error.timedOut()).isFalse();
@@ -114,8 +114,8 @@ class WebhookSenderTest {
                 new EgressGuard(new ForbiddenAddresses(loopback.allowedNetworks())), Clock.systemUTC());
              MisbehavingServer many = new MisbehavingServer(MisbehavingServer.Behaviour.MANY_HEADERS);
              MisbehavingServer huge = new MisbehavingServer(MisbehavingServer.Behaviour.HUGE_HEADER)) {
-            HttpOutcome tooMany = sender.send(endpoint(many.url()), delivery()).join();
-            HttpOutcome tooBig = sender.send(endpoint(huge.url()), delivery()).join();
+            HttpOutcome tooMany = sender.send(target(many.url()), delivery()).join();
+            HttpOutcome tooBig = sender.send(target(huge.url()), delivery()).join();
 
             assertThat(tooMany.succeeded()).isFalse();
             assertThat(tooMany.status()).isEqualTo(200);
@@ -126,8 +126,8 @@ class WebhookSenderTest {
         }
     }
 
-    private static Endpoint endpoint(String url) {
-        return new Endpoint("wh_1", "acme", url, true, null, List.of(WebhookSecrets.generate()), List.of(), Optional.empty(), true, Optional.empty(),
+    private static WebhookTarget target(String url) {
+        return new WebhookTarget("wh_1", "acme", url, true, null, List.of(WebhookSecrets.generate()), List.of(), Optional.empty(), true, Optional.empty(),
                 Map.of(), Optional.empty(), List.of(), Optional.empty(), 1, Optional.empty());
     }
 

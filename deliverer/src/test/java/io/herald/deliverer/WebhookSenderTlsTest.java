@@ -104,14 +104,14 @@ class WebhookSenderTlsTest {
     private static HttpOutcome send(DelivererConfig config) {
         try (WebhookSender sender = new WebhookSender(config,
                 new EgressGuard(new ForbiddenAddresses(config.allowedNetworks())), Clock.systemUTC())) {
-            Endpoint endpoint = new Endpoint("wh_1", "acme",
+            WebhookTarget target = new WebhookTarget("wh_1", "acme",
                     "https://127.0.0.1:" + server.getAddress().getPort() + "/hook", true, null,
                     List.of(WebhookSecrets.generate()), List.of(), Optional.empty(), true, Optional.empty(), Map.of(),
                     Optional.empty(), List.of(), Optional.empty(), 1, Optional.empty());
             Delivery delivery = Delivery.newBuilder().setId("msg_1").setTenant("acme").setWebhookId("wh_1")
                     .setEventId("evt_1").setEventType("user.created").setEventTimestamp(Instant.EPOCH)
                     .setRoutedAt(Instant.EPOCH).setBody("{}").build();
-            return sender.send(endpoint, delivery).join();
+            return sender.send(target, delivery).join();
         }
     }
 

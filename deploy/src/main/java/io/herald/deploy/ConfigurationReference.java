@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * Every configuration key of every Herald service, in one place: the source of the configuration table in the
- * README (checked by a test) and of the keys docker-compose may set.
+ * configuration reference, docs/configuration.md (checked by a test), and of the keys docker-compose may set.
  */
 public final class ConfigurationReference {
 
@@ -110,7 +110,7 @@ public final class ConfigurationReference {
         out.append(line.toString().stripTrailing()).append("\n");
     }
 
-    /** Prints the README table, or with {@code --config-file} the default configuration file. */
+    /** Prints the table of docs/configuration.md, or with {@code --config-file} the default configuration file. */
     public static void main(String[] args) {
         System.out.print(args.length > 0 && args[0].equals("--config-file") ? defaultConfigFile() : markdownTable());
     }

@@ -18,9 +18,9 @@ class ConfigurationDocsTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
     @Test
-    void readmeCarriesTheCurrentConfigurationTable() throws Exception {
-        String readme = Files.readString(ROOT.resolve("README.md"));
-        assertThat(readme).as("README.md must contain the output of ConfigurationReference.main")
+    void theConfigurationReferenceCarriesTheCurrentTable() throws Exception {
+        String reference = Files.readString(ROOT.resolve("docs/configuration.md"));
+        assertThat(reference).as("docs/configuration.md must contain the output of ConfigurationReference.main")
                 .contains(ConfigurationReference.markdownTable());
     }
 

@@ -537,12 +537,12 @@ class EndToEndIT {
     }
 
     private static String path(CreatedWebhook webhook) {
-        return java.net.URI.create(webhook.subscription().getUrl()).getPath();
+        return java.net.URI.create(webhook.webhook().getUrl()).getPath();
     }
 
     private static void awaitRouterKnows(CreatedWebhook... webhooks) {
         await().atMost(Duration.ofSeconds(30)).until(() -> List.of(webhooks).stream()
-                .allMatch(w -> router.knowsWebhook(w.subscription().getTenant(), w.id())));
+                .allMatch(w -> router.knowsWebhook(w.webhook().getTenant(), w.id())));
     }
 
     private static IamEvent publish(IamEvent event) throws Exception {

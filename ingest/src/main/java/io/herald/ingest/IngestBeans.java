@@ -15,7 +15,7 @@ import io.herald.ingest.webhooks.WebhookStore;
 import io.herald.runtime.config.Setting;
 import io.herald.runtime.config.Settings;
 import io.herald.runtime.egress.ForbiddenAddresses;
-import io.herald.runtime.store.SubscriptionView;
+import io.herald.runtime.store.WebhookTable;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
@@ -38,7 +38,7 @@ import java.util.Map;
 @Requires(env = IngestServer.ENVIRONMENT)
 class IngestBeans {
 
-    private static final Duration SUBSCRIPTIONS_LOAD_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration WEBHOOKS_LOAD_TIMEOUT = Duration.ofSeconds(60);
 
     /** Eager, so that bad configuration stops the service at startup with a message naming the key. */
     @Context
@@ -72,15 +72,15 @@ class IngestBeans {
 
     @Context
     @Bean(preDestroy = "close")
-    SubscriptionView subscriptionView(IngestConfig config) {
-        return SubscriptionView.start(config.kafka(), config.registryUrl(), "herald-ingest-subscriptions",
-                SUBSCRIPTIONS_LOAD_TIMEOUT);
+    WebhookTable webhookTable(IngestConfig config) {
+        return WebhookTable.start(config.kafka(), config.registryUrl(), "herald-ingest-subscriptions",
+                WEBHOOKS_LOAD_TIMEOUT);
     }
 
     @Context
     @Bean(preDestroy = "close")
     AuditLog auditLog(IngestConfig config) {
-        return new AuditLog(config.kafka(), config.registryUrl(), SUBSCRIPTIONS_LOAD_TIMEOUT);
+        return new AuditLog(config.kafka(), config.registryUrl(), WEBHOOKS_LOAD_TIMEOUT);
     }
 
     @Context
@@ -119,7 +119,7 @@ class IngestBeans {
     @Bean(preDestroy = "close")
     EventIntake eventIntake(IngestConfig config, HeraldTracing tracing, Clock clock, IngestOperations operations) {
         EventIntake intake = new EventIntake(config.kafka(), config.registryUrl(),
-                SUBSCRIPTIONS_LOAD_TIMEOUT, tracing, clock);
+                WEBHOOKS_LOAD_TIMEOUT, tracing, clock);
         operations.requireReady(intake::ready);
         return intake;
     }

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.ingest.ApiClient.Reply;
 import io.herald.schemas.Topics;
 import io.herald.schemas.serde.HeraldSerdes;
-import io.herald.schemas.subscription.AuditEntry;
+import io.herald.schemas.webhook.AuditEntry;
 import io.herald.testkit.HeraldInfrastructure;
 import io.herald.testkit.HeraldInfrastructureExtension;
 import java.nio.charset.StandardCharsets;

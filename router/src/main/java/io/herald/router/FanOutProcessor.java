@@ -3,12 +3,12 @@ package io.herald.router;
 import io.herald.router.quarantine.RejectedEventException;
 import io.herald.schemas.Deliveries;
 import io.herald.schemas.IamEvents;
-import io.herald.schemas.SubscriptionKeys;
+import io.herald.schemas.WebhookKeys;
 import io.herald.schemas.WebhookPayload;
 import io.herald.schemas.catalog.EventFilter;
 import io.herald.schemas.delivery.Delivery;
 import io.herald.schemas.event.IamEvent;
-import io.herald.schemas.subscription.Subscription;
+import io.herald.schemas.webhook.Webhook;
 import io.herald.runtime.logging.LogKeys;
 import io.herald.schemas.tracing.EventSpans;
 import io.herald.schemas.tracing.HeraldTracing;
@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns one IAM event into one {@link Delivery} per active webhook of the event's tenant whose filters match its
- * type, keyed by webhook id. Looks the tenant's webhooks up with a prefix scan of the global subscriptions store
+ * type, keyed by webhook id. Looks the tenant's webhooks up with a prefix scan of the global webhook store
  * (keys are {@code tenant:webhookId}), so other tenants' webhooks are never even read, and remembers them until the
  * store changes ({@link TenantWebhooks}).
  */
@@ -46,9 +46,9 @@ final class FanOutProcessor implements Processor<String, IamEvent, String, Deliv
     private final HeraldTracing tracing;
     private final TenantWebhooks tenantWebhooks;
     private ProcessorContext<String, Delivery> context;
-    private TimestampedKeyValueStore<String, Subscription> subscriptions;
+    private TimestampedKeyValueStore<String, Webhook> webhookStore;
 
-    FanOutProcessor(Clock clock, RouterMetrics metrics, HeraldTracing tracing, SubscriptionChanges changes) {
+    FanOutProcessor(Clock clock, RouterMetrics metrics, HeraldTracing tracing, WebhookChanges changes) {
         this.clock = clock;
         this.metrics = metrics;
         this.tracing = tracing;
@@ -58,7 +58,7 @@ final class FanOutProcessor implements Processor<String, IamEvent, String, Deliv
     @Override
     public void init(ProcessorContext<String, Delivery> context) {
         this.context = context;
-        this.subscriptions = context.getStateStore(RouterTopology.SUBSCRIPTIONS_STORE);
+        this.webhookStore = context.getStateStore(RouterTopology.WEBHOOKS_STORE);
     }
 
     /** The webhook body; an event too large to deliver goes to quarantine (before any delivery is forwarded). */
@@ -89,7 +89,7 @@ final class FanOutProcessor implements Processor<String, IamEvent, String, Deliv
         String body = null;
         int fanOut = 0;
         try {
-            for (Subscription webhook : tenantWebhooks.of(event.getTenant(), this::activeWebhooks)) {
+            for (Webhook webhook : tenantWebhooks.of(event.getTenant(), this::activeWebhooks)) {
                 if (!matches(webhook, event)) {
                     continue;
                 }
@@ -109,13 +109,13 @@ final class FanOutProcessor implements Processor<String, IamEvent, String, Deliv
     }
 
     /** The tenant's active webhooks, read from the store. */
-    private List<Subscription> activeWebhooks(String tenant) {
-        List<Subscription> active = new ArrayList<>();
-        try (KeyValueIterator<String, ValueAndTimestamp<Subscription>> stored =
-                     subscriptions.prefixScan(SubscriptionKeys.tenantPrefix(tenant), KEY_SERIALIZER)) {
+    private List<Webhook> activeWebhooks(String tenant) {
+        List<Webhook> active = new ArrayList<>();
+        try (KeyValueIterator<String, ValueAndTimestamp<Webhook>> stored =
+                     webhookStore.prefixScan(WebhookKeys.tenantPrefix(tenant), KEY_SERIALIZER)) {
             while (stored.hasNext()) {
-                ValueAndTimestamp<Subscription> entry = stored.next().value;
-                Subscription webhook = entry == null ? null : entry.value();
+                ValueAndTimestamp<Webhook> entry = stored.next().value;
+                Webhook webhook = entry == null ? null : entry.value();
                 if (webhook != null && webhook.getActive()) {
                     active.add(webhook);
                 }
@@ -125,7 +125,7 @@ final class FanOutProcessor implements Processor<String, IamEvent, String, Deliv
     }
 
     /** Whether one of the tenant's active webhooks wants the event. */
-    private static boolean matches(Subscription webhook, IamEvent event) {
+    private static boolean matches(Webhook webhook, IamEvent event) {
         return webhook.getTenant().equals(event.getTenant()) // the key prefix already ensures it; never trust one check
                 && EventFilter.matches(webhook.getEventTypes(), event.getType());
     }

@@ -3,7 +3,7 @@ package io.herald.router;
 import java.util.Map;
 import io.herald.schemas.tracing.HeraldTracing;
 
-import io.herald.schemas.subscription.Subscription;
+import io.herald.schemas.webhook.Webhook;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.OptionalLong;
@@ -14,7 +14,7 @@ import io.herald.runtime.ops.HeraldMeters;
 import io.herald.runtime.ops.OpsServer;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.herald.schemas.SubscriptionKeys;
+import io.herald.schemas.WebhookKeys;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -90,7 +90,7 @@ public final class HeraldRouter implements AutoCloseable {
     }
 
     /**
-     * Whether the router's subscriptions store holds this webhook yet: events published after this returns true
+     * Whether the router's webhook store holds this webhook yet: events published after this returns true
      * are routed with it in view. False while the router is not running.
      */
     public boolean knowsWebhook(String tenant, String webhookId) {
@@ -105,10 +105,10 @@ public final class HeraldRouter implements AutoCloseable {
         if (!isRunning()) {
             return OptionalLong.empty();
         }
-        ReadOnlyKeyValueStore<String, ValueAndTimestamp<Subscription>> store = streams.store(
-                StoreQueryParameters.fromNameAndType(RouterTopology.SUBSCRIPTIONS_STORE,
+        ReadOnlyKeyValueStore<String, ValueAndTimestamp<Webhook>> store = streams.store(
+                StoreQueryParameters.fromNameAndType(RouterTopology.WEBHOOKS_STORE,
                         QueryableStoreTypes.timestampedKeyValueStore()));
-        ValueAndTimestamp<Subscription> stored = store.get(SubscriptionKeys.of(tenant, webhookId));
+        ValueAndTimestamp<Webhook> stored = store.get(WebhookKeys.of(tenant, webhookId));
         return stored == null || stored.value() == null ? OptionalLong.empty()
                 : OptionalLong.of(stored.value().getVersion());
     }
@@ -117,7 +117,7 @@ public final class HeraldRouter implements AutoCloseable {
         return streams.state();
     }
 
-    /** Whether the router is processing (its global subscriptions store restored and tasks assigned). */
+    /** Whether the router is processing (its global webhook store restored and tasks assigned). */
     public boolean isRunning() {
         return streams.state() == KafkaStreams.State.RUNNING;
     }

@@ -16,7 +16,7 @@ import java.util.List;
  *
  * @param applicationId Kafka Streams application id: the consumer group and the prefix of internal topics
  * @param streamThreads processing threads in this instance
- * @param stateDirectory where the subscriptions and health stores live (rebuilt from Kafka when lost)
+ * @param stateDirectory where the webhook and health stores live (rebuilt from Kafka when lost)
  * @param health when failing webhooks are disabled
  * @param opsPort port of the operations endpoint (metrics, health); 0 for any free port
  * @param tenantMetrics whether the routed-events counter carries a tenant label (only where tenants are few)
@@ -37,14 +37,15 @@ public record RouterConfig(
             "Stream threads per router instance; partitions of the event topics bound the useful total");
     public static final Setting<String> STATE_DIR = Setting.text("herald.router.state-dir",
             "${java.io.tmpdir}/herald-router",
-            "Directory of the router's local state (the subscriptions store); rebuilt from Kafka when lost");
+            "Directory of the router's local state (the webhook store); rebuilt from Kafka when lost");
 
     public static final Setting<Boolean> AUTO_DISABLE = Setting.flag("herald.health.auto-disable", true,
             "Whether webhooks that keep failing are disabled (410 Gone disables at once regardless)");
     // Svix's rule: a webhook that has failed every attempt for 5 days is disabled; 20 failures at the least.
     public static final Setting<Integer> DISABLE_AFTER_FAILURES = Setting.integer(
             "herald.health.disable-after-failures", 20, 1, 1_000_000,
-            "Failed attempts in a row before a webhook is disabled (and it must have failed for the time below)");
+            "Failed attempts in a row before a webhook is disabled"
+                    + " (and it must have been failing for herald.health.disable-after)");
     public static final Setting<Duration> DISABLE_AFTER = Setting.duration("herald.health.disable-after", "5d",
             Duration.ZERO, Duration.ofDays(365),
             "How long a webhook must have been failing every attempt before it is disabled");

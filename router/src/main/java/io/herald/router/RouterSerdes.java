@@ -4,7 +4,7 @@ import io.herald.schemas.delivery.Delivery;
 import io.herald.schemas.delivery.DeliveryAttempt;
 import io.herald.schemas.event.IamEvent;
 import io.herald.schemas.serde.HeraldSerdes;
-import io.herald.schemas.subscription.Subscription;
+import io.herald.schemas.webhook.Webhook;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 
@@ -13,7 +13,7 @@ import org.apache.kafka.common.serialization.Serde;
  *
  * @param records any of Herald's records, for outputs that go to several topics
  */
-public record RouterSerdes(Serde<IamEvent> events, Serde<Subscription> subscriptions, Serde<Delivery> deliveries,
+public record RouterSerdes(Serde<IamEvent> events, Serde<Webhook> webhooks, Serde<Delivery> deliveries,
         Serde<DeliveryAttempt> attempts, Serde<SpecificRecord> records) {
 
     /** Avro in Confluent wire format against the registry at {@code registryUrl}. */

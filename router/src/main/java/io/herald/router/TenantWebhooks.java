@@ -1,6 +1,6 @@
 package io.herald.router;
 
-import io.herald.schemas.subscription.Subscription;
+import io.herald.schemas.webhook.Webhook;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +10,7 @@ import java.util.function.Function;
 /**
  * One routing task's memory of its tenants' active webhooks, decoded: routing an event walks a short list instead of
  * scanning the store and decoding each of the tenant's webhooks again (a third of the routing thread's time before).
- * Forgets everything whenever the subscriptions store changes, and keeps at most {@link #MAX_WEBHOOKS} webhooks, the
+ * Forgets everything whenever the webhook store changes, and keeps at most {@link #MAX_WEBHOOKS} webhooks, the
  * least recently routed tenants going first (the tenant just routed always stays). Not thread-safe: each task has
  * its own.
  */
@@ -22,17 +22,17 @@ final class TenantWebhooks {
      */
     static final int MAX_WEBHOOKS = 10_000;
 
-    private final SubscriptionChanges changes;
+    private final WebhookChanges changes;
     private final int maxWebhooks;
-    private final Map<String, List<Subscription>> byTenant = new LinkedHashMap<>(64, 0.75f, true);
+    private final Map<String, List<Webhook>> byTenant = new LinkedHashMap<>(64, 0.75f, true);
     private int webhooks;
     private long generation = -1;
 
-    TenantWebhooks(SubscriptionChanges changes) {
+    TenantWebhooks(WebhookChanges changes) {
         this(changes, MAX_WEBHOOKS);
     }
 
-    TenantWebhooks(SubscriptionChanges changes, int maxWebhooks) {
+    TenantWebhooks(WebhookChanges changes, int maxWebhooks) {
         this.changes = changes;
         this.maxWebhooks = maxWebhooks;
     }
@@ -42,18 +42,18 @@ final class TenantWebhooks {
      * {@code load}'s answer, which is remembered under the generation read before loading it (so a load that raced
      * with a change is dropped at the next call).
      */
-    List<Subscription> of(String tenant, Function<String, List<Subscription>> load) {
+    List<Webhook> of(String tenant, Function<String, List<Webhook>> load) {
         long current = changes.generation();
         if (current != generation) {
             byTenant.clear();
             webhooks = 0;
             generation = current;
         }
-        List<Subscription> remembered = byTenant.get(tenant);
+        List<Webhook> remembered = byTenant.get(tenant);
         if (remembered != null) {
             return remembered;
         }
-        List<Subscription> loaded = List.copyOf(load.apply(tenant));
+        List<Webhook> loaded = List.copyOf(load.apply(tenant));
         byTenant.put(tenant, loaded);
         webhooks += loaded.size();
         forgetLeastRecentBeyondLimit();
@@ -61,7 +61,7 @@ final class TenantWebhooks {
     }
 
     private void forgetLeastRecentBeyondLimit() {
-        Iterator<List<Subscription>> leastRecentFirst = byTenant.values().iterator();
+        Iterator<List<Webhook>> leastRecentFirst = byTenant.values().iterator();
         while (webhooks > maxWebhooks && byTenant.size() > 1) {
             webhooks -= leastRecentFirst.next().size();
             leastRecentFirst.remove();

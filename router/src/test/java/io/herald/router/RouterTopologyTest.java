@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.schemas.HeraldIds;
 import io.herald.schemas.IamEvents;
-import io.herald.schemas.SubscriptionKeys;
+import io.herald.schemas.WebhookKeys;
 import io.herald.schemas.Topics;
 import io.herald.schemas.WebhookPayload;
 import io.herald.schemas.catalog.EventCatalog;
@@ -17,7 +17,7 @@ import io.herald.schemas.delivery.Delivery;
 import io.herald.schemas.delivery.DeliveryAttempt;
 import io.herald.schemas.event.IamEvent;
 import io.herald.schemas.serde.HeraldSerdes;
-import io.herald.schemas.subscription.Subscription;
+import io.herald.schemas.webhook.Webhook;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
@@ -50,21 +50,21 @@ class RouterTopologyTest {
     private static final Instant NOW = Instant.parse("2026-11-24T10:15:30Z");
 
     private final Serde<IamEvent> events = AvroTestSerde.of(IamEvent.getClassSchema());
-    private final Serde<Subscription> subscriptionSerde = AvroTestSerde.of(Subscription.getClassSchema());
+    private final Serde<Webhook> webhookSerde = AvroTestSerde.of(Webhook.getClassSchema());
     private final Serde<Delivery> deliveries = AvroTestSerde.of(Delivery.getClassSchema());
 
     private TopologyTestDriver driver;
-    private TestInputTopic<String, Subscription> subscriptions;
+    private TestInputTopic<String, Webhook> webhookTopic;
     private TestOutputTopic<String, Delivery> output;
 
     @BeforeEach
     void startDriver() {
         HeraldSerdes.trustHeraldRecords();
-        driver = new TopologyTestDriver(RouterTopology.build(new RouterSerdes(events, subscriptionSerde, deliveries,
+        driver = new TopologyTestDriver(RouterTopology.build(new RouterSerdes(events, webhookSerde, deliveries,
                 AvroTestSerde.of(DeliveryAttempt.getClassSchema()), AvroTestSerde.anyRecord()),
                 RouterConfig.DEFAULT_HEALTH, metrics, HeraldTracing.off(), Clock.fixed(NOW, ZoneOffset.UTC)), quarantining());
-        subscriptions = driver.createInputTopic(Topics.SUBSCRIPTIONS, Serdes.String().serializer(),
-                subscriptionSerde.serializer());
+        webhookTopic = driver.createInputTopic(Topics.SUBSCRIPTIONS, Serdes.String().serializer(),
+                webhookSerde.serializer());
         output = driver.createOutputTopic(Topics.DELIVERIES, Serdes.String().deserializer(),
                 deliveries.deserializer());
     }
@@ -76,10 +76,10 @@ class RouterTopologyTest {
 
     @Test
     void deliversAnEventToEveryActiveWebhookWhoseFilterMatches() {
-        Subscription exact = webhook("acme", List.of("auth.login.success"), true);
-        Subscription family = webhook("acme", List.of("auth.*"), true);
-        Subscription everything = webhook("acme", List.of("*"), true);
-        Subscription otherType = webhook("acme", List.of("user.created", "security.*"), true);
+        Webhook exact = webhook("acme", List.of("auth.login.success"), true);
+        Webhook family = webhook("acme", List.of("auth.*"), true);
+        Webhook everything = webhook("acme", List.of("*"), true);
+        Webhook otherType = webhook("acme", List.of("user.created", "security.*"), true);
         register(exact, family, everything, otherType);
 
         IamEvent login = publish(IamEvents.of("acme", login("usr_1")));
@@ -100,8 +100,8 @@ class RouterTopologyTest {
 
     @Test
     void everyDeliveryCarriesTheEventsTraceContextOn() {
-        Subscription first = webhook("acme", List.of("*"), true);
-        Subscription second = webhook("acme", List.of("auth.*"), true);
+        Webhook first = webhook("acme", List.of("*"), true);
+        Webhook second = webhook("acme", List.of("auth.*"), true);
         register(first, second);
         String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
         RecordHeaders headers = new RecordHeaders();
@@ -117,7 +117,7 @@ class RouterTopologyTest {
 
     @Test
     void familyWildcardCoversDeeperNamesButNotOtherFamilies() {
-        Subscription users = webhook("acme", List.of("user.*"), true);
+        Webhook users = webhook("acme", List.of("user.*"), true);
         register(users);
 
         publish(IamEvents.of("acme", UserRoleChanged.newBuilder().setUserId("usr_1")
@@ -130,9 +130,9 @@ class RouterTopologyTest {
 
     @Test
     void webhooksOfOtherTenantsNeverMatchEvenWithASharedPrefix() {
-        Subscription acme = webhook("acme", List.of("*"), true);
-        Subscription acmeCorp = webhook("acme-corp", List.of("*"), true);
-        Subscription globex = webhook("globex", List.of("*"), true);
+        Webhook acme = webhook("acme", List.of("*"), true);
+        Webhook acmeCorp = webhook("acme-corp", List.of("*"), true);
+        Webhook globex = webhook("globex", List.of("*"), true);
         register(acme, acmeCorp, globex);
 
         publish(IamEvents.of("acme", login("usr_1")));
@@ -146,11 +146,11 @@ class RouterTopologyTest {
 
     @Test
     void inactiveAndDeletedWebhooksReceiveNothing() {
-        Subscription inactive = webhook("acme", List.of("*"), false);
-        Subscription deleted = webhook("acme", List.of("*"), true);
-        Subscription reactivated = webhook("acme", List.of("*"), false);
+        Webhook inactive = webhook("acme", List.of("*"), false);
+        Webhook deleted = webhook("acme", List.of("*"), true);
+        Webhook reactivated = webhook("acme", List.of("*"), false);
         register(inactive, deleted, reactivated);
-        subscriptions.pipeInput(SubscriptionKeys.of("acme", deleted.getId()), null);
+        webhookTopic.pipeInput(WebhookKeys.of("acme", deleted.getId()), null);
         reactivated.setActive(true);
         register(reactivated);
 
@@ -161,12 +161,12 @@ class RouterTopologyTest {
 
     @Test
     void webhookChangesApplyToTheNextEventOfATenantAlreadyRouted() {
-        Subscription first = webhook("acme", List.of("*"), true);
+        Webhook first = webhook("acme", List.of("*"), true);
         register(first);
         publish(IamEvents.of("acme", login("usr_1")));
         assertThat(output.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly(first.getId());
 
-        Subscription added = webhook("acme", List.of("auth.*"), true);
+        Webhook added = webhook("acme", List.of("auth.*"), true);
         register(added);
         publish(IamEvents.of("acme", login("usr_2")));
         assertThat(output.readKeyValuesToList()).extracting(kv -> kv.key)
@@ -180,7 +180,7 @@ class RouterTopologyTest {
         assertThat(output.isEmpty()).isTrue();
 
         publish(IamEvents.of("acme", UserCreated.newBuilder().setUserId("usr_4").build()));
-        subscriptions.pipeInput(SubscriptionKeys.of("acme", added.getId()), null);
+        webhookTopic.pipeInput(WebhookKeys.of("acme", added.getId()), null);
         publish(IamEvents.of("acme", UserCreated.newBuilder().setUserId("usr_5").build()));
         assertThat(output.readKeyValuesToList()).extracting(kv -> kv.key + "/v" + kv.value.getWebhookVersion())
                 .containsExactly(added.getId() + "/v2");
@@ -197,7 +197,7 @@ class RouterTopologyTest {
 
     @Test
     void quarantinesWhatIsNotAValidEventAsItWasAndKeepsRouting() {
-        Subscription all = webhook("acme", List.of("*"), true);
+        Webhook all = webhook("acme", List.of("*"), true);
         register(all);
         IamEvent unknownType = IamEvents.of("acme", login("usr_1"));
         unknownType.setType("auth.login.teleported");
@@ -271,9 +271,9 @@ class RouterTopologyTest {
         return EventCatalog.get().find(event.getType()).map(EventType::topic).orElse(Topics.AUTH_EVENTS);
     }
 
-    private void register(Subscription... webhooks) {
-        for (Subscription webhook : webhooks) {
-            subscriptions.pipeInput(SubscriptionKeys.of(webhook.getTenant(), webhook.getId()), webhook);
+    private void register(Webhook... webhooks) {
+        for (Webhook webhook : webhooks) {
+            webhookTopic.pipeInput(WebhookKeys.of(webhook.getTenant(), webhook.getId()), webhook);
         }
     }
 
@@ -285,8 +285,8 @@ class RouterTopologyTest {
         return AuthLoginSucceeded.newBuilder().setUserId(userId).setMethod("password").build();
     }
 
-    static Subscription webhook(String tenant, List<String> filters, boolean active) {
-        return Subscription.newBuilder()
+    static Webhook webhook(String tenant, List<String> filters, boolean active) {
+        return Webhook.newBuilder()
                 .setId(HeraldIds.newWebhookId())
                 .setTenant(tenant)
                 .setName("test")

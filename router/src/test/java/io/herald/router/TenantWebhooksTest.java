@@ -2,7 +2,7 @@ package io.herald.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.herald.schemas.subscription.Subscription;
+import io.herald.schemas.webhook.Webhook;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,12 +12,12 @@ import org.junit.jupiter.api.Test;
 
 class TenantWebhooksTest {
 
-    private final SubscriptionChanges changes = new SubscriptionChanges();
+    private final WebhookChanges changes = new WebhookChanges();
     private final List<String> loads = new ArrayList<>();
-    private final Function<String, List<Subscription>> store = storeWith(1);
+    private final Function<String, List<Webhook>> store = storeWith(1);
 
     /** A store where every tenant has {@code webhooks} active webhooks; records each tenant it is asked for. */
-    private Function<String, List<Subscription>> storeWith(int webhooks) {
+    private Function<String, List<Webhook>> storeWith(int webhooks) {
         return tenant -> {
             loads.add(tenant);
             return IntStream.range(0, webhooks)
@@ -29,8 +29,8 @@ class TenantWebhooksTest {
     void readsATenantOnceWhileTheStoreIsUnchanged() {
         TenantWebhooks cache = new TenantWebhooks(changes);
 
-        List<Subscription> first = cache.of("acme", store);
-        List<Subscription> second = cache.of("acme", store);
+        List<Webhook> first = cache.of("acme", store);
+        List<Webhook> second = cache.of("acme", store);
         cache.of("globex", store);
 
         assertThat(second).isSameAs(first);
@@ -55,7 +55,7 @@ class TenantWebhooksTest {
         TenantWebhooks cache = new TenantWebhooks(changes);
         AtomicInteger reads = new AtomicInteger();
         // The store changes while the tenant is being read (the global thread writes between the two counts).
-        Function<String, List<Subscription>> racing = tenant -> {
+        Function<String, List<Webhook>> racing = tenant -> {
             if (reads.getAndIncrement() == 0) {
                 changes.apply(() -> { });
             }
@@ -72,7 +72,7 @@ class TenantWebhooksTest {
     @Test
     void keepsTheMostRecentlyRoutedTenantsUpToItsLimitInWebhooks() {
         TenantWebhooks cache = new TenantWebhooks(changes, 4);
-        Function<String, List<Subscription>> twoEach = storeWith(2);
+        Function<String, List<Webhook>> twoEach = storeWith(2);
         cache.of("acme", twoEach);
         cache.of("globex", twoEach);
         cache.of("acme", twoEach); // acme is now the most recent
@@ -88,7 +88,7 @@ class TenantWebhooksTest {
     @Test
     void aTenantWithMoreWebhooksThanTheLimitIsStillRemembered() {
         TenantWebhooks cache = new TenantWebhooks(changes, 1);
-        Function<String, List<Subscription>> three = storeWith(3);
+        Function<String, List<Webhook>> three = storeWith(3);
 
         cache.of("acme", three);
         cache.of("acme", three);

@@ -2,7 +2,7 @@ package io.herald.schemas;
 
 import io.herald.schemas.delivery.Delivery;
 import io.herald.schemas.event.IamEvent;
-import io.herald.schemas.subscription.Subscription;
+import io.herald.schemas.webhook.Webhook;
 import java.time.Instant;
 
 /**
@@ -15,7 +15,7 @@ public final class Deliveries {
     }
 
     /** @param body the event's webhook body ({@link WebhookPayload#render}), rendered once per event */
-    public static Delivery of(IamEvent event, Subscription webhook, String body, Instant routedAt) {
+    public static Delivery of(IamEvent event, Webhook webhook, String body, Instant routedAt) {
         return Delivery.newBuilder()
                 .setId(HeraldIds.deliveryId(event.getId(), webhook.getId()))
                 .setTenant(event.getTenant())

@@ -4,7 +4,7 @@ import io.herald.ingest.auth.TenantScope;
 import io.herald.ingest.http.QueryValues;
 import io.herald.ingest.audit.AuditResponses.AuditPage;
 import io.herald.ingest.audit.AuditResponses.AuditView;
-import io.herald.schemas.subscription.AuditEntry;
+import io.herald.schemas.webhook.AuditEntry;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;

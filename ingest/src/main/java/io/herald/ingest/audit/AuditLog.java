@@ -4,7 +4,7 @@ import io.herald.runtime.kafka.KafkaClients;
 import io.herald.schemas.Topics;
 import io.herald.schemas.serde.HeraldSerdes;
 import io.herald.runtime.store.TopicReader;
-import io.herald.schemas.subscription.AuditEntry;
+import io.herald.schemas.webhook.AuditEntry;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

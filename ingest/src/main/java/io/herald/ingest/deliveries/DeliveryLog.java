@@ -21,7 +21,7 @@ import io.herald.schemas.delivery.DeadLetter;
 import io.herald.schemas.delivery.Delivery;
 import io.herald.schemas.delivery.DeliveryAttempt;
 import io.herald.schemas.serde.HeraldSerdes;
-import io.herald.schemas.subscription.Subscription;
+import io.herald.schemas.webhook.Webhook;
 import io.micronaut.http.HttpStatus;
 import java.time.Clock;
 import java.time.Instant;
@@ -79,7 +79,7 @@ public final class DeliveryLog implements AutoCloseable {
      */
     public AttemptPage attempts(String tenant, String webhookId, String outcome, String eventId, String before,
             int limit) {
-        Subscription webhook = webhooks.subscription(tenant, webhookId);
+        Webhook webhook = webhooks.stored(tenant, webhookId);
         AttemptOutcome wanted = outcome == null ? null : parseOutcome(outcome);
         Predicate<DeliveryAttempt> filter = a -> a.getTenant().equals(webhook.getTenant())
                 && (wanted == null || a.getOutcome() == wanted)
@@ -89,7 +89,7 @@ public final class DeliveryLog implements AutoCloseable {
     }
 
     public DeadLetterPage deadLetters(String tenant, String webhookId, String before, int limit) {
-        Subscription webhook = webhooks.subscription(tenant, webhookId);
+        Webhook webhook = webhooks.stored(tenant, webhookId);
         KeyedHistory.Page<DeadLetter> page = deadLetters.newestFirst(webhook.getId(),
                 ofTenant(webhook.getTenant()), cursor(before), limit);
         return new DeadLetterPage(page.entries().stream().map(e -> view(e.value())).toList(), next(page));
@@ -97,7 +97,7 @@ public final class DeliveryLog implements AutoCloseable {
 
     /** Queues the newest dead letter of a delivery for one more attempt. */
     public ResendResult resend(Caller caller, String tenant, String webhookId, String deliveryId) {
-        Subscription webhook = activeWebhook(tenant, webhookId);
+        Webhook webhook = activeWebhook(tenant, webhookId);
         List<KeyedHistory.Entry<DeadLetter>> found = deadLetters.newestFirst(webhook.getId(),
                 ofTenant(webhook.getTenant()).and(d -> d.getDelivery().getId().equals(deliveryId)), null, 1)
                 .entries();
@@ -118,7 +118,7 @@ public final class DeliveryLog implements AutoCloseable {
         if (since.isAfter(clock.instant())) {
             throw ApiException.badRequest(List.of(new FieldProblem("since", "must not be in the future")));
         }
-        Subscription webhook = activeWebhook(tenant, webhookId);
+        Webhook webhook = activeWebhook(tenant, webhookId);
         // Newest dead letter of each delivery, in the order they died.
         Map<String, DeadLetter> byDelivery = new LinkedHashMap<>();
         for (KeyedHistory.Entry<DeadLetter> entry : deadLetters.since(webhook.getId(), since.toEpochMilli(),
@@ -137,8 +137,8 @@ public final class DeliveryLog implements AutoCloseable {
         return new RecoverResult(letters.size(), nextSince);
     }
 
-    private Subscription activeWebhook(String tenant, String webhookId) {
-        Subscription webhook = webhooks.subscription(tenant, webhookId);
+    private Webhook activeWebhook(String tenant, String webhookId) {
+        Webhook webhook = webhooks.stored(tenant, webhookId);
         if (!webhook.getActive()) {
             throw new ApiException(HttpStatus.CONFLICT, "webhook_disabled",
                     "webhook " + webhookId + " is disabled; enable it before resending", List.of());
@@ -147,7 +147,7 @@ public final class DeliveryLog implements AutoCloseable {
     }
 
     /** The dead delivery, as its next attempt, for the webhook as it is now. */
-    private static Delivery oneMoreAttempt(DeadLetter letter, Subscription webhook) {
+    private static Delivery oneMoreAttempt(DeadLetter letter, Webhook webhook) {
         Delivery dead = letter.getDelivery();
         return Delivery.newBuilder(dead)
                 .setWebhookVersion(Math.max(dead.getWebhookVersion(), webhook.getVersion()))
@@ -174,7 +174,7 @@ public final class DeliveryLog implements AutoCloseable {
         }
     }
 
-    private void audit(Subscription webhook, Caller caller, String action) {
+    private void audit(Webhook webhook, Caller caller, String action) {
         try {
             store.audit(webhook, caller.actor(), action);
         } catch (StoreUnavailableException e) {

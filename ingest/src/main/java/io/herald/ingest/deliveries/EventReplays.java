@@ -19,7 +19,7 @@ import io.herald.schemas.catalog.EventType;
 import io.herald.schemas.delivery.Delivery;
 import io.herald.schemas.event.IamEvent;
 import io.herald.schemas.serde.HeraldSerdes;
-import io.herald.schemas.subscription.Subscription;
+import io.herald.schemas.webhook.Webhook;
 import io.micronaut.http.HttpStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -134,7 +134,7 @@ public final class EventReplays implements AutoCloseable {
         if (!problems.isEmpty()) {
             throw ApiException.badRequest(problems);
         }
-        Subscription webhook = webhooks.subscription(tenant, webhookId);
+        Webhook webhook = webhooks.stored(tenant, webhookId);
         if (!webhook.getActive()) {
             throw new ApiException(HttpStatus.CONFLICT, "webhook_disabled",
                     "webhook " + webhookId + " is disabled; enable it before replaying", List.of());
@@ -163,7 +163,7 @@ public final class EventReplays implements AutoCloseable {
 
     /** A replay of this webhook started by this instance, or 404. */
     public ReplayView status(String tenant, String webhookId, String replayId) {
-        webhooks.subscription(tenant, webhookId);
+        webhooks.stored(tenant, webhookId);
         Replay replay = replays.get(replayId);
         if (replay == null || !replay.tenant.equals(tenant) || !replay.webhookId.equals(webhookId)) {
             throw ApiException.notFound("replay " + replayId + " (replays are tracked by the instance running them)");
@@ -171,7 +171,7 @@ public final class EventReplays implements AutoCloseable {
         return replay.view();
     }
 
-    private void run(Replay replay, Subscription webhook) {
+    private void run(Replay replay, Webhook webhook) {
         try (KafkaConsumer<byte[], byte[]> consumer = kafka.consumer("herald-ingest-replay-" + replay.id, Map.of(),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             Map<TopicPartition, Long> ends = range(consumer, topicsFor(webhook), replay);
@@ -249,7 +249,7 @@ public final class EventReplays implements AutoCloseable {
         return ends;
     }
 
-    private void replayOne(ConsumerRecord<byte[], byte[]> record, Subscription webhook, Replay replay) {
+    private void replayOne(ConsumerRecord<byte[], byte[]> record, Webhook webhook, Replay replay) {
         IamEvent event;
         try {
             event = events.deserialize(record.topic(), record.headers(), record.value());
@@ -283,7 +283,7 @@ public final class EventReplays implements AutoCloseable {
     }
 
     /** The event topics that can hold events the webhook's filters match. */
-    private static List<String> topicsFor(Subscription webhook) {
+    private static List<String> topicsFor(Webhook webhook) {
         return EventCatalog.get().types().stream()
                 .filter(type -> EventFilter.matches(webhook.getEventTypes(), type.name()))
                 .map(EventType::topic)

@@ -64,16 +64,16 @@ public class EventsController {
 
     /** Where one posted event is: its topic coordinates, and whether it had been published before. */
     @Serdeable
-    public record PublishedEvent(String id, String type, String topic, int partition, long offset,
+    public record EventReceipt(String id, String type, String topic, int partition, long offset,
             boolean duplicate) {
     }
 
     @Serdeable
-    public record PublishedEvents(List<PublishedEvent> events) {
+    public record EventReceipts(List<EventReceipt> events) {
     }
 
     @Post
-    public PublishedEvents publishEvents(HttpRequest<?> request, @Parameter(hidden = true) TenantScope scope,
+    public EventReceipts publishEvents(HttpRequest<?> request, @Parameter(hidden = true) TenantScope scope,
             @Nullable @Body JsonNode body) {
         String tenant = scope.tenant();
         List<JsonNode> posted = eventsOf(body);
@@ -100,8 +100,8 @@ public class EventsController {
             long duplicates = outcomes.stream().filter(EventIntake.Outcome::duplicate).count();
             operations.events("published", (int) (outcomes.size() - duplicates));
             operations.events("duplicate", (int) duplicates);
-            return new PublishedEvents(outcomes.stream()
-                    .map(o -> new PublishedEvent(o.receipt().eventId(), o.receipt().type(), o.receipt().topic(),
+            return new EventReceipts(outcomes.stream()
+                    .map(o -> new EventReceipt(o.receipt().eventId(), o.receipt().type(), o.receipt().topic(),
                             o.receipt().partition(), o.receipt().offset(), o.duplicate()))
                     .toList());
         } catch (IntakeUnavailableException e) {

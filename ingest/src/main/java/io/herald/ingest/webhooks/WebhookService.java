@@ -16,11 +16,11 @@ import io.herald.runtime.egress.ForbiddenAddresses;
 import io.herald.runtime.security.SecretCipher;
 import io.herald.runtime.security.UnknownSecretKeyException;
 import io.herald.signatures.WebhookSecrets;
-import io.herald.runtime.store.SubscriptionView;
-import io.herald.schemas.subscription.BasicAuth;
-import io.herald.schemas.subscription.BearerTokenAuth;
-import io.herald.schemas.subscription.RetiringSecret;
-import io.herald.schemas.subscription.Subscription;
+import io.herald.runtime.store.WebhookTable;
+import io.herald.schemas.webhook.BasicAuth;
+import io.herald.schemas.webhook.BearerTokenAuth;
+import io.herald.schemas.webhook.RetiringSecret;
+import io.herald.schemas.webhook.Webhook;
 import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -34,7 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The management API's logic: reads webhooks from the local view of the subscriptions topic (synced first, so a
+ * The management API's logic: reads webhooks from the local view of the herald.subscriptions topic (synced first, so a
  * caller sees its own writes), validates every change completely before writing anything, and writes through the
  * {@link WebhookStore} with an audit entry.
  */
@@ -44,14 +44,14 @@ public class WebhookService {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookService.class);
     private static final Duration READ_SYNC_TIMEOUT = Duration.ofSeconds(10);
 
-    private final SubscriptionView view;
+    private final WebhookTable view;
     private final WebhookStore store;
     private final SecretCipher cipher;
     private final WebhookValidator validator;
     private final Duration rotationOverlap;
     private final Clock clock;
 
-    public WebhookService(SubscriptionView view, WebhookStore store, IngestConfig config,
+    public WebhookService(WebhookTable view, WebhookStore store, IngestConfig config,
             ForbiddenAddresses destinations, Clock clock) {
         this.view = view;
         this.store = store;
@@ -67,7 +67,7 @@ public class WebhookService {
         String id = HeraldIds.newWebhookId();
         String secret = draft.secret() != null ? draft.secret() : WebhookSecrets.generate();
         Instant now = clock.instant();
-        Subscription created = build(Subscription.newBuilder()
+        Webhook created = build(Webhook.newBuilder()
                 .setId(id).setTenant(tenant).setCreatedAt(now).setVersion(1)
                 .setSigningSecrets(List.of(cipher.encrypt(secret, id))), draft, null, now);
         write(null, created, caller, "webhook.created");
@@ -75,7 +75,7 @@ public class WebhookService {
     }
 
     /** The stored webhook of a tenant, or 404. */
-    public Subscription subscription(String tenant, String id) {
+    public Webhook stored(String tenant, String id) {
         return existing(tenant, id);
     }
 
@@ -95,8 +95,8 @@ public class WebhookService {
         }
         view.awaitSynced(READ_SYNC_TIMEOUT);
         Instant now = clock.instant();
-        List<Subscription> matching = view.ofTenant(tenant).stream()
-                .sorted(Comparator.comparing(Subscription::getId)) // ids sort by creation time
+        List<Webhook> matching = view.ofTenant(tenant).stream()
+                .sorted(Comparator.comparing(Webhook::getId)) // ids sort by creation time
                 .filter(s -> after == null || s.getId().compareTo(after) > 0)
                 .filter(s -> active == null || s.getActive() == active)
                 .filter(s -> eventType == null || EventFilter.matches(s.getEventTypes(), eventType))
@@ -109,7 +109,7 @@ public class WebhookService {
 
     /** PUT: replaces every setting (secrets stay; rotate them with {@link #rotate}). */
     public WebhookView replace(Caller caller, String tenant, String id, WebhookInput input) {
-        Subscription before = existing(tenant, id);
+        Webhook before = existing(tenant, id);
         rejectSecret(input);
         WebhookDraft draft = draft(input, null);
         validate(draft);
@@ -118,7 +118,7 @@ public class WebhookService {
 
     /** PATCH: changes the settings present in the request, keeps the rest. */
     public WebhookView patch(Caller caller, String tenant, String id, WebhookInput input) {
-        Subscription before = existing(tenant, id);
+        Webhook before = existing(tenant, id);
         rejectSecret(input);
         WebhookDraft draft = draft(input, before);
         validate(draft);
@@ -126,13 +126,13 @@ public class WebhookService {
     }
 
     public void delete(Caller caller, String tenant, String id) {
-        Subscription before = existing(tenant, id);
+        Webhook before = existing(tenant, id);
         write(before, null, caller, "webhook.deleted");
     }
 
     /** The secrets that currently sign; recorded in the audit log. */
     public SecretView reveal(Caller caller, String tenant, String id) {
-        Subscription webhook = existing(tenant, id);
+        Webhook webhook = existing(tenant, id);
         SecretView secrets = secrets(webhook, clock.instant()); // nothing is audited as revealed that could not be
         try {
             store.audit(webhook, caller.actor(), "webhook.secret_revealed");
@@ -144,13 +144,13 @@ public class WebhookService {
 
     /** Issues a new secret; the old one keeps signing for the configured overlap so receivers can switch. */
     public SecretView rotate(Caller caller, String tenant, String id) {
-        Subscription before = existing(tenant, id);
+        Webhook before = existing(tenant, id);
         Instant now = clock.instant();
         String secret = WebhookSecrets.generate();
         List<RetiringSecret> retiring = new ArrayList<>();
         before.getSigningSecrets().forEach(old -> retiring.add(new RetiringSecret(old, now.plus(rotationOverlap))));
         before.getRetiringSecrets().stream().filter(r -> r.getExpiresAt().isAfter(now)).forEach(retiring::add);
-        Subscription after = Subscription.newBuilder(before)
+        Webhook after = Webhook.newBuilder(before)
                 .setSigningSecrets(List.of(cipher.encrypt(secret, id)))
                 .setRetiringSecrets(rotationOverlap.isZero() ? List.of() : retiring)
                 .setUpdatedAt(now)
@@ -161,15 +161,15 @@ public class WebhookService {
         return secrets;
     }
 
-    private WebhookView update(Caller caller, Subscription before, WebhookDraft draft) {
+    private WebhookView update(Caller caller, Webhook before, WebhookDraft draft) {
         Instant now = clock.instant();
-        Subscription after = build(Subscription.newBuilder(before).setVersion(before.getVersion() + 1), draft,
+        Webhook after = build(Webhook.newBuilder(before).setVersion(before.getVersion() + 1), draft,
                 before, now);
         write(before, after, caller, "webhook.updated");
         return WebhookView.of(after, now);
     }
 
-    private Subscription build(Subscription.Builder builder, WebhookDraft draft, Subscription before, Instant now) {
+    private Webhook build(Webhook.Builder builder, WebhookDraft draft, Webhook before, Instant now) {
         String id = builder.getId();
         Object auth = draft.auth() == null ? (before == null ? null : before.getAuth()) : encryptAuth(draft.auth(), id);
         return builder
@@ -198,7 +198,7 @@ public class WebhookService {
                 .build();
     }
 
-    private static boolean stillDisabled(Subscription before) {
+    private static boolean stillDisabled(Webhook before) {
         return before != null && !before.getActive();
     }
 
@@ -211,7 +211,7 @@ public class WebhookService {
     }
 
     /** The request merged into {@code base} (PATCH), or taken whole with defaults when base is null. */
-    private static WebhookDraft draft(WebhookInput in, Subscription base) {
+    private static WebhookDraft draft(WebhookInput in, Webhook base) {
         boolean patch = base != null;
         WebhookInput.SigningInput signing = in.signing();
         return new WebhookDraft(
@@ -249,13 +249,13 @@ public class WebhookService {
         }
     }
 
-    private Subscription existing(String tenant, String id) {
+    private Webhook existing(String tenant, String id) {
         view.awaitSynced(READ_SYNC_TIMEOUT);
         return view.find(id).filter(s -> s.getTenant().equals(tenant))
                 .orElseThrow(() -> ApiException.notFound("webhook " + id));
     }
 
-    private void write(Subscription before, Subscription after, Caller caller, String action) {
+    private void write(Webhook before, Webhook after, Caller caller, String action) {
         try {
             store.write(before, after, caller.actor(), action);
         } catch (StoreUnavailableException e) {
@@ -263,7 +263,7 @@ public class WebhookService {
         }
     }
 
-    private SecretView secrets(Subscription webhook, Instant now) {
+    private SecretView secrets(Webhook webhook, Instant now) {
         String id = webhook.getId();
         try {
             List<RetiringSecretView> retiring = webhook.getRetiringSecrets().stream()

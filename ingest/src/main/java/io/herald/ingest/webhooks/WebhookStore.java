@@ -2,7 +2,7 @@ package io.herald.ingest.webhooks;
 
 import io.herald.runtime.kafka.KafkaClients;
 import io.herald.schemas.HeraldIds;
-import io.herald.schemas.SubscriptionKeys;
+import io.herald.schemas.WebhookKeys;
 import io.herald.runtime.audit.AuditEntries;
 import io.herald.schemas.Topics;
 import io.herald.runtime.egress.ForbiddenAddresses;
@@ -11,9 +11,9 @@ import io.herald.runtime.security.SecretCipher;
 import io.herald.signatures.WebhookKeyPairs;
 import io.herald.signatures.WebhookSecrets;
 import io.herald.schemas.serde.HeraldSerdes;
-import io.herald.schemas.subscription.AsymmetricSigningKey;
-import io.herald.schemas.subscription.AuditEntry;
-import io.herald.schemas.subscription.Subscription;
+import io.herald.schemas.webhook.AsymmetricSigningKey;
+import io.herald.schemas.webhook.AuditEntry;
+import io.herald.schemas.webhook.Webhook;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -78,7 +78,7 @@ public final class WebhookStore implements AutoCloseable {
         }
         String id = HeraldIds.newWebhookId();
         Instant now = clock.instant();
-        Subscription subscription = Subscription.newBuilder()
+        Webhook webhook = Webhook.newBuilder()
                 .setId(id)
                 .setTenant(definition.tenant())
                 .setName(definition.name())
@@ -97,8 +97,8 @@ public final class WebhookStore implements AutoCloseable {
                 .setUpdatedAt(now)
                 .setVersion(1)
                 .build();
-        write(null, subscription, SYSTEM_ACTOR, "webhook.created");
-        return new CreatedWebhook(subscription, signingSecret);
+        write(null, webhook, SYSTEM_ACTOR, "webhook.created");
+        return new CreatedWebhook(webhook, signingSecret);
     }
 
     /** A fresh ed25519 key pair for a webhook, its secret half encrypted. */
@@ -107,7 +107,7 @@ public final class WebhookStore implements AutoCloseable {
         return new AsymmetricSigningKey(keys.publicKey(), cipher.encrypt(keys.secretKey(), webhookId));
     }
 
-    /** The cipher secrets are encrypted with, for callers that build subscriptions themselves. */
+    /** The cipher secrets are encrypted with, for callers that build webhooks themselves. */
     public SecretCipher cipher() {
         return cipher;
     }
@@ -120,16 +120,16 @@ public final class WebhookStore implements AutoCloseable {
      * @param action what happened, e.g. {@code webhook.updated}
      * @throws StoreUnavailableException if Kafka did not take the change; nothing was written
      */
-    public synchronized void write(Subscription before, Subscription after, String actor, String action) {
-        Subscription subject = after != null ? after : before;
-        String key = SubscriptionKeys.of(subject.getTenant(), subject.getId());
+    public synchronized void write(Webhook before, Webhook after, String actor, String action) {
+        Webhook subject = after != null ? after : before;
+        String key = WebhookKeys.of(subject.getTenant(), subject.getId());
         AuditEntry audit = AuditEntries.change(before, after, actor, action, clock.instant());
         commit(List.of(new ProducerRecord<>(Topics.SUBSCRIPTIONS, key, after),
                 new ProducerRecord<>(Topics.AUDIT, subject.getTenant(), audit)));
     }
 
     /** Records an audit entry for something that changed no webhook (e.g. a secret revealed). */
-    public synchronized void audit(Subscription subject, String actor, String action) {
+    public synchronized void audit(Webhook subject, String actor, String action) {
         AuditEntry audit = AuditEntries.event(subject, actor, action, clock.instant());
         commit(List.of(new ProducerRecord<>(Topics.AUDIT, subject.getTenant(), audit)));
     }

@@ -16,7 +16,7 @@ import io.herald.schemas.delivery.DeliveryAttempt;
 import io.herald.schemas.event.IamEvent;
 import io.herald.schemas.serde.HeraldSerdes;
 import io.herald.runtime.store.TopicReader;
-import io.herald.schemas.subscription.Subscription;
+import io.herald.schemas.webhook.Webhook;
 import io.micronaut.http.HttpStatus;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,7 +62,7 @@ public final class WebhookTester implements AutoCloseable {
     }
 
     /** Sends a test event of {@code eventTypeName} (or the webhook's first exact type) and reports the attempt. */
-    public TestResult test(Subscription webhook, String eventTypeName) {
+    public TestResult test(Webhook webhook, String eventTypeName) {
         EventType type = chooseType(webhook, eventTypeName);
         Instant now = clock.instant();
         IamEvent event = SyntheticEvents.of(webhook.getTenant(), type, now);
@@ -93,7 +93,7 @@ public final class WebhookTester implements AutoCloseable {
         }
     }
 
-    private static EventType chooseType(Subscription webhook, String requested) {
+    private static EventType chooseType(Webhook webhook, String requested) {
         if (requested != null) {
             return EventCatalog.get().find(requested).orElseThrow(() -> ApiException.invalid(List.of(
                     new FieldProblem("eventType", WebhookValidator.unknownFilterMessage(requested)))));

@@ -1,8 +1,8 @@
 package io.herald.ingest.webhooks;
 
-import io.herald.schemas.subscription.BasicAuth;
-import io.herald.schemas.subscription.BearerTokenAuth;
-import io.herald.schemas.subscription.Subscription;
+import io.herald.schemas.webhook.BasicAuth;
+import io.herald.schemas.webhook.BearerTokenAuth;
+import io.herald.schemas.webhook.Webhook;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.time.Instant;
@@ -45,7 +45,7 @@ public record WebhookView(
     public record SigningView(boolean heraldSignature, @Nullable String ed25519PublicKey, int secretsInRotation) {
     }
 
-    public static WebhookView of(Subscription s, Instant now) {
+    public static WebhookView of(Webhook s, Instant now) {
         Object auth = s.getAuth();
         AuthView authView = auth instanceof BearerTokenAuth ? new AuthView("bearer", null)
                 : auth instanceof BasicAuth basic ? new AuthView("basic", basic.getUsername())
@@ -62,7 +62,7 @@ public record WebhookView(
     }
 
     /** A stored webhook's own retry delays as the API writes them ("30s", "5m"); empty for the default. */
-    static List<String> retrySchedule(Subscription webhook) {
+    static List<String> retrySchedule(Webhook webhook) {
         return io.herald.runtime.config.RetryDelays.format(webhook.getRetryDelaysMs().stream()
                 .map(java.time.Duration::ofMillis).toList());
     }

@@ -93,6 +93,6 @@ public class WebhooksController {
     public WebhookResponses.TestResult testWebhook(@Parameter(hidden = true) TenantScope scope, @PathVariable String id,
             @Nullable @Body JsonNode body) {
         WebhookResponses.TestRequest test = bodies.read(body, WebhookResponses.TestRequest.class);
-        return tester.test(webhooks.subscription(scope.tenant(), id), test == null ? null : test.eventType());
+        return tester.test(webhooks.stored(scope.tenant(), id), test == null ? null : test.eventType());
     }
 }

@@ -3,14 +3,14 @@ package io.herald.ingest.webhooks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.herald.schemas.SubscriptionKeys;
+import io.herald.schemas.WebhookKeys;
 import io.herald.schemas.Topics;
 import io.herald.runtime.egress.Cidr;
 import io.herald.runtime.egress.ForbiddenAddresses;
 import io.herald.runtime.kafka.TransactionalProducer;
 import io.herald.runtime.security.SecretCipher;
-import io.herald.schemas.subscription.AuditEntry;
-import io.herald.schemas.subscription.Subscription;
+import io.herald.schemas.webhook.AuditEntry;
+import io.herald.schemas.webhook.Webhook;
 import org.apache.avro.specific.SpecificRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -47,8 +47,8 @@ class WebhookStoreTest {
         assertThat(producer.history()).extracting(r -> r.topic()).containsExactly(Topics.SUBSCRIPTIONS, Topics.AUDIT);
         assertThat(producer.transactionCommitted()).isTrue();
         var record = producer.history().get(0);
-        assertThat(record.key()).isEqualTo(SubscriptionKeys.of("acme", created.id()));
-        Subscription stored = (Subscription) record.value();
+        assertThat(record.key()).isEqualTo(WebhookKeys.of("acme", created.id()));
+        Webhook stored = (Webhook) record.value();
         AuditEntry audit = (AuditEntry) producer.history().get(1).value();
         assertThat(audit.getAction()).isEqualTo("webhook.created");
         assertThat(audit.getActor()).isEqualTo(WebhookStore.SYSTEM_ACTOR);
@@ -69,7 +69,7 @@ class WebhookStoreTest {
         CreatedWebhook created = store.create(WebhookDefinition.of("acme", "SIEM", "https://siem.acme.test/in",
                 List.of("*")).withAsymmetricSignature().withoutHeraldSignature());
 
-        Subscription stored = (Subscription) producer.history().get(0).value();
+        Webhook stored = (Webhook) producer.history().get(0).value();
         assertThat(created.publicKey()).hasValueSatisfying(key -> assertThat(key).startsWith("whpk_"));
         assertThat(stored.getAsymmetricKey().getPublicKey()).isEqualTo(created.publicKey().orElseThrow());
         assertThat(CIPHER.decrypt(stored.getAsymmetricKey().getSecretKey(), created.id())).startsWith("whsk_");

@@ -2,13 +2,13 @@ package io.herald.router.health;
 
 import io.herald.schemas.CloudEventHeaders;
 import io.herald.schemas.IamEvents;
-import io.herald.schemas.SubscriptionKeys;
+import io.herald.schemas.WebhookKeys;
 import io.herald.runtime.audit.AuditEntries;
 import io.herald.schemas.data.HeraldWebhookDisabled;
 import io.herald.schemas.delivery.AttemptOutcome;
 import io.herald.schemas.delivery.DeliveryAttempt;
 import io.herald.schemas.event.IamEvent;
-import io.herald.schemas.subscription.Subscription;
+import io.herald.schemas.webhook.Webhook;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -35,19 +35,19 @@ final class EndpointHealthProcessor implements Processor<String, DeliveryAttempt
 
     private final EndpointHealthPolicy policy;
     private final String healthStoreName;
-    private final String subscriptionsStoreName;
+    private final String webhooksStoreName;
     private final EndpointHealthTopology.DisabledListener disabledListener;
     private final Clock clock;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, FailureStreak> streaks;
-    private TimestampedKeyValueStore<String, Subscription> subscriptions;
+    private TimestampedKeyValueStore<String, Webhook> webhookStore;
 
-    EndpointHealthProcessor(EndpointHealthPolicy policy, String healthStoreName, String subscriptionsStoreName,
+    EndpointHealthProcessor(EndpointHealthPolicy policy, String healthStoreName, String webhooksStoreName,
             EndpointHealthTopology.DisabledListener disabledListener, Clock clock) {
         this.disabledListener = disabledListener;
         this.policy = policy;
         this.healthStoreName = healthStoreName;
-        this.subscriptionsStoreName = subscriptionsStoreName;
+        this.webhooksStoreName = webhooksStoreName;
         this.clock = clock;
     }
 
@@ -55,7 +55,7 @@ final class EndpointHealthProcessor implements Processor<String, DeliveryAttempt
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.streaks = context.getStateStore(healthStoreName);
-        this.subscriptions = context.getStateStore(subscriptionsStoreName);
+        this.webhookStore = context.getStateStore(webhooksStoreName);
     }
 
     @Override
@@ -74,7 +74,7 @@ final class EndpointHealthProcessor implements Processor<String, DeliveryAttempt
         if (attempt.getOutcome() != AttemptOutcome.FAILED && attempt.getOutcome() != AttemptOutcome.REFUSED) {
             return; // skipped or unknown: says nothing about the endpoint
         }
-        Optional<Subscription> webhook = activeWebhook(attempt);
+        Optional<Webhook> webhook = activeWebhook(attempt);
         if (webhook.isEmpty()) {
             streaks.delete(webhookId); // gone or already disabled: a later re-enable starts afresh
             return;
@@ -89,15 +89,15 @@ final class EndpointHealthProcessor implements Processor<String, DeliveryAttempt
         disable(record, webhook.get(), streak, reason.get());
     }
 
-    private Optional<Subscription> activeWebhook(DeliveryAttempt attempt) {
-        ValueAndTimestamp<Subscription> stored =
-                subscriptions.get(SubscriptionKeys.of(attempt.getTenant(), attempt.getWebhookId()));
+    private Optional<Webhook> activeWebhook(DeliveryAttempt attempt) {
+        ValueAndTimestamp<Webhook> stored =
+                webhookStore.get(WebhookKeys.of(attempt.getTenant(), attempt.getWebhookId()));
         return Optional.ofNullable(stored).map(ValueAndTimestamp::value)
-                .filter(Subscription::getActive)
+                .filter(Webhook::getActive)
                 .filter(s -> s.getTenant().equals(attempt.getTenant()));
     }
 
-    private static FailureStreak extend(FailureStreak current, Subscription webhook, DeliveryAttempt attempt) {
+    private static FailureStreak extend(FailureStreak current, Webhook webhook, DeliveryAttempt attempt) {
         if (current == null || current.webhookVersion() != webhook.getVersion()) {
             return FailureStreak.first(webhook.getVersion(), attempt.getStartedAt(), attempt.getHttpStatus(),
                     attempt.getError());
@@ -105,10 +105,10 @@ final class EndpointHealthProcessor implements Processor<String, DeliveryAttempt
         return current.plus(attempt.getHttpStatus(), attempt.getError());
     }
 
-    private void disable(Record<String, DeliveryAttempt> cause, Subscription before, FailureStreak streak,
+    private void disable(Record<String, DeliveryAttempt> cause, Webhook before, FailureStreak streak,
             String reason) {
         Instant now = clock.instant();
-        Subscription after = Subscription.newBuilder(before)
+        Webhook after = Webhook.newBuilder(before)
                 .setActive(false)
                 .setDisabledReason(reason)
                 .setDisabledAt(now)
@@ -124,7 +124,7 @@ final class EndpointHealthProcessor implements Processor<String, DeliveryAttempt
                 .setLastHttpStatus(streak.lastHttpStatus())
                 .setLastError(streak.lastError())
                 .build(), now);
-        context.forward(cause.withKey(SubscriptionKeys.of(before.getTenant(), before.getId()))
+        context.forward(cause.withKey(WebhookKeys.of(before.getTenant(), before.getId()))
                 .withValue((SpecificRecord) after));
         context.forward(cause.withKey(before.getTenant()).withValue(
                 (SpecificRecord) AuditEntries.change(before, after, AuditEntries.HERALD_ACTOR, "webhook.disabled",

@@ -3,8 +3,8 @@ package io.herald.router.health;
 import io.herald.schemas.Topics;
 import io.herald.schemas.delivery.DeliveryAttempt;
 import io.herald.schemas.event.IamEvent;
-import io.herald.schemas.subscription.AuditEntry;
-import io.herald.schemas.subscription.Subscription;
+import io.herald.schemas.webhook.AuditEntry;
+import io.herald.schemas.webhook.Webhook;
 import java.time.Clock;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -18,7 +18,7 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The endpoint-health part of the router: attempts in, and, when a webhook must be disabled, its new version (to
- * the subscriptions topic), an audit entry and a {@code herald.webhook.disabled} event out, atomically.
+ * the herald.subscriptions topic), an audit entry and a {@code herald.webhook.disabled} event out, atomically.
  */
 public final class EndpointHealthTopology {
 
@@ -35,22 +35,22 @@ public final class EndpointHealthTopology {
     }
 
     /**
-     * @param subscriptionsStore the global store of webhooks, keyed {@code tenant:webhookId}
-     * @param records serializes the outputs (subscriptions, audit entries and events)
+     * @param webhooksStore the global store of webhooks, keyed {@code tenant:webhookId}
+     * @param records serializes the outputs (webhooks, audit entries and events)
      */
-    public static void addTo(StreamsBuilder builder, String subscriptionsStore, Serde<DeliveryAttempt> attempts,
+    public static void addTo(StreamsBuilder builder, String webhooksStore, Serde<DeliveryAttempt> attempts,
             Serde<SpecificRecord> records, EndpointHealthPolicy policy, DisabledListener disabled, Clock clock) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEALTH_STORE),
                 Serdes.String(), FailureStreakSerde.create()));
         builder.stream(Topics.ATTEMPTS, Consumed.with(Serdes.String(), attempts).withName("attempts-source"))
-                .process(() -> new EndpointHealthProcessor(policy, HEALTH_STORE, subscriptionsStore, disabled, clock),
+                .process(() -> new EndpointHealthProcessor(policy, HEALTH_STORE, webhooksStore, disabled, clock),
                         Named.as("endpoint-health"), HEALTH_STORE)
                 .to(destination(), Produced.with(Serdes.String(), records).withName("endpoint-health-sink"));
     }
 
     private static TopicNameExtractor<String, SpecificRecord> destination() {
         return (key, value, context) -> {
-            if (value instanceof Subscription) {
+            if (value instanceof Webhook) {
                 return Topics.SUBSCRIPTIONS;
             }
             if (value instanceof AuditEntry) {

@@ -7,7 +7,7 @@ import io.herald.router.RouterMetrics;
 import io.herald.router.RouterSerdes;
 import io.herald.router.RouterTopology;
 import io.herald.schemas.HeraldIds;
-import io.herald.schemas.SubscriptionKeys;
+import io.herald.schemas.WebhookKeys;
 import io.herald.schemas.Topics;
 import io.herald.schemas.data.HeraldWebhookDisabled;
 import io.herald.schemas.delivery.AttemptOutcome;
@@ -15,8 +15,8 @@ import io.herald.schemas.delivery.Delivery;
 import io.herald.schemas.delivery.DeliveryAttempt;
 import io.herald.schemas.event.IamEvent;
 import io.herald.schemas.serde.HeraldSerdes;
-import io.herald.schemas.subscription.AuditEntry;
-import io.herald.schemas.subscription.Subscription;
+import io.herald.schemas.webhook.AuditEntry;
+import io.herald.schemas.webhook.Webhook;
 import java.nio.charset.StandardCharsets;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -42,13 +42,13 @@ class EndpointHealthTopologyTest {
 
     private static final Instant NOW = Instant.parse("2026-11-24T10:15:30Z");
 
-    private final Serde<Subscription> subscriptionSerde = AvroTestSerde.of(Subscription.getClassSchema());
+    private final Serde<Webhook> webhookSerde = AvroTestSerde.of(Webhook.getClassSchema());
     private final Serde<DeliveryAttempt> attemptSerde = AvroTestSerde.of(DeliveryAttempt.getClassSchema());
 
     private TopologyTestDriver driver;
-    private TestInputTopic<String, Subscription> subscriptions;
+    private TestInputTopic<String, Webhook> webhookTopic;
     private TestInputTopic<String, DeliveryAttempt> attempts;
-    private TestOutputTopic<String, Subscription> disabled;
+    private TestOutputTopic<String, Webhook> disabled;
     private TestOutputTopic<String, AuditEntry> audit;
     private TestOutputTopic<String, IamEvent> notices;
 
@@ -62,16 +62,16 @@ class EndpointHealthTopologyTest {
     @Test
     void disablesAfterTheThresholdAndWritesTheWebhookTheAuditEntryAndTheNoticeTogether() {
         start(new EndpointHealthPolicy(true, 3, Duration.ZERO));
-        Subscription webhook = register(webhook("acme", 4));
+        Webhook webhook = register(webhook("acme", 4));
 
         fail(webhook, NOW.minusSeconds(120), 503, "endpoint answered HTTP 503");
         fail(webhook, NOW.minusSeconds(60), null, "connection refused");
         assertThat(disabled.isEmpty()).isTrue();
         fail(webhook, NOW.minusSeconds(1), 502, "endpoint answered HTTP 502");
 
-        KeyValue<String, Subscription> stored = disabled.readKeyValue();
-        assertThat(stored.key).isEqualTo(SubscriptionKeys.of("acme", webhook.getId()));
-        Subscription after = stored.value;
+        KeyValue<String, Webhook> stored = disabled.readKeyValue();
+        assertThat(stored.key).isEqualTo(WebhookKeys.of("acme", webhook.getId()));
+        Webhook after = stored.value;
         assertThat(after.getActive()).isFalse();
         assertThat(after.getVersion()).isEqualTo(5);
         assertThat(after.getDisabledAt()).isEqualTo(NOW);
@@ -113,7 +113,7 @@ class EndpointHealthTopologyTest {
     @Test
     void aSuccessEndsTheRunAndSkippedAttemptsNeitherCountNorEndIt() {
         start(new EndpointHealthPolicy(true, 3, Duration.ZERO));
-        Subscription webhook = register(webhook("acme", 1));
+        Webhook webhook = register(webhook("acme", 1));
 
         fail(webhook, NOW, 503, "503");
         fail(webhook, NOW, 503, "503");
@@ -130,7 +130,7 @@ class EndpointHealthTopologyTest {
     @Test
     void bothTheCountAndTheTimeFailingMustBeReached() {
         start(new EndpointHealthPolicy(true, 2, Duration.ofHours(1)));
-        Subscription webhook = register(webhook("acme", 1));
+        Webhook webhook = register(webhook("acme", 1));
         Instant first = NOW.minus(Duration.ofHours(2));
 
         fail(webhook, first, 500, "500");
@@ -145,7 +145,7 @@ class EndpointHealthTopologyTest {
     @Test
     void goneDisablesAtOnceEvenWithAutoDisableOff() {
         start(new EndpointHealthPolicy(false, 3, Duration.ZERO));
-        Subscription webhook = register(webhook("acme", 1));
+        Webhook webhook = register(webhook("acme", 1));
 
         for (int i = 0; i < 10; i++) {
             fail(webhook, NOW, 503, "503");
@@ -161,11 +161,11 @@ class EndpointHealthTopologyTest {
     @Test
     void aChangeToTheWebhookStartsANewRun() {
         start(new EndpointHealthPolicy(true, 3, Duration.ZERO));
-        Subscription webhook = register(webhook("acme", 1));
+        Webhook webhook = register(webhook("acme", 1));
         fail(webhook, NOW, 503, "503");
         fail(webhook, NOW, 503, "503");
 
-        Subscription repaired = register(Subscription.newBuilder(webhook).setUrl("https://example.com/fixed")
+        Webhook repaired = register(Webhook.newBuilder(webhook).setUrl("https://example.com/fixed")
                 .setVersion(2).build());
         fail(repaired, NOW, 503, "503");
         fail(repaired, NOW, 503, "503");
@@ -178,14 +178,14 @@ class EndpointHealthTopologyTest {
     @Test
     void leavesUnknownInactiveAndOtherTenantsWebhooksAlone() {
         start(new EndpointHealthPolicy(true, 1, Duration.ZERO));
-        Subscription inactive = register(Subscription.newBuilder(webhook("acme", 1)).setActive(false).build());
-        Subscription unknown = webhook("acme", 1);
-        Subscription globex = register(webhook("globex", 1));
+        Webhook inactive = register(Webhook.newBuilder(webhook("acme", 1)).setActive(false).build());
+        Webhook unknown = webhook("acme", 1);
+        Webhook globex = register(webhook("globex", 1));
 
         fail(inactive, NOW, 503, "503");
         fail(unknown, NOW, 503, "503");
         // An attempt claiming another tenant must not disable globex's webhook.
-        fail(Subscription.newBuilder(globex).setTenant("acme").build(), NOW, 503, "503");
+        fail(Webhook.newBuilder(globex).setTenant("acme").build(), NOW, 503, "503");
 
         assertThat(disabled.isEmpty()).isTrue();
         assertThat(audit.isEmpty()).isTrue();
@@ -204,31 +204,31 @@ class EndpointHealthTopologyTest {
     private void start(EndpointHealthPolicy policy) {
         HeraldSerdes.trustHeraldRecords();
         Serde<IamEvent> events = AvroTestSerde.of(IamEvent.getClassSchema());
-        driver = new TopologyTestDriver(RouterTopology.build(new RouterSerdes(events, subscriptionSerde,
+        driver = new TopologyTestDriver(RouterTopology.build(new RouterSerdes(events, webhookSerde,
                 AvroTestSerde.of(Delivery.getClassSchema()), attemptSerde, AvroTestSerde.anyRecord()), policy,
                 metrics, HeraldTracing.off(), Clock.fixed(NOW, ZoneOffset.UTC)));
-        subscriptions = driver.createInputTopic(Topics.SUBSCRIPTIONS, Serdes.String().serializer(),
-                subscriptionSerde.serializer());
+        webhookTopic = driver.createInputTopic(Topics.SUBSCRIPTIONS, Serdes.String().serializer(),
+                webhookSerde.serializer());
         attempts = driver.createInputTopic(Topics.ATTEMPTS, Serdes.String().serializer(),
                 attemptSerde.serializer());
         disabled = driver.createOutputTopic(Topics.SUBSCRIPTIONS, Serdes.String().deserializer(),
-                subscriptionSerde.deserializer());
+                webhookSerde.deserializer());
         audit = driver.createOutputTopic(Topics.AUDIT, Serdes.String().deserializer(),
                 AvroTestSerde.<AuditEntry>of(AuditEntry.getClassSchema()).deserializer());
         notices = driver.createOutputTopic(Topics.HERALD_EVENTS, Serdes.String().deserializer(),
                 events.deserializer());
     }
 
-    private Subscription register(Subscription webhook) {
-        subscriptions.pipeInput(SubscriptionKeys.of(webhook.getTenant(), webhook.getId()), webhook);
+    private Webhook register(Webhook webhook) {
+        webhookTopic.pipeInput(WebhookKeys.of(webhook.getTenant(), webhook.getId()), webhook);
         return webhook;
     }
 
-    private void fail(Subscription webhook, Instant at, Integer status, String error) {
+    private void fail(Webhook webhook, Instant at, Integer status, String error) {
         attempt(webhook, AttemptOutcome.FAILED, at, status, error);
     }
 
-    private void attempt(Subscription webhook, AttemptOutcome outcome, Instant at, Integer status, String error) {
+    private void attempt(Webhook webhook, AttemptOutcome outcome, Instant at, Integer status, String error) {
         attempts.pipeInput(webhook.getId(), DeliveryAttempt.newBuilder()
                 .setId(HeraldIds.newAttemptId())
                 .setDeliveryId("msg_test")
@@ -245,8 +245,8 @@ class EndpointHealthTopologyTest {
                 .build());
     }
 
-    private static Subscription webhook(String tenant, long version) {
-        return Subscription.newBuilder()
+    private static Webhook webhook(String tenant, long version) {
+        return Webhook.newBuilder()
                 .setId(HeraldIds.newWebhookId())
                 .setTenant(tenant)
                 .setName("hook of " + tenant)

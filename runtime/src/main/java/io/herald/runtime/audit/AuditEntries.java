@@ -1,8 +1,8 @@
 package io.herald.runtime.audit;
 
 import io.herald.schemas.HeraldIds;
-import io.herald.schemas.subscription.AuditEntry;
-import io.herald.schemas.subscription.Subscription;
+import io.herald.schemas.webhook.AuditEntry;
+import io.herald.schemas.webhook.Webhook;
 import java.time.Instant;
 
 /**
@@ -21,9 +21,9 @@ public final class AuditEntries {
      * @param before the webhook before the change, null when it is new
      * @param after the webhook after the change, null when it was deleted
      */
-    public static AuditEntry change(Subscription before, Subscription after, String actor, String action,
+    public static AuditEntry change(Webhook before, Webhook after, String actor, String action,
             Instant at) {
-        Subscription subject = after != null ? after : before;
+        Webhook subject = after != null ? after : before;
         return AuditEntry.newBuilder()
                 .setId(HeraldIds.newAuditId())
                 .setTenant(subject.getTenant())
@@ -37,7 +37,7 @@ public final class AuditEntries {
     }
 
     /** An entry for something that changed no webhook, such as a secret being revealed. */
-    public static AuditEntry event(Subscription subject, String actor, String action, Instant at) {
+    public static AuditEntry event(Webhook subject, String actor, String action, Instant at) {
         return AuditEntry.newBuilder()
                 .setId(HeraldIds.newAuditId()).setTenant(subject.getTenant()).setActor(actor).setAction(action)
                 .setWebhookId(subject.getId()).setAt(at)

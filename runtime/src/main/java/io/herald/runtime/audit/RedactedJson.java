@@ -2,9 +2,9 @@ package io.herald.runtime.audit;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.herald.schemas.subscription.BasicAuth;
-import io.herald.schemas.subscription.BearerTokenAuth;
-import io.herald.schemas.subscription.Subscription;
+import io.herald.schemas.webhook.BasicAuth;
+import io.herald.schemas.webhook.BearerTokenAuth;
+import io.herald.schemas.webhook.Webhook;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -19,7 +19,7 @@ public final class RedactedJson {
     private RedactedJson() {
     }
 
-    public static String of(Subscription s) {
+    public static String of(Webhook s) {
         if (s == null) {
             return null;
         }

@@ -1,6 +1,6 @@
 package io.herald.runtime.security;
 
-import io.herald.schemas.subscription.EncryptedValue;
+import io.herald.schemas.webhook.EncryptedValue;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

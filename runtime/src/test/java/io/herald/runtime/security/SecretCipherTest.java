@@ -3,7 +3,7 @@ package io.herald.runtime.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.herald.schemas.subscription.EncryptedValue;
+import io.herald.schemas.webhook.EncryptedValue;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

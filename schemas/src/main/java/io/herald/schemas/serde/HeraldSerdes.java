@@ -4,8 +4,8 @@ import io.herald.schemas.delivery.DeadLetter;
 import io.herald.schemas.delivery.Delivery;
 import io.herald.schemas.delivery.DeliveryAttempt;
 import io.herald.schemas.event.IamEvent;
-import io.herald.schemas.subscription.AuditEntry;
-import io.herald.schemas.subscription.Subscription;
+import io.herald.schemas.webhook.AuditEntry;
+import io.herald.schemas.webhook.Webhook;
 import java.util.List;
 import org.apache.avro.specific.SpecificData;
 import io.apicurio.registry.serde.Legacy4ByteIdHandler;
@@ -32,8 +32,8 @@ public final class HeraldSerdes {
     private static final String HERALD_AVRO_PACKAGE_PREFIX = "io.herald.schemas.";
 
     /** Herald's top-level records: each one's data model decodes it, nested records included. */
-    private static final List<Class<? extends SpecificRecord>> RECORDS = List.of(IamEvent.class, Delivery.class,
-            DeliveryAttempt.class, DeadLetter.class, Subscription.class, AuditEntry.class);
+    static final List<Class<? extends SpecificRecord>> RECORDS = List.of(IamEvent.class, Delivery.class,
+            DeliveryAttempt.class, DeadLetter.class, Webhook.class, AuditEntry.class);
 
     static {
         trustHeraldRecords();
@@ -83,7 +83,16 @@ public final class HeraldSerdes {
         config.put(SerdeConfig.USE_ID, "contentId");
         config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT, "true");
         config.put(AvroKafkaSerdeConfig.USE_SPECIFIC_AVRO_READER, "true");
+        config.put(AvroKafkaSerdeConfig.AVRO_DATUM_PROVIDER, HeraldDatumProvider.class.getName());
         return config;
+    }
+
+    /**
+     * The schema Herald registers and writes for records of {@code schema}: the same but for the names of records
+     * renamed in the code, which keep their earlier names on the wire (see {@code WireNames}).
+     */
+    public static org.apache.avro.Schema wireSchemaOf(org.apache.avro.Schema schema) {
+        return HeraldDatumProvider.wireSchemaOf(schema);
     }
 
     public static <T extends SpecificRecord> Serializer<T> valueSerializer(String registryUrl) {

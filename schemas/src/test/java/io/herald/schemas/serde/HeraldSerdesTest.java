@@ -6,8 +6,8 @@ import io.herald.schemas.delivery.DeadLetter;
 import io.herald.schemas.delivery.Delivery;
 import io.herald.schemas.delivery.DeliveryAttempt;
 import io.herald.schemas.event.IamEvent;
-import io.herald.schemas.subscription.AuditEntry;
-import io.herald.schemas.subscription.Subscription;
+import io.herald.schemas.webhook.AuditEntry;
+import io.herald.schemas.webhook.Webhook;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +17,6 @@ class HeraldSerdesTest {
     void everyHeraldRecordDecodesWithAvrosCachedSchemaResolution() {
         HeraldSerdes.config("http://registry.test/apis/registry/v2"); // loads the class, as any serde use does
         assertThat(List.of(IamEvent.class, Delivery.class, DeliveryAttempt.class, DeadLetter.class,
-                Subscription.class, AuditEntry.class)).allMatch(HeraldSerdes::decodesWithCachedResolution);
+                Webhook.class, AuditEntry.class)).allMatch(HeraldSerdes::decodesWithCachedResolution);
     }
 }

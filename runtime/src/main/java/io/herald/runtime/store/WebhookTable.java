@@ -1,10 +1,10 @@
 package io.herald.runtime.store;
 
 import io.herald.runtime.kafka.KafkaClients;
-import io.herald.schemas.SubscriptionKeys;
+import io.herald.schemas.WebhookKeys;
 import io.herald.schemas.Topics;
 import io.herald.schemas.serde.HeraldSerdes;
-import io.herald.schemas.subscription.Subscription;
+import io.herald.schemas.webhook.Webhook;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,33 +19,33 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * written so far: read-your-writes for the management API, and a catch-up for a deliverer that meets a webhook
  * newer than its view.
  */
-public final class SubscriptionView implements AutoCloseable {
+public final class WebhookTable implements AutoCloseable {
 
-    private final Map<String, Subscription> byWebhookId = new ConcurrentHashMap<>();
-    private final TopicReader<Subscription> reader;
+    private final Map<String, Webhook> byWebhookId = new ConcurrentHashMap<>();
+    private final TopicReader<Webhook> reader;
 
-    private SubscriptionView(KafkaClients kafka, String registryUrl, String clientId, Duration loadTimeout) {
+    private WebhookTable(KafkaClients kafka, String registryUrl, String clientId, Duration loadTimeout) {
         this.reader = TopicReader.start(kafka, Topics.SUBSCRIPTIONS,
-                HeraldSerdes.<Subscription>valueDeserializer(registryUrl), clientId, TopicReader.Start.BEGINNING,
+                HeraldSerdes.<Webhook>valueDeserializer(registryUrl), clientId, TopicReader.Start.BEGINNING,
                 this::apply, loadTimeout);
     }
 
     /** Starts reading and returns once everything already on the topic is loaded. */
-    public static SubscriptionView start(KafkaClients kafka, String registryUrl, String clientId,
+    public static WebhookTable start(KafkaClients kafka, String registryUrl, String clientId,
             Duration loadTimeout) {
-        return new SubscriptionView(kafka, registryUrl, clientId, loadTimeout);
+        return new WebhookTable(kafka, registryUrl, clientId, loadTimeout);
     }
 
-    public Optional<Subscription> find(String webhookId) {
+    public Optional<Webhook> find(String webhookId) {
         return Optional.ofNullable(byWebhookId.get(webhookId));
     }
 
     /** The webhooks of one tenant, in no particular order. */
-    public List<Subscription> ofTenant(String tenant) {
+    public List<Webhook> ofTenant(String tenant) {
         return byWebhookId.values().stream().filter(s -> s.getTenant().equals(tenant)).toList();
     }
 
-    /** Completes once the view includes every subscription record written before this call. */
+    /** Completes once the view includes every webhook record written before this call. */
     public CompletableFuture<Void> syncToEnd() {
         return reader.syncToEnd();
     }
@@ -55,8 +55,8 @@ public final class SubscriptionView implements AutoCloseable {
         reader.awaitSynced(timeout);
     }
 
-    private void apply(ConsumerRecord<String, Subscription> record) {
-        String webhookId = SubscriptionKeys.webhookId(record.key());
+    private void apply(ConsumerRecord<String, Webhook> record) {
+        String webhookId = WebhookKeys.webhookId(record.key());
         if (record.value() == null) {
             byWebhookId.remove(webhookId);
         } else {

@@ -4,11 +4,11 @@ package io.herald.schemas;
  * Keys of the compacted {@link Topics#SUBSCRIPTIONS} topic: {@code tenant:webhookId}. Putting the tenant first
  * lets the router find a tenant's webhooks with one prefix scan; the webhook id keeps compaction per webhook.
  */
-public final class SubscriptionKeys {
+public final class WebhookKeys {
 
     private static final char SEPARATOR = ':';
 
-    private SubscriptionKeys() {
+    private WebhookKeys() {
     }
 
     public static String of(String tenant, String webhookId) {
@@ -23,7 +23,7 @@ public final class SubscriptionKeys {
     public static String webhookId(String key) {
         int separator = key.indexOf(SEPARATOR);
         if (separator < 0) {
-            throw new IllegalArgumentException("subscription key without tenant: " + key);
+            throw new IllegalArgumentException("webhook key without tenant: " + key);
         }
         return key.substring(separator + 1);
     }

@@ -17,7 +17,7 @@ import java.util.Optional;
  * @param unusableReason why deliveries can't be made (e.g. a secret that no configured key decrypts); empty when
  *     fine
  */
-record Endpoint(
+record WebhookTarget(
         String webhookId,
         String tenant,
         String url,
@@ -61,6 +61,6 @@ record Endpoint(
 
     @Override
     public String toString() {
-        return "Endpoint[" + webhookId + " v" + version + " of " + tenant + "]"; // never secrets
+        return "WebhookTarget[" + webhookId + " v" + version + " of " + tenant + "]"; // never secrets
     }
 }

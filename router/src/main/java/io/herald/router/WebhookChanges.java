@@ -3,11 +3,11 @@ package io.herald.router;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counts the changes made to the global subscriptions store, so that the stream threads can tell whether what they
+ * Counts the changes made to the global webhook store, so that the stream threads can tell whether what they
  * remember of it ({@link TenantWebhooks}) is still current. Shared by the global thread, which writes, and every
  * stream thread, which reads.
  */
-final class SubscriptionChanges {
+final class WebhookChanges {
 
     private final AtomicLong generation = new AtomicLong();
 

@@ -1,6 +1,6 @@
 package io.herald.router;
 
-import io.herald.schemas.subscription.Subscription;
+import io.herald.schemas.webhook.Webhook;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -8,25 +8,25 @@ import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
- * Keeps the global subscriptions store equal to the compacted subscriptions topic (a tombstone deletes), and counts
- * each change in {@link SubscriptionChanges} so routing tasks drop what they remember of the store.
+ * Keeps the global webhook store equal to the compacted herald.subscriptions topic (a tombstone deletes), and counts
+ * each change in {@link WebhookChanges} so routing tasks drop what they remember of the store.
  */
-final class SubscriptionStoreUpdater implements Processor<String, Subscription, Void, Void> {
+final class WebhookStoreUpdater implements Processor<String, Webhook, Void, Void> {
 
-    private final SubscriptionChanges changes;
-    private TimestampedKeyValueStore<String, Subscription> store;
+    private final WebhookChanges changes;
+    private TimestampedKeyValueStore<String, Webhook> store;
 
-    SubscriptionStoreUpdater(SubscriptionChanges changes) {
+    WebhookStoreUpdater(WebhookChanges changes) {
         this.changes = changes;
     }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
-        this.store = context.getStateStore(RouterTopology.SUBSCRIPTIONS_STORE);
+        this.store = context.getStateStore(RouterTopology.WEBHOOKS_STORE);
     }
 
     @Override
-    public void process(Record<String, Subscription> record) {
+    public void process(Record<String, Webhook> record) {
         if (record.key() == null) {
             return; // nothing to file it under; the ingest API never writes one
         }

@@ -1,9 +1,9 @@
 package io.herald.deliverer;
 
 import io.herald.runtime.security.SecretCipher;
-import io.herald.schemas.subscription.BasicAuth;
-import io.herald.schemas.subscription.BearerTokenAuth;
-import io.herald.schemas.subscription.Subscription;
+import io.herald.schemas.webhook.BasicAuth;
+import io.herald.schemas.webhook.BearerTokenAuth;
+import io.herald.schemas.webhook.Webhook;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -16,55 +16,55 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns stored subscriptions into {@link Endpoint}s, decrypting what they hold encrypted; each version of a
+ * Turns stored webhooks into {@link WebhookTarget}s, decrypting what they hold encrypted; each version of a
  * webhook is decrypted once and cached.
  */
-final class Endpoints {
+final class WebhookTargets {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Endpoints.class);
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookTargets.class);
 
     private final SecretCipher cipher;
-    private final Map<String, Endpoint> byWebhookId = new ConcurrentHashMap<>();
+    private final Map<String, WebhookTarget> byWebhookId = new ConcurrentHashMap<>();
 
-    Endpoints(SecretCipher cipher) {
+    WebhookTargets(SecretCipher cipher) {
         this.cipher = cipher;
     }
 
-    Endpoint from(Subscription subscription) {
-        Endpoint cached = byWebhookId.get(subscription.getId());
-        if (cached != null && cached.version() == subscription.getVersion()) {
+    WebhookTarget from(Webhook webhook) {
+        WebhookTarget cached = byWebhookId.get(webhook.getId());
+        if (cached != null && cached.version() == webhook.getVersion()) {
             return cached;
         }
-        Endpoint endpoint = decrypt(subscription);
-        endpoint.unusableReason().ifPresent(reason -> LogKeys.webhook(LOG.atError(), endpoint.tenant(),
-                endpoint.webhookId()).log("Webhook {} of tenant {} cannot be delivered to: {}", endpoint.webhookId(),
-                endpoint.tenant(), reason));
-        byWebhookId.put(subscription.getId(), endpoint);
-        return endpoint;
+        WebhookTarget target = decrypt(webhook);
+        target.unusableReason().ifPresent(reason -> LogKeys.webhook(LOG.atError(), target.tenant(),
+                target.webhookId()).log("Webhook {} of tenant {} cannot be delivered to: {}", target.webhookId(),
+                target.tenant(), reason));
+        byWebhookId.put(webhook.getId(), target);
+        return target;
     }
 
-    private Endpoint decrypt(Subscription subscription) {
-        String id = subscription.getId();
+    private WebhookTarget decrypt(Webhook webhook) {
+        String id = webhook.getId();
         try {
-            List<String> secrets = subscription.getSigningSecrets().stream()
+            List<String> secrets = webhook.getSigningSecrets().stream()
                     .map(secret -> cipher.decrypt(secret, id))
                     .toList();
-            List<Endpoint.RetiringSecret> retiring = subscription.getRetiringSecrets().stream()
-                    .map(r -> new Endpoint.RetiringSecret(cipher.decrypt(r.getSecret(), id), r.getExpiresAt()))
+            List<WebhookTarget.RetiringSecret> retiring = webhook.getRetiringSecrets().stream()
+                    .map(r -> new WebhookTarget.RetiringSecret(cipher.decrypt(r.getSecret(), id), r.getExpiresAt()))
                     .toList();
-            Optional<String> asymmetric = Optional.ofNullable(subscription.getAsymmetricKey())
+            Optional<String> asymmetric = Optional.ofNullable(webhook.getAsymmetricKey())
                     .map(key -> cipher.decrypt(key.getSecretKey(), id));
-            return endpoint(subscription, secrets, retiring, asymmetric, authorization(subscription),
+            return target(webhook, secrets, retiring, asymmetric, authorization(webhook),
                     Optional.empty());
         } catch (IllegalStateException e) {
-            return endpoint(subscription, List.of(), List.of(), Optional.empty(), Optional.empty(),
+            return target(webhook, List.of(), List.of(), Optional.empty(), Optional.empty(),
                     Optional.of(e.getMessage()));
         }
     }
 
-    private Endpoint endpoint(Subscription s, List<String> secrets, List<Endpoint.RetiringSecret> retiring,
+    private WebhookTarget target(Webhook s, List<String> secrets, List<WebhookTarget.RetiringSecret> retiring,
             Optional<String> asymmetricSecretKey, Optional<String> authorization, Optional<String> unusable) {
-        return new Endpoint(s.getId(), s.getTenant(), withQuery(s.getUrl(), s.getQueryParameters()),
+        return new WebhookTarget(s.getId(), s.getTenant(), withQuery(s.getUrl(), s.getQueryParameters()),
                 s.getActive(), s.getDisabledReason(), secrets, retiring,
                 asymmetricSecretKey, s.getHeraldSignature(), authorization, Map.copyOf(s.getHeaders()),
                 Optional.ofNullable(s.getTimeoutMs()).map(Duration::ofMillis),
@@ -86,13 +86,13 @@ final class Endpoints {
         return base + (base.contains("?") ? "&" : "?") + query;
     }
 
-    private Optional<String> authorization(Subscription subscription) {
-        Object auth = subscription.getAuth();
+    private Optional<String> authorization(Webhook webhook) {
+        Object auth = webhook.getAuth();
         if (auth instanceof BearerTokenAuth bearer) {
-            return Optional.of("Bearer " + cipher.decrypt(bearer.getToken(), subscription.getId()));
+            return Optional.of("Bearer " + cipher.decrypt(bearer.getToken(), webhook.getId()));
         }
         if (auth instanceof BasicAuth basic) {
-            String credentials = basic.getUsername() + ':' + cipher.decrypt(basic.getPassword(), subscription.getId());
+            String credentials = basic.getUsername() + ':' + cipher.decrypt(basic.getPassword(), webhook.getId());
             return Optional.of("Basic " + Base64.getEncoder().encodeToString(
                     credentials.getBytes(StandardCharsets.UTF_8)));
         }

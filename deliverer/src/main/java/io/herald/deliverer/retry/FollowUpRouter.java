@@ -19,13 +19,16 @@ import io.opentelemetry.context.Context;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Sends a failed delivery on: to the retry tier for its delay, with its due time, or to the dead letters. */
-public final class RetryRouter implements AutoCloseable {
+/**
+ * Where a delivery goes when this attempt did not deliver it: to the retry tier for its delay (a failed attempt, or
+ * one the endpoint guard deferred), held back with since when (a failing webhook), or to the dead letters.
+ */
+public final class FollowUpRouter implements AutoCloseable {
 
     private final Producer<String, SpecificRecord> producer;
     private final Clock clock;
 
-    public RetryRouter(KafkaClients kafka, String registryUrl, Clock clock) {
+    public FollowUpRouter(KafkaClients kafka, String registryUrl, Clock clock) {
         this.clock = clock;
         this.producer = kafka.producer("herald-deliverer-retries", Map.of(ProducerConfig.LINGER_MS_CONFIG, 5),
                 new StringSerializer(), HeraldSerdes.<SpecificRecord>valueSerializer(registryUrl));
