@@ -4,7 +4,9 @@ import io.herald.deliverer.DelivererConfig;
 import io.herald.deploy.topics.TopicsMain;
 import io.herald.ingest.config.IngestSettings;
 import io.herald.router.RouterConfig;
+import io.herald.runtime.config.CommonSettings;
 import io.herald.runtime.config.Setting;
+import io.herald.runtime.config.SettingPrefix;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,8 @@ public final class ConfigurationReference {
 
     /** Service name (as in docker-compose) to the keys it reads. */
     public static final Map<String, List<Setting<?>>> BY_SERVICE = byService();
+    /** Families of keys passed through to a library; every service (and herald-topics) reads each. */
+    public static final List<SettingPrefix> FAMILIES = List.of(CommonSettings.KAFKA_CLIENT);
 
     private ConfigurationReference() {
     }
@@ -45,6 +49,11 @@ public final class ConfigurationReference {
                 .append(defaultText(setting)).append(" | ")
                 .append(String.join(", ", users.get(setting.name()))).append(" | ")
                 .append(setting.doc()).append(" |\n"));
+        String everyService = String.join(", ", new java.util.TreeSet<>(BY_SERVICE.keySet()));
+        FAMILIES.forEach(family -> table.append("| `").append(family.prefix()).append("*` | `")
+                .append(family.environmentPrefix()).append("*` | (none) | ").append(everyService).append(" | ")
+                .append(family.doc()).append(". Environment: after the prefix, `_` is a dot, `__` an underscore, "
+                        + "`___` a dash; e.g. `").append(family.example()).append("` |\n"));
         return table.toString();
     }
 
@@ -93,6 +102,13 @@ public final class ConfigurationReference {
         };
         section.accept("Every service (or several)", keys.keySet().stream().filter(k -> users.get(k).size() > 1)
                 .toList());
+        FAMILIES.forEach(family -> {
+            file.append("\n");
+            wrap("# ", family.prefix() + "*: " + family.doc() + ".", file);
+            // An example, not a default: not a "#key=value" line, which uncommented would set it.
+            wrap("# ", "Env " + family.environmentPrefix() + "* (after the prefix, _ is a dot, __ an underscore, "
+                    + "___ a dash). For example: " + family.example(), file);
+        });
         BY_SERVICE.keySet().stream().sorted().forEach(service -> section.accept(service, keys.keySet().stream()
                 .filter(k -> users.get(k).size() == 1 && users.get(k).contains(service)).toList()));
         return file.toString();

@@ -13,6 +13,7 @@ import io.herald.ingest.webhooks.WebhookTester;
 import io.herald.ingest.events.EventIntake;
 import io.herald.ingest.webhooks.WebhookStore;
 import io.herald.runtime.config.Setting;
+import io.herald.runtime.config.CommonSettings;
 import io.herald.runtime.config.Settings;
 import io.herald.runtime.egress.ForbiddenAddresses;
 import io.herald.runtime.store.WebhookTable;
@@ -21,6 +22,7 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.env.Environment;
+import io.micronaut.core.naming.conventions.StringConvention;
 import jakarta.inject.Singleton;
 import io.herald.schemas.tracing.HeraldTracing;
 import java.time.Clock;
@@ -50,9 +52,13 @@ class IngestBeans {
         for (Setting<?> setting : IngestSettings.SETTINGS) {
             environment.getProperty(setting.name(), String.class).ifPresent(v -> values.put(setting.name(), v));
         }
+        String clients = CommonSettings.KAFKA_CLIENT.prefix();
+        environment.getProperties(clients.substring(0, clients.length() - 1), StringConvention.RAW)
+                .forEach((name, value) -> values.put(clients + name, String.valueOf(value)));
         Map<String, String> file = Settings.configFile(environment.getProperty(Settings.CONFIG_FILE, String.class)
                 .map(path -> Map.of(Settings.CONFIG_FILE, path)).orElse(Map.of()), Map.of());
-        return IngestConfig.from(new Settings(values, Map.of(), file));
+        // The process environment too, for the families' own spelling (HERALD_KAFKA_CLIENT_SASL_JAAS_CONFIG).
+        return IngestConfig.from(new Settings(values, System.getenv(), file));
     }
 
     @Singleton

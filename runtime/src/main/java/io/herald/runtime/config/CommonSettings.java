@@ -5,6 +5,15 @@ public final class CommonSettings {
 
     public static final Setting<String> KAFKA_BOOTSTRAP_SERVERS = Setting.text("herald.kafka.bootstrap-servers",
             null, "Kafka bootstrap servers, host:port[,host:port...]");
+    public static final SettingPrefix KAFKA_CLIENT = new SettingPrefix("herald.kafka.client.",
+            "Any Kafka client property (security.protocol, sasl.*, ssl.* and the rest), given to every producer, "
+                    + "consumer, admin client and Kafka Streams of the service, each the properties it knows. Values "
+                    + "of Kafka's password type are never logged; ${dir:/path:name} and ${file:/path:key} read them "
+                    + "from mounted files once config.providers names Kafka's DirectoryConfigProvider or "
+                    + "FileConfigProvider. What Herald sets itself is refused: bootstrap.servers (use "
+                    + "herald.kafka.bootstrap-servers), client and group ids, serializers, and its guarantees acks, "
+                    + "enable.idempotence, isolation.level, enable.auto.commit, processing.guarantee",
+            "herald.kafka.client.security.protocol=SASL_SSL");
     public static final Setting<String> REGISTRY_URL = Setting.text("herald.registry.url", null,
             "Schema registry URL (Apicurio v2 API), e.g. http://registry:8080/apis/registry/v2");
     public static final Setting<String> SECRET_KEYS = Setting.secretText("herald.secrets.keys",

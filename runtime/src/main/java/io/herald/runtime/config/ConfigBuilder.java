@@ -36,6 +36,12 @@ public final class ConfigBuilder<C> {
         return this;
     }
 
+    /** Sets keys of a family: {@code set(CommonSettings.KAFKA_CLIENT, Map.of("security.protocol", "SASL_SSL"))}. */
+    public ConfigBuilder<C> set(SettingPrefix family, Map<String, String> values) {
+        values.forEach((name, value) -> this.values.put(family.prefix() + name, value));
+        return this;
+    }
+
     /** @throws ConfigException as at startup, naming the key that is wrong */
     public C build() {
         return from.apply(Settings.of(values));

@@ -95,6 +95,35 @@ public final class Settings {
         return value;
     }
 
+    /**
+     * Every key of a family, by its name after the prefix, from the same sources in the same order as
+     * {@link #get}. Values are passed on as written: the library that defines them resolves its own references
+     * (Kafka's {@code ${file:...}} and {@code ${dir:...}} config providers).
+     */
+    public Map<String, String> family(SettingPrefix family) {
+        read.add(family.prefix() + "*");
+        Map<String, String> values = new java.util.TreeMap<>();
+        collect(file, family.prefix(), values);
+        String environmentPrefix = family.environmentPrefix();
+        environment.forEach((variable, value) -> {
+            if (variable.startsWith(environmentPrefix) && variable.length() > environmentPrefix.length()) {
+                values.put(SettingPrefix.nameOfEnvironmentRest(variable.substring(environmentPrefix.length())),
+                        value);
+            }
+        });
+        collect(properties, family.prefix(), values);
+        values.values().removeIf(String::isBlank);
+        return values;
+    }
+
+    private static void collect(Map<String, String> source, String prefix, Map<String, String> into) {
+        source.forEach((key, value) -> {
+            if (key.startsWith(prefix) && key.length() > prefix.length()) {
+                into.put(key.substring(prefix.length()), value);
+            }
+        });
+    }
+
     /** The names of the keys read through this object so far. */
     public java.util.Set<String> read() {
         return java.util.Set.copyOf(read);

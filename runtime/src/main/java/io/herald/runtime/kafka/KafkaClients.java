@@ -18,8 +18,9 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * The one place Herald's services and tools make Kafka clients. Each client gets the cluster's connection settings,
- * then its own, then Herald's guarantees, which nothing overrides: producers write with {@code acks=all} and
+ * The one place Herald's services and tools make Kafka clients. Each client gets the cluster's connection settings
+ * (bootstrap servers, and the operator's {@code herald.kafka.client.*}: security and the rest), then its own, then
+ * Herald's guarantees, which nothing overrides: producers write with {@code acks=all} and
  * idempotence, consumers read committed data only and commit nothing by themselves, Kafka Streams processes
  * exactly once. A client's own setting that contradicts a guarantee is a programming error and fails at once.
  */
@@ -35,25 +36,33 @@ public final class KafkaClients {
     private static final String APPLICATION_ID = "application.id";
     private static final Map<String, Object> STREAMS_GUARANTEES = Map.of("processing.guarantee", "exactly_once_v2");
 
-    private final Map<String, Object> connection;
+    private final String bootstrapServers;
+    /** The operator's settings of every client: security, timeouts, ... ({@code herald.kafka.client.*}). */
+    private final KafkaClientSettings operator;
 
-    private KafkaClients(Map<String, Object> connection) {
-        this.connection = Map.copyOf(connection);
+    private KafkaClients(String bootstrapServers, KafkaClientSettings operator) {
+        this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        this.operator = operator;
     }
 
-    /** Clients of the cluster at these bootstrap servers. */
+    /** Clients of the cluster at these bootstrap servers, with Kafka's defaults for everything else. */
     public static KafkaClients of(String bootstrapServers) {
-        return new KafkaClients(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
-                Objects.requireNonNull(bootstrapServers, "bootstrapServers")));
+        return new KafkaClients(bootstrapServers, KafkaClientSettings.none());
     }
 
-    /** Clients of the cluster the configuration names ({@code herald.kafka.bootstrap-servers}). */
+    /**
+     * Clients of the cluster the configuration names ({@code herald.kafka.bootstrap-servers}), with the operator's
+     * client properties ({@code herald.kafka.client.*}).
+     *
+     * @throws io.herald.runtime.config.ConfigException naming a client property Kafka doesn't know or Herald sets
+     */
     public static KafkaClients from(Settings settings) {
-        return of(settings.get(CommonSettings.KAFKA_BOOTSTRAP_SERVERS));
+        return new KafkaClients(settings.get(CommonSettings.KAFKA_BOOTSTRAP_SERVERS),
+                KafkaClientSettings.checked(settings.family(CommonSettings.KAFKA_CLIENT)));
     }
 
     public String bootstrapServers() {
-        return (String) connection.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+        return bootstrapServers;
     }
 
     /** A producer that writes with {@code acks=all} and idempotence. */
@@ -85,30 +94,36 @@ public final class KafkaClients {
     }
 
     Map<String, Object> consumerProperties(String clientId, Map<String, ?> own) {
-        return merged(clientId, own, CONSUMER_GUARANTEES, CommonClientConfigs.CLIENT_ID_CONFIG);
+        return merged(operator.forConsumers(), clientId, own, CONSUMER_GUARANTEES,
+                CommonClientConfigs.CLIENT_ID_CONFIG);
     }
 
     /** An admin client; Kafka names it (adminclient-N), as several run in one JVM. */
     public Admin admin(Map<String, ?> own) {
-        Map<String, Object> props = new HashMap<>(connection);
+        Map<String, Object> props = new HashMap<>(operator.forAdmin());
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.putAll(own);
         return Admin.create(props);
     }
 
     /** Kafka Streams properties, processing exactly once. */
     public Properties streams(String applicationId, Map<String, ?> own) {
-        Map<String, Object> merged = merged(applicationId, own, STREAMS_GUARANTEES, APPLICATION_ID);
+        Map<String, Object> merged = merged(operator.forStreams(), applicationId, own, STREAMS_GUARANTEES,
+                APPLICATION_ID);
         Properties props = new Properties();
         props.putAll(merged);
         return props;
     }
 
     Map<String, Object> producerProperties(String clientId, Map<String, ?> own) {
-        return merged(clientId, own, PRODUCER_GUARANTEES, CommonClientConfigs.CLIENT_ID_CONFIG);
+        return merged(operator.forProducers(), clientId, own, PRODUCER_GUARANTEES,
+                CommonClientConfigs.CLIENT_ID_CONFIG);
     }
 
-    private Map<String, Object> merged(String id, Map<String, ?> own, Map<String, Object> guarantees, String idKey) {
-        Map<String, Object> props = new HashMap<>(connection);
+    private Map<String, Object> merged(Map<String, Object> operatorSettings, String id, Map<String, ?> own,
+            Map<String, Object> guarantees, String idKey) {
+        Map<String, Object> props = new HashMap<>(operatorSettings);
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.putAll(own);
         guarantees.forEach((key, value) -> {
             Object asked = own.get(key);

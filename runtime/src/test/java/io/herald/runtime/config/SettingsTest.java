@@ -99,4 +99,26 @@ class SettingsTest {
                 .hasMessageEndingWith("got <redacted>")
                 .message().doesNotContain("SUPERSECRET");
     }
+
+    @Test
+    void aFamilyOfKeysComesFromEverySourceWithConfluentsEnvironmentSpelling() {
+        SettingPrefix family = new SettingPrefix("herald.kafka.client.", "doc", "herald.kafka.client.a=b");
+        Settings settings = new Settings(Map.of("herald.kafka.client.sasl.mechanism", "SCRAM-SHA-512",
+                "herald.kafka.clientx.other", "not of the family"),
+                Map.of("HERALD_KAFKA_CLIENT_SASL_MECHANISM", "PLAIN",
+                        "HERALD_KAFKA_CLIENT_SASL_JAAS_CONFIG", "${dir:/run/secrets:jaas}",
+                        "HERALD_KAFKA_CLIENT_SOME__ODD___NAME", "x",
+                        "HERALD_KAFKA_CLIENT_BLANK", " "),
+                Map.of("herald.kafka.client.ssl.truststore.type", "PKCS12",
+                        "herald.kafka.client.sasl.mechanism", "GSSAPI"));
+
+        assertThat(settings.family(family)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "sasl.mechanism", "SCRAM-SHA-512", // system property, then environment, then file
+                "sasl.jaas.config", "${dir:/run/secrets:jaas}", // passed on as written, for Kafka to resolve
+                "some_odd-name", "x",
+                "ssl.truststore.type", "PKCS12"));
+        assertThat(family.environmentVariable("some_odd-name")).isEqualTo("HERALD_KAFKA_CLIENT_SOME__ODD___NAME");
+        assertThat(family.environmentVariable("sasl.jaas.config")).isEqualTo("HERALD_KAFKA_CLIENT_SASL_JAAS_CONFIG");
+        assertThat(settings.read()).contains("herald.kafka.client.*");
+    }
 }

@@ -3,6 +3,7 @@ package io.herald.runtime.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.herald.runtime.config.ConfigException;
 import io.herald.runtime.config.Settings;
 import java.util.Map;
 import java.util.Properties;
@@ -64,5 +65,81 @@ class KafkaClientsTest {
             assertThat(producer.metrics()).isNotEmpty(); // clients connect lazily
             assertThat(consumer.metrics()).isNotEmpty();
         }
+    }
+
+    @Test
+    void theOperatorsClientPropertiesReachEachClientThatKnowsThem() {
+        KafkaClients secured = KafkaClients.from(new Settings(
+                Map.of("herald.kafka.bootstrap-servers", "broker-1:9093",
+                        "herald.kafka.client.sasl.mechanism", "SCRAM-SHA-512",
+                        "herald.kafka.client.linger.ms", "20"),
+                Map.of("HERALD_KAFKA_CLIENT_SECURITY_PROTOCOL", "SASL_SSL",
+                        "HERALD_KAFKA_CLIENT_SASL_MECHANISM", "PLAIN", // the system property wins
+                        "HERALD_KAFKA_CLIENT_MAX_POLL_RECORDS", "50",
+                        "HERALD_KAFKA_CLIENT_CONFIG_PROVIDERS", "dir"),
+                Map.of("herald.kafka.client.ssl.truststore.location", "/etc/kafka/ca.p12",
+                        "herald.kafka.client.config.providers.dir.class",
+                        "org.apache.kafka.common.config.provider.DirectoryConfigProvider",
+                        "herald.kafka.client.sasl.jaas.config", "${dir:/etc/herald/kafka:jaas}")));
+
+        Map<String, Object> producer = secured.producerProperties("p", Map.of(ProducerConfig.LINGER_MS_CONFIG, 5));
+        assertThat(producer).containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("ssl.truststore.location", "/etc/kafka/ca.p12")
+                .containsEntry("sasl.jaas.config", "${dir:/etc/herald/kafka:jaas}") // Kafka resolves it
+                .containsEntry("config.providers", "dir")
+                .containsEntry("linger.ms", 5) // the client's own setting wins over the operator's
+                .containsEntry("bootstrap.servers", "broker-1:9093")
+                .doesNotContainKey("max.poll.records"); // a consumer property: not given to producers
+        Map<String, Object> consumer = secured.consumerProperties("c", Map.of());
+        assertThat(consumer).containsEntry("security.protocol", "SASL_SSL").containsEntry("max.poll.records", "50")
+                .containsEntry("config.providers.dir.class",
+                        "org.apache.kafka.common.config.provider.DirectoryConfigProvider")
+                .doesNotContainKey("linger.ms");
+        assertThat(secured.streams("r", Map.of())).containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("linger.ms", "20").containsEntry("max.poll.records", "50");
+    }
+
+    @Test
+    void aClientPropertyKafkaDoesNotKnowOrHeraldSetsStopsTheServiceNamingTheKeyNotTheValue() {
+        assertThatThrownBy(() -> KafkaClients.from(Settings.of(Map.of("herald.kafka.bootstrap-servers", "b:9092",
+                "herald.kafka.client.sasl.jaas.confg", "org.apache.kafka.common.security.scram.ScramLoginModule "
+                        + "required username=\"herald\" password=\"hunter2\";"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("herald.kafka.client.sasl.jaas.confg (env HERALD_KAFKA_CLIENT_SASL_JAAS_CONFG)")
+                .hasMessageContaining("is not a Kafka client property")
+                .message().doesNotContain("hunter2");
+        assertThatThrownBy(() -> KafkaClients.from(new Settings(Map.of("herald.kafka.bootstrap-servers", "b:9092"),
+                Map.of("HERALD_KAFKA_CLIENT_ACKS", "1"), Map.of())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("herald.kafka.client.acks (env HERALD_KAFKA_CLIENT_ACKS) can't be set: Herald writes with "
+                        + "acks=all");
+        assertThatThrownBy(() -> KafkaClients.from(Settings.of(Map.of("herald.kafka.bootstrap-servers", "b:9092",
+                "herald.kafka.client.bootstrap.servers", "other:9092"))))
+                .hasMessageContaining("set herald.kafka.bootstrap-servers instead");
+    }
+
+    @Test
+    void aSecretComesFromAMountedFileThroughKafkasDirectoryConfigProvider(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path secrets) throws Exception {
+        // A Kubernetes Secret mounted as a directory: one file per key.
+        java.nio.file.Files.writeString(secrets.resolve("sasl.jaas.config"),
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"p\";");
+        KafkaClients fromFile = KafkaClients.from(Settings.of(Map.of(
+                "herald.kafka.bootstrap-servers", "localhost:1",
+                "herald.kafka.client.security.protocol", "SASL_PLAINTEXT",
+                "herald.kafka.client.sasl.mechanism", "PLAIN",
+                "herald.kafka.client.config.providers", "dir",
+                "herald.kafka.client.config.providers.dir.class",
+                "org.apache.kafka.common.config.provider.DirectoryConfigProvider",
+                "herald.kafka.client.sasl.jaas.config", "${dir:" + secrets + ":sasl.jaas.config}")));
+        // A SASL client reads its JAAS configuration when it is made: unresolved, the producer could not be built.
+        try (KafkaProducer<String, String> producer = fromFile.producer("p", Map.of(), new StringSerializer(),
+                new StringSerializer())) {
+            assertThat(producer.metrics()).isNotEmpty();
+        }
+        java.nio.file.Files.delete(secrets.resolve("sasl.jaas.config"));
+        assertThatThrownBy(() -> fromFile.producer("p", Map.of(), new StringSerializer(), new StringSerializer()))
+                .isInstanceOf(org.apache.kafka.common.KafkaException.class);
     }
 }

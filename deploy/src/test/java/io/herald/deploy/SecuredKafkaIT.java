@@ -1,0 +1,174 @@
+package io.herald.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.deliverer.DelivererConfig;
+import io.herald.deliverer.HeraldDeliverer;
+import io.herald.ingest.IngestServer;
+import io.herald.ingest.auth.ApiKeys;
+import io.herald.publisher.HeraldPublisher;
+import io.herald.publisher.PublishedEvent;
+import io.herald.publisher.PublisherConfig;
+import io.herald.router.HeraldRouter;
+import io.herald.router.RouterConfig;
+import io.herald.runtime.config.CommonSettings;
+import io.herald.runtime.egress.Cidr;
+import io.herald.runtime.kafka.TopicInstaller;
+import io.herald.runtime.security.SecretCipher;
+import io.herald.schemas.IamEvents;
+import io.herald.schemas.Topics;
+import io.herald.schemas.data.AuthLoginSucceeded;
+import io.herald.signatures.WebhookVerifier;
+import io.herald.testkit.SchemaRegistryServer;
+import io.herald.testkit.SecuredKafka;
+import io.herald.testkit.WebhookReceiver;
+import io.herald.testkit.WebhookReceiver.ReceivedRequest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Herald on a cluster like a company's: the broker's only client listener is SASL_SSL (SCRAM-SHA-512 over TLS with
+ * a CA made for the run). Every service and the publisher connect through {@code herald.kafka.client.*} alone.
+ */
+class SecuredKafkaIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String API_KEY = "hk_secured_kafka_it";
+    private static final String USER = "herald";
+    private static final String PASSWORD = "scram-" + UUID.randomUUID();
+
+    private static final ListAppender<ILoggingEvent> LOGS = new ListAppender<>();
+    private static final Logger ROOT = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    private static Level rootLevel;
+
+    private static Path directory;
+    private static SecuredKafka kafka;
+    private static SchemaRegistryServer registry;
+    private static HeraldRouter router;
+    private static HeraldDeliverer deliverer;
+    private static IngestServer ingest;
+    private static HeraldPublisher publisher;
+    private static WebhookReceiver receiver;
+
+    @BeforeAll
+    static void start() throws Exception {
+        // Everything Kafka's clients and Herald log at INFO (client configs included) is scanned for the secrets.
+        rootLevel = ROOT.getLevel();
+        ROOT.setLevel(Level.INFO);
+        LOGS.start();
+        ROOT.addAppender(LOGS);
+
+        directory = Files.createTempDirectory("secured-kafka");
+        kafka = SecuredKafka.start(directory);
+        kafka.addScramUser(USER, PASSWORD);
+        try (Admin admin = kafka.admin()) {
+            new TopicInstaller(admin).install(Topics.all(), (short) 1);
+        }
+        registry = SchemaRegistryServer.start();
+        receiver = WebhookReceiver.start();
+        Map<String, String> client = kafka.scramClientProperties(USER, PASSWORD);
+        String keyRing = "sec:" + SecretCipher.generateKey();
+
+        router = HeraldRouter.start(RouterConfig.builder(kafka.bootstrapServers(), registry.apicurioApiUrl(),
+                "secured-router", directory.resolve("router")).set(CommonSettings.KAFKA_CLIENT, client).build());
+        deliverer = HeraldDeliverer.start(DelivererConfig.builder(kafka.bootstrapServers(), registry.apicurioApiUrl(),
+                keyRing).set(DelivererConfig.GROUP_ID, "secured-deliverer")
+                .set(CommonSettings.EGRESS_ALLOWED_NETWORKS, List.of(Cidr.parse("127.0.0.0/8")))
+                .set(CommonSettings.KAFKA_CLIENT, client).build());
+        Map<String, Object> ingestProperties = new HashMap<>(Map.of(
+                "herald.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                "herald.registry.url", registry.apicurioApiUrl(),
+                "herald.secrets.keys", keyRing,
+                "herald.ingest.api-keys", "*:secured-operator:" + ApiKeys.hash(API_KEY),
+                "herald.ingest.allow-http", "true",
+                "herald.ingest.ops-port", "0",
+                "herald.egress.allowed-networks", "127.0.0.0/8"));
+        client.forEach((name, value) -> ingestProperties.put(CommonSettings.KAFKA_CLIENT.prefix() + name, value));
+        ingest = IngestServer.start(0, ingestProperties);
+        publisher = HeraldPublisher.create(new PublisherConfig(kafka.bootstrapServers(), registry.apicurioApiUrl(),
+                "secured-login-service", PublisherConfig.DEFAULT_DELIVERY_TIMEOUT, Map.copyOf(client)));
+    }
+
+    @AfterAll
+    static void stop() {
+        for (AutoCloseable running : new AutoCloseable[] {publisher, ingest, deliverer, router, receiver, registry,
+                kafka}) {
+            try {
+                if (running != null) {
+                    running.close();
+                }
+            } catch (Exception e) {
+                LoggerFactory.getLogger(SecuredKafkaIT.class).warn("closing {} failed", running, e);
+            }
+        }
+        ROOT.detachAppender(LOGS);
+        ROOT.setLevel(rootLevel);
+    }
+
+    @Test
+    void anEventPublishedOverSaslSslReachesTheWebhookSignedAndNoSecretIsLogged() throws Exception {
+        JsonNode created = api("POST", "/t/acme/api/v1/webhooks", Map.of("name", "over SASL_SSL",
+                "url", receiver.url("/secured"), "eventTypes", List.of("auth.login.success")));
+        String webhookId = created.get("webhook").get("id").asText();
+        String secret = created.get("secret").asText();
+        assertThat(api("GET", "/t/acme/api/v1/webhooks/" + webhookId, null).get("id").asText()).isEqualTo(webhookId);
+        await().atMost(Duration.ofSeconds(30)).until(() -> router.knownVersion("acme", webhookId).orElse(0) >= 1);
+
+        PublishedEvent published = publisher.publish(IamEvents.of("acme", AuthLoginSucceeded.newBuilder()
+                .setUserId("usr_sasl").setMethod("password").setIpAddress("198.51.100.9").build())).get();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> !receiver.requests("/secured").isEmpty());
+        ReceivedRequest delivery = receiver.requests("/secured").get(0);
+        new WebhookVerifier(secret).verify(delivery.body(), delivery.headers());
+        assertThat(JSON.readTree(delivery.body()).get("id").asText()).isEqualTo(published.eventId());
+        // The event also went in over HTTP ingest: its transactional producer is on the secured cluster too.
+        JsonNode posted = api("POST", "/t/acme/api/v1/events", Map.of("type", "auth.login.success",
+                "data", Map.of("userId", "usr_http", "method", "passkey")));
+        assertThat(posted.get("events").get(0).get("topic").asText()).isEqualTo("iam.auth");
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.requests("/secured").size() >= 2);
+
+        List<String> lines = LOGS.list.stream().map(SecuredKafkaIT::text).toList();
+        assertThat(lines).as("log lines captured").anyMatch(line -> line.contains("sasl.jaas.config"));
+        assertThat(lines).noneMatch(line -> line.contains(PASSWORD))
+                .noneMatch(line -> line.contains("ScramLoginModule"));
+    }
+
+    private static String text(ILoggingEvent event) {
+        String thrown = event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy());
+        return event.getFormattedMessage() + thrown;
+    }
+
+    private static JsonNode api(String method, String path, Object body) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(ingest.uri() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + API_KEY)
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isBetween(200, 299);
+        return JSON.readTree(response.body());
+    }
+}
