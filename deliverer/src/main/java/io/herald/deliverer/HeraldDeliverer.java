@@ -69,8 +69,13 @@ public final class HeraldDeliverer implements AutoCloseable {
     /** A deliverer whose attempt spans go through {@code tracing} (not closed by the deliverer). */
     public static HeraldDeliverer start(DelivererConfig config, HeraldTracing tracing) {
         Clock clock = Clock.systemUTC();
-        WebhookTable view = WebhookTable.start(config.kafka(), config.registryUrl(),
-                config.groupId() + "-subscriptions", WEBHOOKS_LOAD_TIMEOUT);
+        WebhookTable view;
+        try { // the first read of Kafka: where refused credentials show
+            view = WebhookTable.start(config.kafka(), config.registryUrl(), config.groupId() + "-subscriptions",
+                    WEBHOOKS_LOAD_TIMEOUT);
+        } catch (RuntimeException e) {
+            throw config.kafka().explained(e);
+        }
         WebhookSender sender = new WebhookSender(config,
                 new EgressGuard(new ForbiddenAddresses(config.allowedNetworks())), clock);
         AttemptRecorder recorder = new AttemptRecorder(config);
@@ -109,7 +114,7 @@ public final class HeraldDeliverer implements AutoCloseable {
                 DEAD_LETTERS_REFRESH, registry, "herald.dead.letters",
                 "Dead letters stored, all webhooks together (the same in every deliverer: aggregate with max)");
         OpsServer server = OpsServer.start(config.opsPort(), registry,
-                () -> worker.isRunning() && dependencies.allUp());
+                () -> worker.isRunning() && dependencies.allUp(), dependencies::kafkaProblem);
         LOG.info("Deliverer started in group {} against {}; operations endpoint on port {}", config.groupId(),
                 config.kafka().bootstrapServers(), server.port());
         return new HeraldDeliverer(view, sender, recorder, retries, forwarder, worker,

@@ -1,6 +1,7 @@
 package io.herald.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
@@ -21,7 +22,11 @@ import io.herald.router.HeraldRouter;
 import io.herald.router.RouterConfig;
 import io.herald.runtime.config.CommonSettings;
 import io.herald.runtime.egress.Cidr;
+import io.herald.runtime.kafka.KafkaClients;
 import io.herald.runtime.kafka.TopicInstaller;
+import io.herald.runtime.ops.DependencyCheck;
+import io.herald.runtime.ops.HeraldMeters;
+import io.herald.runtime.ops.OpsServer;
 import io.herald.runtime.security.SecretCipher;
 import io.herald.schemas.IamEvents;
 import io.herald.schemas.Topics;
@@ -153,6 +158,43 @@ class SecuredKafkaIT {
         assertThat(lines).as("log lines captured").anyMatch(line -> line.contains("sasl.jaas.config"));
         assertThat(lines).noneMatch(line -> line.contains(PASSWORD))
                 .noneMatch(line -> line.contains("ScramLoginModule"));
+    }
+
+    @Test
+    void aWrongPasswordStopsTheServiceAndFailsReadinessNamingTheKeyNotTheSecret() throws Exception {
+        String wrongPassword = "wrong-" + UUID.randomUUID();
+        Map<String, String> wrong = kafka.scramClientProperties(USER, wrongPassword);
+        DelivererConfig config = DelivererConfig.builder(kafka.bootstrapServers(), registry.apicurioApiUrl(),
+                "sec:" + SecretCipher.generateKey()).set(DelivererConfig.GROUP_ID, "wrong-password")
+                .set(CommonSettings.KAFKA_CLIENT, wrong).build();
+
+        assertThatThrownBy(() -> HeraldDeliverer.start(config))
+                .isInstanceOf(io.herald.runtime.config.ConfigException.class)
+                .hasMessageContaining("Kafka refused Herald's credentials")
+                .hasMessageContaining("herald.kafka.client.sasl.jaas.config")
+                .hasMessageContaining("invalid credentials with SASL mechanism SCRAM-SHA-512")
+                .message().doesNotContain(wrongPassword).doesNotContain("ScramLoginModule");
+
+        // A running service whose credentials stop working: readiness 503, saying why.
+        KafkaClients refused = KafkaClients.from(io.herald.runtime.config.Settings.of(withClient(wrong)));
+        try (DependencyCheck check = DependencyCheck.start(refused, registry.apicurioApiUrl());
+             OpsServer ops = OpsServer.start(0, HeraldMeters.registry("wrong-password"), check::allUp,
+                     check::kafkaProblem)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> check.kafkaProblem().isPresent());
+            HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + ops.port() + "/health/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(JSON.readTree(ready.body()).get("reason").asText())
+                    .contains("herald.kafka.client.sasl.jaas.config").doesNotContain(wrongPassword);
+        }
+        assertThat(LOGS.list.stream().map(SecuredKafkaIT::text)).noneMatch(line -> line.contains(wrongPassword));
+    }
+
+    private static Map<String, String> withClient(Map<String, String> client) {
+        Map<String, String> values = new HashMap<>(Map.of("herald.kafka.bootstrap-servers", kafka.bootstrapServers()));
+        client.forEach((name, value) -> values.put(CommonSettings.KAFKA_CLIENT.prefix() + name, value));
+        return values;
     }
 
     private static String text(ILoggingEvent event) {

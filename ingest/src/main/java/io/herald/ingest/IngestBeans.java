@@ -79,8 +79,12 @@ class IngestBeans {
     @Context
     @Bean(preDestroy = "close")
     WebhookTable webhookTable(IngestConfig config) {
-        return WebhookTable.start(config.kafka(), config.registryUrl(), "herald-ingest-subscriptions",
-                WEBHOOKS_LOAD_TIMEOUT);
+        try { // the first read of Kafka: where refused credentials show
+            return WebhookTable.start(config.kafka(), config.registryUrl(), "herald-ingest-subscriptions",
+                    WEBHOOKS_LOAD_TIMEOUT);
+        } catch (RuntimeException e) {
+            throw config.kafka().explained(e);
+        }
     }
 
     @Context

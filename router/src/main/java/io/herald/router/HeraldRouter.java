@@ -69,7 +69,8 @@ public final class HeraldRouter implements AutoCloseable {
         streams.start();
         DependencyCheck dependencies = DependencyCheck.start(config.kafka(), config.registryUrl());
         OpsServer ops = OpsServer.start(config.opsPort(), registry,
-                () -> streams.state() == KafkaStreams.State.RUNNING && dependencies.allUp());
+                () -> streams.state() == KafkaStreams.State.RUNNING && dependencies.allUp(),
+                dependencies::kafkaProblem);
         LOG.info("Router {} started against {}; operations endpoint on port {}", config.applicationId(),
                 config.kafka().bootstrapServers(), ops.port());
         return new HeraldRouter(streams, registry, streamsMetrics, dependencies, ops);

@@ -28,7 +28,7 @@ public final class IngestOperations implements AutoCloseable {
     public IngestOperations(KafkaClients kafka, String registryUrl, int opsPort) {
         this.registry = HeraldMeters.registry("ingest");
         this.dependencies = DependencyCheck.start(kafka, registryUrl);
-        this.server = OpsServer.start(opsPort, registry, this::ready);
+        this.server = OpsServer.start(opsPort, registry, this::ready, dependencies::kafkaProblem);
     }
 
     /** Adds a condition of readiness, such as a producer that can publish. */

@@ -4,6 +4,7 @@ import io.herald.runtime.config.CommonSettings;
 import io.herald.runtime.config.ConfigException;
 import io.herald.runtime.config.SettingPrefix;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -69,6 +70,22 @@ final class KafkaClientSettings {
             }
         }
         return new KafkaClientSettings(values);
+    }
+
+    /** The keys set that hold credentials, spelled as the operator sets them; those to set when none is. */
+    String credentialKeys() {
+        SettingPrefix family = CommonSettings.KAFKA_CLIENT;
+        List<String> set = values.keySet().stream().filter(KafkaClientSettings::isCredential).sorted()
+                .map(name -> family.prefix() + name).toList();
+        return set.isEmpty() ? "none is set: see " + family.prefix() + "security.protocol, "
+                + family.prefix() + "sasl.jaas.config and " + family.prefix() + "ssl.keystore.location"
+                : String.join(", ", set);
+    }
+
+    private static boolean isCredential(String name) {
+        return name.equals("sasl.jaas.config") || name.startsWith("ssl.keystore.") || name.equals("ssl.key.password")
+                || name.startsWith("sasl.oauthbearer.") || name.equals("sasl.mechanism")
+                || name.equals("security.protocol");
     }
 
     Map<String, Object> forProducers() {

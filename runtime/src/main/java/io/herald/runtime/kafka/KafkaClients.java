@@ -1,10 +1,12 @@
 package io.herald.runtime.kafka;
 
 import io.herald.runtime.config.CommonSettings;
+import io.herald.runtime.config.ConfigException;
 import io.herald.runtime.config.Settings;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -14,6 +16,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 
@@ -63,6 +66,25 @@ public final class KafkaClients {
 
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /**
+     * When Kafka refused this client's credentials somewhere in {@code failure}'s causes: what to tell the operator,
+     * naming the keys that hold the credentials (never their values) and Kafka's own reason.
+     */
+    public Optional<String> refusal(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof AuthenticationException refused) {
+                return Optional.of("Kafka refused Herald's credentials (" + operator.credentialKeys() + "): "
+                        + refused.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** {@code failure}, or a {@link ConfigException} saying what to fix when Kafka refused the credentials. */
+    public RuntimeException explained(RuntimeException failure) {
+        return refusal(failure).<RuntimeException>map(message -> new ConfigException(message)).orElse(failure);
     }
 
     /** A producer that writes with {@code acks=all} and idempotence. */

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -26,11 +27,16 @@ public final class DependencyCheck implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final URI registryInfo;
     private final ScheduledExecutorService checker = DaemonThreads.scheduler("dependency-check");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DependencyCheck.class);
+
+    private final KafkaClients kafka;
     private volatile boolean kafkaUp;
+    private volatile String kafkaProblem;
     private volatile boolean registryUp;
     private final java.util.concurrent.atomic.AtomicLong rounds = new java.util.concurrent.atomic.AtomicLong();
 
     private DependencyCheck(KafkaClients kafka, String registryUrl) {
+        this.kafka = kafka;
         this.admin = kafka.admin(Map.of(
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()));
@@ -61,13 +67,24 @@ public final class DependencyCheck implements AutoCloseable {
         return rounds.get();
     }
 
+    /** Why Kafka is not up when the reason is the operator's to fix (refused credentials); empty otherwise. */
+    public Optional<String> kafkaProblem() {
+        return Optional.ofNullable(kafkaProblem);
+    }
+
     private void checkOnce() {
         try {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis())).nodes()
                     .get(TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
             kafkaUp = true;
+            kafkaProblem = null;
         } catch (Exception e) {
             kafkaUp = false;
+            String problem = kafka.refusal(e).orElse(null);
+            if (problem != null && !problem.equals(kafkaProblem)) {
+                LOG.error("Not ready: {}", problem); // once per new reason, not every round
+            }
+            kafkaProblem = problem;
         }
         try {
             registryUp = http.send(HttpRequest.newBuilder(registryInfo).timeout(TIMEOUT).GET().build(),

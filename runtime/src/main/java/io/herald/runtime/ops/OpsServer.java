@@ -10,9 +10,11 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * A service's operations endpoint, for Prometheus and Kubernetes: {@code GET /metrics} (Prometheus text format; only
@@ -24,6 +26,9 @@ public final class OpsServer implements AutoCloseable {
 
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
     private final HttpServer server;
 
     private OpsServer(HttpServer server) {
@@ -32,6 +37,15 @@ public final class OpsServer implements AutoCloseable {
 
     /** @param port the port to listen on; 0 for any free one */
     public static OpsServer start(int port, PrometheusMeterRegistry registry, BooleanSupplier ready) {
+        return start(port, registry, ready, Optional::empty);
+    }
+
+    /**
+     * @param port the port to listen on; 0 for any free one
+     * @param reason why the service is not ready, when it is the operator's to fix (shown in the 503's body)
+     */
+    public static OpsServer start(int port, PrometheusMeterRegistry registry, BooleanSupplier ready,
+            Supplier<Optional<String>> reason) {
         // Readiness as a meter too, so an alert can see a service that answers but can't work.
         io.micrometer.core.instrument.Gauge.builder("herald.ready", () -> ready.getAsBoolean() ? 1 : 0)
                 .description("1 while the service can do its work (its /health/ready answers 200), else 0")
@@ -48,7 +62,9 @@ public final class OpsServer implements AutoCloseable {
                     "{\"status\":\"UP\"}"));
             server.createContext("/health/ready", exchange -> {
                 boolean up = ready.getAsBoolean();
-                answer(exchange, up ? 200 : 503, "application/json", up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
+                answer(exchange, up ? 200 : 503, "application/json", up ? "{\"status\":\"UP\"}"
+                        : reason.get().map(why -> "{\"status\":\"DOWN\",\"reason\":" + jsonString(why) + "}")
+                                .orElse("{\"status\":\"DOWN\"}"));
             });
             server.setExecutor(Executors.newFixedThreadPool(2, task -> {
                 Thread thread = new Thread(task, "ops-endpoint");
@@ -59,6 +75,14 @@ public final class OpsServer implements AutoCloseable {
             return new OpsServer(server);
         } catch (IOException e) {
             throw new UncheckedIOException("the operations endpoint could not listen on port " + port, e);
+        }
+    }
+
+    private static String jsonString(String text) {
+        try {
+            return JSON.writeValueAsString(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e); // a String always serializes
         }
     }
 

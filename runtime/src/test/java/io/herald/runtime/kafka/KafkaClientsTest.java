@@ -142,4 +142,21 @@ class KafkaClientsTest {
         assertThatThrownBy(() -> fromFile.producer("p", Map.of(), new StringSerializer(), new StringSerializer()))
                 .isInstanceOf(org.apache.kafka.common.KafkaException.class);
     }
+
+    @Test
+    void refusedCredentialsAreExplainedByTheirKeysWhereverTheyAreInTheCauses() {
+        var refused = new org.apache.kafka.common.errors.SaslAuthenticationException("Authentication failed");
+        KafkaClients withCredentials = KafkaClients.from(Settings.of(Map.of("herald.kafka.bootstrap-servers", "b:9093",
+                "herald.kafka.client.security.protocol", "SASL_SSL",
+                "herald.kafka.client.sasl.jaas.config", "secret text",
+                "herald.kafka.client.linger.ms", "5")));
+        assertThat(withCredentials.refusal(new IllegalStateException("loading failed", refused))).hasValue(
+                "Kafka refused Herald's credentials (herald.kafka.client.sasl.jaas.config, "
+                        + "herald.kafka.client.security.protocol): Authentication failed");
+        assertThat(KafkaClients.of("b:9092").refusal(refused).orElseThrow()).contains("none is set");
+        assertThat(withCredentials.refusal(new IllegalStateException("something else"))).isEmpty();
+        RuntimeException other = new IllegalStateException("something else");
+        assertThat(withCredentials.explained(other)).isSameAs(other);
+        assertThat(withCredentials.explained(new IllegalStateException(refused))).isInstanceOf(ConfigException.class);
+    }
 }
