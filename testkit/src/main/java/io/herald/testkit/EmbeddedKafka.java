@@ -23,6 +23,16 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
+    /** Broker settings of a one-node test cluster: internal topics of one replica, no waiting, no auto-creation. */
+    static final Map<String, String> SINGLE_NODE = Map.of(
+            "offsets.topic.replication.factor", "1",
+            "transaction.state.log.replication.factor", "1",
+            "transaction.state.log.min.isr", "1",
+            "share.coordinator.state.topic.replication.factor", "1",
+            "share.coordinator.state.topic.min.isr", "1",
+            "group.initial.rebalance.delay.ms", "0",
+            "auto.create.topics.enable", "false");
+
     private final KafkaClusterTestKit cluster;
 
     private EmbeddedKafka(KafkaClusterTestKit cluster) {
@@ -45,16 +55,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             if (dataDirectory != null) {
                 nodes.setBaseDirectory(dataDirectory);
             }
-            KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes.build())
-                    .setConfigProp("offsets.topic.replication.factor", "1")
-                    .setConfigProp("transaction.state.log.replication.factor", "1")
-                    .setConfigProp("transaction.state.log.min.isr", "1")
-                    .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
-                    .setConfigProp("share.coordinator.state.topic.min.isr", "1")
-                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                    .setConfigProp("auto.create.topics.enable", "false")
-                    .setDeleteOnClose(dataDirectory == null)
-                    .build();
+            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes.build());
+            SINGLE_NODE.forEach(builder::setConfigProp);
+            KafkaClusterTestKit cluster = builder.setDeleteOnClose(dataDirectory == null).build();
             cluster.format();
             cluster.startup();
             cluster.waitForReadyBrokers();

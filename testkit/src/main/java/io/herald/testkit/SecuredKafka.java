@@ -71,15 +71,9 @@ public final class SecuredKafka implements AutoCloseable {
                     Map.entry("ssl.keystore.type", "PKCS12"),
                     Map.entry("ssl.truststore.location", truststore.toString()),
                     Map.entry("ssl.truststore.password", storePassword),
-                    Map.entry("ssl.truststore.type", "PKCS12"),
-                    Map.entry("offsets.topic.replication.factor", "1"),
-                    Map.entry("transaction.state.log.replication.factor", "1"),
-                    Map.entry("transaction.state.log.min.isr", "1"),
-                    Map.entry("share.coordinator.state.topic.replication.factor", "1"),
-                    Map.entry("share.coordinator.state.topic.min.isr", "1"),
-                    Map.entry("group.initial.rebalance.delay.ms", "0"),
-                    Map.entry("auto.create.topics.enable", "false"))
+                    Map.entry("ssl.truststore.type", "PKCS12"))
                     .forEach(builder::setConfigProp);
+            EmbeddedKafka.SINGLE_NODE.forEach(builder::setConfigProp);
             KafkaClusterTestKit cluster = builder.setDeleteOnClose(true).build();
             cluster.format();
             cluster.startup();
