@@ -46,10 +46,19 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts a broker; with a {@code dataDirectory}, its logs are kept there after close. */
     public static EmbeddedKafka start(Path dataDirectory) {
+        return start(dataDirectory, 1);
+    }
+
+    /** Starts a cluster of {@code brokers} brokers (one of them also the controller), data in a temporary directory. */
+    public static EmbeddedKafka startCluster(int brokers) {
+        return start(null, brokers);
+    }
+
+    private static EmbeddedKafka start(Path dataDirectory, int brokers) {
         try {
             TestKitNodes.Builder nodes = new TestKitNodes.Builder()
                     .setCombined(true)
-                    .setNumBrokerNodes(1)
+                    .setNumBrokerNodes(brokers)
                     .setNumControllerNodes(1)
                     .setBootstrapMetadataVersion(MetadataVersion.latestProduction());
             if (dataDirectory != null) {

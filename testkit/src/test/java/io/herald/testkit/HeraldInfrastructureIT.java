@@ -53,8 +53,8 @@ class HeraldInfrastructureIT {
             List<String> report = new TopicInstaller(admin).install(Topics.all(), (short) 1);
 
             assertThat(report).hasSize(Topics.all().size()).allMatch(line -> line.contains(": exists ("));
-            assertThat(report).contains("herald.subscriptions: exists (1 partitions, compacted)",
-                    "iam.auth: exists (6 partitions)");
+            assertThat(report).contains("herald.subscriptions: exists (1 partitions, 1 replicas, compacted)",
+                    "iam.auth: exists (6 partitions, 1 replicas)");
         }
     }
 

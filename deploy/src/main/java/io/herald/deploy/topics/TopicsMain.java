@@ -22,9 +22,15 @@ public final class TopicsMain {
     public static final Setting<Integer> REPLICATION_FACTOR = Setting.integer("herald.topics.replication-factor", 3,
             1, 32, "Replication factor of topics created by herald-topics; 3 in production, 1 on a single broker");
 
+    public static final Setting<Integer> MIN_INSYNC_REPLICAS = Setting.integer("herald.topics.min-insync-replicas", 2,
+            1, 32, "min.insync.replicas of topics created by herald-topics: Herald writes with acks=all, so a write "
+                    + "needs this many in-sync copies (2 of 3 lets one broker be down, and no acknowledged record "
+                    + "lives on one disk only); at most the replication factor");
+
     /** Every key herald-topics reads. */
     public static final java.util.List<Setting<?>> SETTINGS = java.util.List.of(
-            CommonSettings.KAFKA_BOOTSTRAP_SERVERS, CommonSettings.REGISTRY_URL, REPLICATION_FACTOR);
+            CommonSettings.KAFKA_BOOTSTRAP_SERVERS, CommonSettings.REGISTRY_URL, REPLICATION_FACTOR,
+            MIN_INSYNC_REPLICAS);
 
     private TopicsMain() {
     }
@@ -33,9 +39,14 @@ public final class TopicsMain {
         try {
             Settings settings = Settings.fromProcess();
             short replication = settings.get(REPLICATION_FACTOR).shortValue();
+            int minInSync = settings.get(MIN_INSYNC_REPLICAS);
+            if (minInSync > replication) {
+                throw new ConfigException(MIN_INSYNC_REPLICAS.name() + " (" + minInSync + ") must be at most "
+                        + REPLICATION_FACTOR.name() + " (" + replication + "): no write could ever succeed");
+            }
             String registryUrl = settings.get(CommonSettings.REGISTRY_URL);
             try (Admin admin = KafkaClients.from(settings).admin(Map.of())) {
-                new TopicInstaller(admin).install(Topics.all(), replication).forEach(System.out::println);
+                new TopicInstaller(admin).install(Topics.all(), replication, minInSync).forEach(System.out::println);
             }
             RegistryCompatibility.requireBackward(registryUrl);
             System.out.println("registry compatibility: " + RegistryCompatibility.LEVEL);

@@ -25,17 +25,28 @@ public final class TopicInstaller {
         this.admin = admin;
     }
 
+    /** Creates the missing topics on a single broker: one replica each. */
+    public List<String> install(Collection<TopicSpec> topics, short replicationFactor) {
+        return install(topics, replicationFactor, 1);
+    }
+
     /**
-     * Creates the missing topics.
+     * Creates the missing topics with this many replicas, of which {@code minInSyncReplicas} must have every write
+     * (Herald's producers write with acks=all).
      *
      * @return one line per topic saying what was done, for logs
      */
-    public List<String> install(Collection<TopicSpec> topics, short replicationFactor) {
+    public List<String> install(Collection<TopicSpec> topics, short replicationFactor, int minInSyncReplicas) {
+        if (minInSyncReplicas < 1 || minInSyncReplicas > replicationFactor) {
+            throw new IllegalArgumentException("min.insync.replicas " + minInSyncReplicas
+                    + " must be from 1 to the replication factor " + replicationFactor);
+        }
         try {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = topics.stream()
                     .filter(t -> !existing.contains(t.name()))
-                    .map(t -> new NewTopic(t.name(), t.partitions(), replicationFactor).configs(t.configs()))
+                    .map(t -> new NewTopic(t.name(), t.partitions(), replicationFactor).configs(withMinInSync(
+                            t.configs(), minInSyncReplicas)))
                     .toList();
             createIgnoringRaces(missing);
             Map<String, TopicDescription> described = admin.describeTopics(
@@ -48,6 +59,12 @@ public final class TopicInstaller {
             throw new IllegalStateException("creating Herald's topics failed: " + e.getCause().getMessage(),
                     e.getCause());
         }
+    }
+
+    private static Map<String, String> withMinInSync(Map<String, String> configs, int minInSyncReplicas) {
+        Map<String, String> all = new java.util.HashMap<>(configs);
+        all.put("min.insync.replicas", Integer.toString(minInSyncReplicas));
+        return all;
     }
 
     private void createIgnoringRaces(List<NewTopic> missing) throws InterruptedException, ExecutionException {
@@ -67,7 +84,7 @@ public final class TopicInstaller {
             return spec.name() + ": " + state + " with " + partitions + " partitions, fewer than the "
                     + spec.partitions() + " defined (add partitions to scale out)";
         }
-        return spec.name() + ": " + state + " (" + partitions + " partitions"
-                + (spec.compacted() ? ", compacted" : "") + ")";
+        return spec.name() + ": " + state + " (" + partitions + " partitions, " + actual.partitions().get(0)
+                .replicas().size() + " replicas" + (spec.compacted() ? ", compacted" : "") + ")";
     }
 }
