@@ -52,6 +52,7 @@ class IngestBeans {
         for (Setting<?> setting : IngestSettings.SETTINGS) {
             environment.getProperty(setting.name(), String.class).ifPresent(v -> values.put(setting.name(), v));
         }
+        // RAW: the keys as written; Micronaut's own environment-variable spellings (sasl-jaas.config, ...) stay out.
         String clients = CommonSettings.KAFKA_CLIENT.prefix();
         environment.getProperties(clients.substring(0, clients.length() - 1), StringConvention.RAW)
                 .forEach((name, value) -> values.put(clients + name, String.valueOf(value)));
