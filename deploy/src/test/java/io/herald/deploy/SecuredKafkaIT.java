@@ -110,7 +110,7 @@ class SecuredKafkaIT {
                 "herald.ingest.allow-http", "true",
                 "herald.ingest.ops-port", "0",
                 "herald.egress.allowed-networks", "127.0.0.0/8"));
-        client.forEach((name, value) -> ingestProperties.put(CommonSettings.KAFKA_CLIENT.prefix() + name, value));
+        ingestProperties.putAll(CommonSettings.KAFKA_CLIENT.keys(client));
         ingest = IngestServer.start(0, ingestProperties);
         publisher = HeraldPublisher.create(new PublisherConfig(kafka.bootstrapServers(), registry.apicurioApiUrl(),
                 "secured-login-service", PublisherConfig.DEFAULT_DELIVERY_TIMEOUT, Map.copyOf(client)));
@@ -193,7 +193,7 @@ class SecuredKafkaIT {
 
     private static Map<String, String> withClient(Map<String, String> client) {
         Map<String, String> values = new HashMap<>(Map.of("herald.kafka.bootstrap-servers", kafka.bootstrapServers()));
-        client.forEach((name, value) -> values.put(CommonSettings.KAFKA_CLIENT.prefix() + name, value));
+        values.putAll(CommonSettings.KAFKA_CLIENT.keys(client));
         return values;
     }
 

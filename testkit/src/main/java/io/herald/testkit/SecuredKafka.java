@@ -93,10 +93,14 @@ public final class SecuredKafka implements AutoCloseable {
 
     /** The Kafka client properties of a SCRAM-SHA-512 user over TLS, as an operator writes them. */
     public Map<String, String> scramClientProperties(String user, String password) {
+        return clientProperties("SCRAM-SHA-512", "org.apache.kafka.common.security.scram.ScramLoginModule", user,
+                password);
+    }
+
+    private Map<String, String> clientProperties(String mechanism, String loginModule, String user, String password) {
         return Map.of("security.protocol", "SASL_SSL",
-                "sasl.mechanism", "SCRAM-SHA-512",
-                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
-                        + user + "\" password=\"" + password + "\";",
+                "sasl.mechanism", mechanism,
+                "sasl.jaas.config", loginModule + " required username=\"" + user + "\" password=\"" + password + "\";",
                 "ssl.truststore.location", truststore.toString(),
                 "ssl.truststore.password", storePassword,
                 "ssl.truststore.type", "PKCS12");
@@ -115,13 +119,9 @@ public final class SecuredKafka implements AutoCloseable {
 
     /** An admin client of the broker's own PLAIN user; the caller closes it. */
     public Admin admin() {
-        Map<String, String> values = new HashMap<>(Map.of("herald.kafka.bootstrap-servers", bootstrapServers()));
-        Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN",
-                "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
-                        + ADMIN + "\" password=\"" + adminPassword + "\";",
-                "ssl.truststore.location", truststore.toString(), "ssl.truststore.password", storePassword,
-                "ssl.truststore.type", "PKCS12")
-                .forEach((name, value) -> values.put(CommonSettings.KAFKA_CLIENT.prefix() + name, value));
+        Map<String, String> values = new HashMap<>(CommonSettings.KAFKA_CLIENT.keys(clientProperties("PLAIN",
+                "org.apache.kafka.common.security.plain.PlainLoginModule", ADMIN, adminPassword)));
+        values.put("herald.kafka.bootstrap-servers", bootstrapServers());
         return KafkaClients.from(Settings.of(values)).admin(Map.of());
     }
 

@@ -38,7 +38,7 @@ public final class ConfigBuilder<C> {
 
     /** Sets keys of a family: {@code set(CommonSettings.KAFKA_CLIENT, Map.of("security.protocol", "SASL_SSL"))}. */
     public ConfigBuilder<C> set(SettingPrefix family, Map<String, String> values) {
-        values.forEach((name, value) -> this.values.put(family.prefix() + name, value));
+        this.values.putAll(family.keys(values));
         return this;
     }
 

@@ -34,6 +34,13 @@ public record SettingPrefix(String prefix, String doc, String example) {
                 .replace('\u0000', '-').replace('\u0001', '_');
     }
 
+    /** The full keys of these names of the family: sasl.mechanism is herald.kafka.client.sasl.mechanism. */
+    public java.util.Map<String, String> keys(java.util.Map<String, String> values) {
+        java.util.Map<String, String> keys = new java.util.HashMap<>();
+        values.forEach((name, value) -> keys.put(prefix + name, value));
+        return keys;
+    }
+
     /** The environment variable of one key of the family. */
     public String environmentVariable(String name) {
         StringBuilder variable = new StringBuilder(environmentPrefix());
