@@ -65,7 +65,7 @@ final class BenchStack implements AutoCloseable {
         infra = HeraldInfrastructure.start(work.resolve("kafka"), out.resolve("registry.log"));
         receiver = BenchReceiver.start();
         keyRing = "bench:" + SecretCipher.generateKey();
-        store = WebhookStore.create(infra.kafkaClients(), infra.registryUrl(), SecretCipher.fromKeyRing(keyRing),
+        store = WebhookStore.create(infra.kafkaClients(), infra.registryEndpoint(), SecretCipher.fromKeyRing(keyRing),
                 new ForbiddenAddresses(LOOPBACK));
         publisher = HeraldPublisher.create(PublisherConfig.of(infra.bootstrapServers(), infra.registryUrl(),
                 "herald-bench"));

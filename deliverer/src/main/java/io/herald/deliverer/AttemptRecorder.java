@@ -21,7 +21,7 @@ final class AttemptRecorder implements AutoCloseable {
                 ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, Topics.PUBLIC_COMPRESSION,
                 ProducerConfig.COMPRESSION_GZIP_LEVEL_CONFIG, Topics.PUBLIC_COMPRESSION_LEVEL),
-                new StringSerializer(), HeraldSerdes.<DeliveryAttempt>valueSerializer(config.registryUrl()));
+                new StringSerializer(), HeraldSerdes.<DeliveryAttempt>valueSerializer(config.registry()));
     }
 
     CompletableFuture<DeliveryAttempt> record(DeliveryAttempt attempt) {

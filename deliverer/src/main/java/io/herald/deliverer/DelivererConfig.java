@@ -1,5 +1,6 @@
 package io.herald.deliverer;
 
+import io.herald.schemas.registry.RegistryEndpoint;
 import io.herald.runtime.kafka.KafkaClients;
 import io.herald.deliverer.egress.EgressProxy;
 import io.herald.deliverer.egress.NoProxy;
@@ -37,7 +38,7 @@ import java.util.Optional;
  */
 public record DelivererConfig(
         KafkaClients kafka,
-        String registryUrl,
+        RegistryEndpoint registry,
         SecretCipher secretCipher,
         String groupId,
         int maxInFlight,
@@ -148,7 +149,9 @@ public record DelivererConfig(
 
     /** Every key the deliverer reads. */
     public static final List<Setting<?>> SETTINGS = java.util.stream.Stream.concat(java.util.stream.Stream.of(
-            CommonSettings.KAFKA_BOOTSTRAP_SERVERS, CommonSettings.REGISTRY_URL, CommonSettings.SECRET_KEYS, GROUP_ID,
+            CommonSettings.KAFKA_BOOTSTRAP_SERVERS, CommonSettings.REGISTRY_URL,
+            CommonSettings.REGISTRY_USERNAME, CommonSettings.REGISTRY_PASSWORD, CommonSettings.REGISTRY_BEARER_TOKEN,
+            CommonSettings.SECRET_KEYS, GROUP_ID,
             MAX_IN_FLIGHT, DEFAULT_TIMEOUT, CONNECT_TIMEOUT, CommonSettings.EGRESS_ALLOWED_NETWORKS, TRUST_STORE,
             TRUST_STORE_PASSWORD, EGRESS_PROXY, NO_PROXY, RETRY_SCHEDULE, RETRY_JITTER_PERCENT, MAX_RETRY_AFTER,
             MAX_IN_FLIGHT_PER_WEBHOOK, CIRCUIT_FAILURES, CIRCUIT_OPEN_FOR, SESSION_TIMEOUT, SHUTDOWN_GRACE, OPS_PORT,
@@ -159,7 +162,7 @@ public record DelivererConfig(
         settings.get(CommonSettings.LOG_FORMAT); // used by logback, not here: a wrong value still stops startup
         return new DelivererConfig(
                 KafkaClients.from(settings),
-                settings.get(CommonSettings.REGISTRY_URL),
+                CommonSettings.registry(settings),
                 cipher(settings.get(CommonSettings.SECRET_KEYS)),
                 settings.get(GROUP_ID),
                 settings.get(MAX_IN_FLIGHT),

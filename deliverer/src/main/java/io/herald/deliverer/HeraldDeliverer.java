@@ -71,7 +71,7 @@ public final class HeraldDeliverer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         WebhookTable view;
         try { // the first read of Kafka: where refused credentials show
-            view = WebhookTable.start(config.kafka(), config.registryUrl(), config.groupId() + "-subscriptions",
+            view = WebhookTable.start(config.kafka(), config.registry(), config.groupId() + "-subscriptions",
                     WEBHOOKS_LOAD_TIMEOUT);
         } catch (RuntimeException e) {
             throw config.kafka().explained(e);
@@ -79,7 +79,7 @@ public final class HeraldDeliverer implements AutoCloseable {
         WebhookSender sender = new WebhookSender(config,
                 new EgressGuard(new ForbiddenAddresses(config.allowedNetworks())), clock);
         AttemptRecorder recorder = new AttemptRecorder(config);
-        FollowUpRouter retries = new FollowUpRouter(config.kafka(), config.registryUrl(), clock);
+        FollowUpRouter retries = new FollowUpRouter(config.kafka(), config.registry(), clock);
         RetryForwarder forwarder = new RetryForwarder(config.kafka(), config.groupId(),
                 config.sessionTimeout(), clock);
         forwarder.start();
@@ -90,7 +90,7 @@ public final class HeraldDeliverer implements AutoCloseable {
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(500, Math.max(1, config.maxInFlight() / 4)),
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis(),
                 ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) config.sessionTimeout().toMillis() / 3),
-                new StringDeserializer(), HeraldSerdes.<Delivery>valueDeserializer(config.registryUrl()));
+                new StringDeserializer(), HeraldSerdes.<Delivery>valueDeserializer(config.registry()));
         PrometheusMeterRegistry registry = HeraldMeters.registry("deliverer");
         KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer); // lag per partition among them
         consumerMetrics.bindTo(registry);
@@ -109,16 +109,21 @@ public final class HeraldDeliverer implements AutoCloseable {
                 config.maxInFlight(), config.shutdownGrace());
         Thread thread = new Thread(worker, "delivery-worker");
         thread.start();
-        DependencyCheck dependencies = DependencyCheck.start(config.kafka(), config.registryUrl());
+        DependencyCheck dependencies = DependencyCheck.start(config.kafka(), config.registry());
         TopicBacklog deadLetters = TopicBacklog.start(config.kafka(), Topics.DEAD_LETTERS,
                 DEAD_LETTERS_REFRESH, registry, "herald.dead.letters",
                 "Dead letters stored, all webhooks together (the same in every deliverer: aggregate with max)");
         OpsServer server = OpsServer.start(config.opsPort(), registry,
-                () -> worker.isRunning() && dependencies.allUp(), dependencies::kafkaProblem);
+                () -> worker.isRunning() && dependencies.allUp(), dependencies::problem);
         LOG.info("Deliverer started in group {} against {}; operations endpoint on port {}", config.groupId(),
                 config.kafka().bootstrapServers(), server.port());
         return new HeraldDeliverer(view, sender, recorder, retries, forwarder, worker,
                 new Operations(registry, consumerMetrics, dependencies, deadLetters, server));
+    }
+
+    /** Whether the delivery loop is polling: false once it stopped, for whatever reason. */
+    public boolean isRunning() {
+        return worker.isRunning();
     }
 
     /** The port of the operations endpoint (metrics, health). */

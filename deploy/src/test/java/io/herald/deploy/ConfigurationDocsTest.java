@@ -39,7 +39,7 @@ class ConfigurationDocsTest {
         Map<String, String> values = new java.util.HashMap<>();
         uncommented.forEach((k, v) -> values.put(k.toString(), v.toString()));
         values.put("herald.kafka.bootstrap-servers", "kafka:9092");
-        values.put("herald.registry.url", "http://registry:8080/apis/registry/v2");
+        values.put("herald.registry.url", "http://registry:8080/apis/ccompat/v7");
         values.put("herald.secrets.keys", "k:" + io.herald.runtime.security.SecretCipher.generateKey());
         values.put("herald.ingest.api-keys", "*:ops:" + "0".repeat(64));
         io.herald.runtime.config.Settings settings = io.herald.runtime.config.Settings.of(values);
@@ -52,7 +52,7 @@ class ConfigurationDocsTest {
     @Test
     void everyKeyAServiceReadsIsOneItDocuments() {
         Map<String, String> required = Map.of("herald.kafka.bootstrap-servers", "kafka:9092",
-                "herald.registry.url", "http://registry:8080/apis/registry/v2",
+                "herald.registry.url", "http://registry:8080/apis/ccompat/v7",
                 "herald.secrets.keys", "k:" + io.herald.runtime.security.SecretCipher.generateKey(),
                 "herald.ingest.api-keys", "*:ops:" + "0".repeat(64));
         Map<String, java.util.function.Consumer<io.herald.runtime.config.Settings>> services = Map.of(

@@ -101,7 +101,7 @@ class EndToEndIT {
                 .set(DelivererConfig.RETRY_JITTER_PERCENT, 0)
                 .set(CommonSettings.EGRESS_ALLOWED_NETWORKS, List.of(Cidr.parse("127.0.0.0/8"))).build()); // the test receiver is on loopback
         publisher = HeraldPublisher.create(PublisherConfig.of(infra.bootstrapServers(), infra.registryUrl(), "e2e"));
-        store = WebhookStore.create(infra.kafkaClients(), infra.registryUrl(), cipher,
+        store = WebhookStore.create(infra.kafkaClients(), infra.registryEndpoint(), cipher,
                 new ForbiddenAddresses(List.of(Cidr.parse("127.0.0.0/8"))));
         ingest = IngestServer.start(0, Map.of(
                 "herald.kafka.bootstrap-servers", infra.bootstrapServers(),

@@ -32,6 +32,8 @@ import io.herald.schemas.IamEvents;
 import io.herald.schemas.Topics;
 import io.herald.schemas.data.AuthLoginSucceeded;
 import io.herald.signatures.WebhookVerifier;
+import io.herald.schemas.registry.RegistryEndpoint;
+import io.herald.testkit.RegistryProxy;
 import io.herald.testkit.SchemaRegistryServer;
 import io.herald.testkit.SecuredKafka;
 import io.herald.testkit.WebhookReceiver;
@@ -55,7 +57,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Herald on a cluster like a company's: the broker's only client listener is SASL_SSL (SCRAM-SHA-512 over TLS with
- * a CA made for the run). Every service and the publisher connect through {@code herald.kafka.client.*} alone.
+ * a CA made for the run), and the schema registry (already holding other teams' schemas) asks for basic auth.
+ * Every service and the publisher connect through {@code herald.kafka.client.*} and {@code herald.registry.*}
+ * alone; a recording proxy in front of the registry shows the credentials went with every request.
  */
 class SecuredKafkaIT {
 
@@ -63,6 +67,10 @@ class SecuredKafkaIT {
     private static final String API_KEY = "hk_secured_kafka_it";
     private static final String USER = "herald";
     private static final String PASSWORD = "scram-" + UUID.randomUUID();
+    private static final String REGISTRY_USER = "herald-sr";
+    private static final String REGISTRY_PASSWORD = "sr-" + UUID.randomUUID();
+    private static final String REGISTRY_AUTHORIZATION = "Basic " + java.util.Base64.getEncoder().encodeToString(
+            (REGISTRY_USER + ":" + REGISTRY_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
     private static final ListAppender<ILoggingEvent> LOGS = new ListAppender<>();
     private static final Logger ROOT = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
@@ -71,6 +79,7 @@ class SecuredKafkaIT {
     private static Path directory;
     private static SecuredKafka kafka;
     private static SchemaRegistryServer registry;
+    private static RegistryProxy registryProxy;
     private static HeraldRouter router;
     private static HeraldDeliverer deliverer;
     private static IngestServer ingest;
@@ -92,19 +101,29 @@ class SecuredKafkaIT {
             new TopicInstaller(admin).install(Topics.all(), (short) 1);
         }
         registry = SchemaRegistryServer.start();
+        registry.seedUnrelatedSchemas();
+        registryProxy = RegistryProxy.start(registry.confluentApiUrl(), REGISTRY_AUTHORIZATION);
+        RegistryEndpoint securedRegistry = RegistryEndpoint.of(registryProxy.url())
+                .withBasicAuth(REGISTRY_USER, REGISTRY_PASSWORD);
         receiver = WebhookReceiver.start();
         Map<String, String> client = kafka.scramClientProperties(USER, PASSWORD);
         String keyRing = "sec:" + SecretCipher.generateKey();
 
-        router = HeraldRouter.start(RouterConfig.builder(kafka.bootstrapServers(), registry.apicurioApiUrl(),
-                "secured-router", directory.resolve("router")).set(CommonSettings.KAFKA_CLIENT, client).build());
-        deliverer = HeraldDeliverer.start(DelivererConfig.builder(kafka.bootstrapServers(), registry.apicurioApiUrl(),
+        router = HeraldRouter.start(RouterConfig.builder(kafka.bootstrapServers(), registryProxy.url(),
+                "secured-router", directory.resolve("router")).set(CommonSettings.KAFKA_CLIENT, client)
+                .set(CommonSettings.REGISTRY_USERNAME, REGISTRY_USER)
+                .set(CommonSettings.REGISTRY_PASSWORD, REGISTRY_PASSWORD).build());
+        deliverer = HeraldDeliverer.start(DelivererConfig.builder(kafka.bootstrapServers(), registryProxy.url(),
                 keyRing).set(DelivererConfig.GROUP_ID, "secured-deliverer")
+                .set(CommonSettings.REGISTRY_USERNAME, REGISTRY_USER)
+                .set(CommonSettings.REGISTRY_PASSWORD, REGISTRY_PASSWORD)
                 .set(CommonSettings.EGRESS_ALLOWED_NETWORKS, List.of(Cidr.parse("127.0.0.0/8")))
                 .set(CommonSettings.KAFKA_CLIENT, client).build());
         Map<String, Object> ingestProperties = new HashMap<>(Map.of(
                 "herald.kafka.bootstrap-servers", kafka.bootstrapServers(),
-                "herald.registry.url", registry.apicurioApiUrl(),
+                "herald.registry.url", registryProxy.url(),
+                "herald.registry.username", REGISTRY_USER,
+                "herald.registry.password", REGISTRY_PASSWORD,
                 "herald.secrets.keys", keyRing,
                 "herald.ingest.api-keys", "*:secured-operator:" + ApiKeys.hash(API_KEY),
                 "herald.ingest.allow-http", "true",
@@ -112,14 +131,14 @@ class SecuredKafkaIT {
                 "herald.egress.allowed-networks", "127.0.0.0/8"));
         ingestProperties.putAll(CommonSettings.KAFKA_CLIENT.keys(client));
         ingest = IngestServer.start(0, ingestProperties);
-        publisher = HeraldPublisher.create(new PublisherConfig(kafka.bootstrapServers(), registry.apicurioApiUrl(),
+        publisher = HeraldPublisher.create(new PublisherConfig(kafka.bootstrapServers(), securedRegistry,
                 "secured-login-service", PublisherConfig.DEFAULT_DELIVERY_TIMEOUT, Map.copyOf(client)));
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable running : new AutoCloseable[] {publisher, ingest, deliverer, router, receiver, registry,
-                kafka}) {
+        for (AutoCloseable running : new AutoCloseable[] {publisher, ingest, deliverer, router, receiver, registryProxy,
+                registry, kafka}) {
             try {
                 if (running != null) {
                     running.close();
@@ -157,14 +176,22 @@ class SecuredKafkaIT {
         List<String> lines = LOGS.list.stream().map(SecuredKafkaIT::text).toList();
         assertThat(lines).as("log lines captured").anyMatch(line -> line.contains("sasl.jaas.config"));
         assertThat(lines).noneMatch(line -> line.contains(PASSWORD))
-                .noneMatch(line -> line.contains("ScramLoginModule"));
+                .noneMatch(line -> line.contains("ScramLoginModule"))
+                .noneMatch(line -> line.contains(REGISTRY_PASSWORD))
+                .noneMatch(line -> line.contains(REGISTRY_AUTHORIZATION.substring("Basic ".length())));
+        // Publisher, ingest, router and deliverer all registered or fetched schemas, each with the credentials.
+        assertThat(registryProxy.seen()).extracting(RegistryProxy.Seen::method).contains("POST", "GET");
+        assertThat(registryProxy.seen()).allSatisfy(seen -> {
+            assertThat(seen.authorization()).as(seen.path()).isEqualTo(REGISTRY_AUTHORIZATION);
+            assertThat(seen.status()).as(seen.path()).isEqualTo(200);
+        });
     }
 
     @Test
     void aWrongPasswordStopsTheServiceAndFailsReadinessNamingTheKeyNotTheSecret() throws Exception {
         String wrongPassword = "wrong-" + UUID.randomUUID();
         Map<String, String> wrong = kafka.scramClientProperties(USER, wrongPassword);
-        DelivererConfig config = DelivererConfig.builder(kafka.bootstrapServers(), registry.apicurioApiUrl(),
+        DelivererConfig config = DelivererConfig.builder(kafka.bootstrapServers(), registry.confluentApiUrl(),
                 "sec:" + SecretCipher.generateKey()).set(DelivererConfig.GROUP_ID, "wrong-password")
                 .set(CommonSettings.KAFKA_CLIENT, wrong).build();
 
@@ -177,9 +204,10 @@ class SecuredKafkaIT {
 
         // A running service whose credentials stop working: readiness 503, saying why.
         KafkaClients refused = KafkaClients.from(io.herald.runtime.config.Settings.of(withClient(wrong)));
-        try (DependencyCheck check = DependencyCheck.start(refused, registry.apicurioApiUrl());
+        try (DependencyCheck check = DependencyCheck.start(refused,
+                RegistryEndpoint.of(registry.confluentApiUrl()));
              OpsServer ops = OpsServer.start(0, HeraldMeters.registry("wrong-password"), check::allUp,
-                     check::kafkaProblem)) {
+                     check::problem)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> check.kafkaProblem().isPresent());
             HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://localhost:" + ops.port() + "/health/ready")).build(),

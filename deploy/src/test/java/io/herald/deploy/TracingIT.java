@@ -85,7 +85,7 @@ class TracingIT {
                 .set(DelivererConfig.RETRY_SCHEDULE, List.of(Duration.ofSeconds(1)))
                 .set(DelivererConfig.RETRY_JITTER_PERCENT, 0)
                 .set(CommonSettings.EGRESS_ALLOWED_NETWORKS, List.of(Cidr.parse("127.0.0.0/8"))).build(), tracing);
-        store = WebhookStore.create(infra.kafkaClients(), infra.registryUrl(), cipher,
+        store = WebhookStore.create(infra.kafkaClients(), infra.registryEndpoint(), cipher,
                 new ForbiddenAddresses(List.of(Cidr.parse("127.0.0.0/8"))));
         publisher = HeraldPublisher.create(PublisherConfig.of(infra.bootstrapServers(), infra.registryUrl(),
                 "tracing-test"), telemetry);

@@ -81,7 +81,7 @@ class IngestBeans {
     @Bean(preDestroy = "close")
     WebhookTable webhookTable(IngestConfig config) {
         try { // the first read of Kafka: where refused credentials show
-            return WebhookTable.start(config.kafka(), config.registryUrl(), "herald-ingest-subscriptions",
+            return WebhookTable.start(config.kafka(), config.registry(), "herald-ingest-subscriptions",
                     WEBHOOKS_LOAD_TIMEOUT);
         } catch (RuntimeException e) {
             throw config.kafka().explained(e);
@@ -91,7 +91,7 @@ class IngestBeans {
     @Context
     @Bean(preDestroy = "close")
     AuditLog auditLog(IngestConfig config) {
-        return new AuditLog(config.kafka(), config.registryUrl(), WEBHOOKS_LOAD_TIMEOUT);
+        return new AuditLog(config.kafka(), config.registry(), WEBHOOKS_LOAD_TIMEOUT);
     }
 
     @Context
@@ -116,7 +116,7 @@ class IngestBeans {
     @Context
     @Bean(preDestroy = "close")
     IngestOperations operations(IngestConfig config) {
-        return new IngestOperations(config.kafka(), config.registryUrl(), config.opsPort());
+        return new IngestOperations(config.kafka(), config.registry(), config.opsPort());
     }
 
     @Singleton
@@ -129,7 +129,7 @@ class IngestBeans {
     @Context
     @Bean(preDestroy = "close")
     EventIntake eventIntake(IngestConfig config, HeraldTracing tracing, Clock clock, IngestOperations operations) {
-        EventIntake intake = new EventIntake(config.kafka(), config.registryUrl(),
+        EventIntake intake = new EventIntake(config.kafka(), config.registry(),
                 WEBHOOKS_LOAD_TIMEOUT, tracing, clock);
         operations.requireReady(intake::ready);
         return intake;
@@ -139,7 +139,7 @@ class IngestBeans {
     @Context
     @Bean(preDestroy = "close")
     WebhookStore webhookStore(IngestConfig config, ForbiddenAddresses destinations, IngestOperations operations) {
-        WebhookStore store = WebhookStore.create(config.kafka(), config.registryUrl(),
+        WebhookStore store = WebhookStore.create(config.kafka(), config.registry(),
                 config.secretCipher(), destinations);
         operations.requireReady(store::ready);
         return store;

@@ -28,7 +28,7 @@ class IngestBeansTest {
                     PropertySource.PropertyConvention.ENVIRONMENT_VARIABLE));
             environment.addPropertySource(PropertySource.of("embedding", Map.of(
                     "herald.kafka.bootstrap-servers", "broker:9093",
-                    "herald.registry.url", "http://registry:8080/apis/registry/v2",
+                    "herald.registry.url", "http://registry:8080/apis/ccompat/v7",
                     "herald.secrets.keys", "k:" + SecretCipher.generateKey(),
                     "herald.ingest.api-keys", "*:ops:" + ApiKeys.hash("hk_test"),
                     "herald.kafka.client.security.protocol", "SASL_SSL")));

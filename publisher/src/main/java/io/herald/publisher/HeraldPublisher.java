@@ -74,7 +74,7 @@ public final class HeraldPublisher implements AutoCloseable {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         return new HeraldPublisher(new KafkaProducer<>(props, new StringSerializer(),
-                HeraldSerdes.<IamEvent>valueSerializer(config.registryUrl())), tracing);
+                HeraldSerdes.<IamEvent>valueSerializer(config.registry())), tracing);
     }
 
     /**

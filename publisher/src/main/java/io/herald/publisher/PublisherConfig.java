@@ -1,5 +1,6 @@
 package io.herald.publisher;
 
+import io.herald.schemas.registry.RegistryEndpoint;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -8,14 +9,16 @@ import java.util.Objects;
  * Settings of a {@link HeraldPublisher}.
  *
  * @param bootstrapServers Kafka bootstrap servers, e.g. {@code localhost:9092}
- * @param registryUrl schema registry (Apicurio v2 API) URL, e.g. {@code http://localhost:8081/apis/registry/v2}
+ * @param registry the schema registry's Confluent API and its credentials, e.g. {@code
+ *        RegistryEndpoint.of("https://sr.example.com").withBasicAuth(key, secret)}
  * @param clientId Kafka client id; name the publishing service, it shows in broker logs and quotas
  * @param deliveryTimeout how long a publish may take, retries included, before its future fails
- * @param overrides extra Kafka producer settings; cannot weaken {@code acks=all} or idempotence
+ * @param overrides extra Kafka producer settings (security.protocol, sasl.*, ssl.* for a secured cluster); cannot
+ *        weaken {@code acks=all} or idempotence
  */
 public record PublisherConfig(
         String bootstrapServers,
-        String registryUrl,
+        RegistryEndpoint registry,
         String clientId,
         Duration deliveryTimeout,
         Map<String, Object> overrides) {
@@ -24,7 +27,7 @@ public record PublisherConfig(
 
     public PublisherConfig {
         requireText(bootstrapServers, "bootstrapServers");
-        requireText(registryUrl, "registryUrl");
+        Objects.requireNonNull(registry, "registry");
         requireText(clientId, "clientId");
         Objects.requireNonNull(deliveryTimeout, "deliveryTimeout");
         if (deliveryTimeout.isNegative() || deliveryTimeout.isZero()) {
@@ -33,8 +36,13 @@ public record PublisherConfig(
         overrides = Map.copyOf(overrides);
     }
 
+    /** For a registry that asks no credentials, at {@code registryUrl} (its Confluent API). */
     public static PublisherConfig of(String bootstrapServers, String registryUrl, String clientId) {
-        return new PublisherConfig(bootstrapServers, registryUrl, clientId, DEFAULT_DELIVERY_TIMEOUT, Map.of());
+        return of(bootstrapServers, RegistryEndpoint.of(registryUrl), clientId);
+    }
+
+    public static PublisherConfig of(String bootstrapServers, RegistryEndpoint registry, String clientId) {
+        return new PublisherConfig(bootstrapServers, registry, clientId, DEFAULT_DELIVERY_TIMEOUT, Map.of());
     }
 
     private static void requireText(String value, String name) {

@@ -55,7 +55,7 @@ public final class HeraldRouter implements AutoCloseable {
     public static HeraldRouter start(RouterConfig config, HeraldTracing tracing) {
         PrometheusMeterRegistry registry = HeraldMeters.registry("router");
         RouterMetrics metrics = new RouterMetrics(registry, config.tenantMetrics());
-        var topology = RouterTopology.build(RouterSerdes.registry(config.registryUrl()), config.health(), metrics,
+        var topology = RouterTopology.build(RouterSerdes.registry(config.registry()), config.health(), metrics,
                 tracing, Clock.systemUTC());
         Properties props = streamsProperties(config);
         props.put(RouterMetrics.CONFIG_KEY, metrics); // for the quarantine handler, which Streams instantiates
@@ -67,10 +67,10 @@ public final class HeraldRouter implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();
-        DependencyCheck dependencies = DependencyCheck.start(config.kafka(), config.registryUrl());
+        DependencyCheck dependencies = DependencyCheck.start(config.kafka(), config.registry());
         OpsServer ops = OpsServer.start(config.opsPort(), registry,
                 () -> streams.state() == KafkaStreams.State.RUNNING && dependencies.allUp(),
-                dependencies::kafkaProblem);
+                dependencies::problem);
         LOG.info("Router {} started against {}; operations endpoint on port {}", config.applicationId(),
                 config.kafka().bootstrapServers(), ops.port());
         return new HeraldRouter(streams, registry, streamsMetrics, dependencies, ops);
@@ -78,7 +78,13 @@ public final class HeraldRouter implements AutoCloseable {
 
     /** Exactly once (KafkaClients applies it), and what routing needs besides. */
     static Properties streamsProperties(RouterConfig config) {
-        return config.kafka().streams(config.applicationId(), Map.of(
+        Map<String, Object> internalTopics = new java.util.HashMap<>();
+        internalTopics.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.replicationFactor());
+        if (config.minInSyncReplicas() > 0) {
+            internalTopics.put(StreamsConfig.topicPrefix(org.apache.kafka.common.config.TopicConfig
+                    .MIN_IN_SYNC_REPLICAS_CONFIG), config.minInSyncReplicas());
+        }
+        Properties props = config.kafka().streams(config.applicationId(), Map.of(
                 StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads(),
                 StreamsConfig.STATE_DIR_CONFIG, config.stateDirectory().toString(),
                 // A task reads partition N of every event topic; events of different topics need no common time
@@ -88,6 +94,8 @@ public final class HeraldRouter implements AutoCloseable {
                 // A record that can't be routed goes to iam.events.rejected; it never stops routing for every tenant.
                 StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, EventQuarantine.class,
                 StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, EventQuarantine.class));
+        props.putAll(internalTopics);
+        return props;
     }
 
     /**

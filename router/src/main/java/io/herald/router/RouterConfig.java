@@ -1,5 +1,6 @@
 package io.herald.router;
 
+import io.herald.schemas.registry.RegistryEndpoint;
 import io.herald.runtime.kafka.KafkaClients;
 import io.herald.runtime.config.CommonSettings;
 import io.herald.runtime.config.ConfigBuilder;
@@ -23,13 +24,15 @@ import java.util.List;
  */
 public record RouterConfig(
         KafkaClients kafka,
-        String registryUrl,
+        RegistryEndpoint registry,
         String applicationId,
         int streamThreads,
         Path stateDirectory,
         EndpointHealthPolicy health,
         int opsPort,
-        boolean tenantMetrics) {
+        boolean tenantMetrics,
+        int replicationFactor,
+        int minInSyncReplicas) {
 
     public static final Setting<String> APPLICATION_ID = Setting.text("herald.router.application-id",
             "herald-router", "Kafka Streams application id of the router (its consumer group)");
@@ -54,13 +57,24 @@ public record RouterConfig(
     public static final EndpointHealthPolicy DEFAULT_HEALTH = new EndpointHealthPolicy(AUTO_DISABLE.defaultValue(),
             DISABLE_AFTER_FAILURES.defaultValue(), DISABLE_AFTER.defaultValue());
 
+    public static final Setting<Integer> REPLICATION_FACTOR = Setting.integer("herald.router.replication-factor", -1,
+            -1, Short.MAX_VALUE, "Replicas of the topics Kafka Streams creates for the router (its webhook store's "
+                    + "changelog, the repartition topic): -1 takes the brokers' default.replication.factor; give 3 "
+                    + "where that default is lower, as herald-topics does for Herald's own topics");
+    public static final Setting<Integer> MIN_INSYNC_REPLICAS = Setting.integer("herald.router.min-insync-replicas", 0,
+            0, Short.MAX_VALUE, "min.insync.replicas of those topics: 0 takes the brokers' default; 2 with 3 "
+                    + "replicas keeps the router writing through one lost broker without ever acknowledging a write "
+                    + "only one broker holds");
+
     public static final Setting<Integer> OPS_PORT = Setting.integer("herald.router.ops-port", 9090, 0, 65_535,
             "Port of the router's operations endpoint: /metrics (Prometheus), /health/live, /health/ready");
 
     /** Every key the router reads, for documentation and startup logs. */
     public static final List<Setting<?>> SETTINGS = java.util.stream.Stream.concat(java.util.stream.Stream.of(
-            CommonSettings.KAFKA_BOOTSTRAP_SERVERS, CommonSettings.REGISTRY_URL, APPLICATION_ID, STREAM_THREADS,
-            STATE_DIR, AUTO_DISABLE, DISABLE_AFTER_FAILURES, DISABLE_AFTER, OPS_PORT, CommonSettings.LOG_FORMAT,
+            CommonSettings.KAFKA_BOOTSTRAP_SERVERS, CommonSettings.REGISTRY_URL,
+            CommonSettings.REGISTRY_USERNAME, CommonSettings.REGISTRY_PASSWORD, CommonSettings.REGISTRY_BEARER_TOKEN,
+            APPLICATION_ID, STREAM_THREADS, STATE_DIR, REPLICATION_FACTOR, MIN_INSYNC_REPLICAS, AUTO_DISABLE,
+            DISABLE_AFTER_FAILURES, DISABLE_AFTER, OPS_PORT, CommonSettings.LOG_FORMAT,
             CommonSettings.METRICS_TENANT_TAG),
             TracingSettings.SETTINGS.stream()).toList();
 
@@ -80,15 +94,24 @@ public record RouterConfig(
 
     public static RouterConfig from(Settings settings) {
         settings.get(CommonSettings.LOG_FORMAT); // used by logback, not here: a wrong value still stops startup
+        int replicas = settings.get(REPLICATION_FACTOR);
+        int minInSync = settings.get(MIN_INSYNC_REPLICAS);
+        if (replicas > 0 && minInSync > replicas) {
+            throw new io.herald.runtime.config.ConfigException(MIN_INSYNC_REPLICAS.name() + " (" + minInSync
+                    + ") must be at most " + REPLICATION_FACTOR.name() + " (" + replicas
+                    + "): no write could ever succeed");
+        }
         return new RouterConfig(
                 KafkaClients.from(settings),
-                settings.get(CommonSettings.REGISTRY_URL),
+                CommonSettings.registry(settings),
                 settings.get(APPLICATION_ID),
                 settings.get(STREAM_THREADS),
                 Path.of(settings.get(STATE_DIR)),
                 new EndpointHealthPolicy(settings.get(AUTO_DISABLE), settings.get(DISABLE_AFTER_FAILURES),
                         settings.get(DISABLE_AFTER)),
                 settings.get(OPS_PORT),
-                settings.get(CommonSettings.METRICS_TENANT_TAG));
+                settings.get(CommonSettings.METRICS_TENANT_TAG),
+                replicas,
+                minInSync);
     }
 }

@@ -1,5 +1,6 @@
 package io.herald.router;
 
+import io.herald.schemas.registry.RegistryEndpoint;
 import io.herald.schemas.delivery.Delivery;
 import io.herald.schemas.delivery.DeliveryAttempt;
 import io.herald.schemas.event.IamEvent;
@@ -16,10 +17,10 @@ import org.apache.kafka.common.serialization.Serde;
 public record RouterSerdes(Serde<IamEvent> events, Serde<Webhook> webhooks, Serde<Delivery> deliveries,
         Serde<DeliveryAttempt> attempts, Serde<SpecificRecord> records) {
 
-    /** Avro in Confluent wire format against the registry at {@code registryUrl}. */
-    public static RouterSerdes registry(String registryUrl) {
-        return new RouterSerdes(HeraldSerdes.valueSerde(registryUrl), HeraldSerdes.valueSerde(registryUrl),
-                HeraldSerdes.valueSerde(registryUrl), HeraldSerdes.valueSerde(registryUrl),
-                HeraldSerdes.valueSerde(registryUrl));
+    /** Avro in Confluent wire format against the registry at {@code registry}. */
+    public static RouterSerdes registry(RegistryEndpoint registry) {
+        return new RouterSerdes(HeraldSerdes.valueSerde(registry), HeraldSerdes.valueSerde(registry),
+                HeraldSerdes.valueSerde(registry), HeraldSerdes.valueSerde(registry),
+                HeraldSerdes.valueSerde(registry));
     }
 }

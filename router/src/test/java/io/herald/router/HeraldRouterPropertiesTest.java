@@ -30,7 +30,25 @@ class HeraldRouterPropertiesTest {
                 StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L,
                 // what can't be decoded or routed goes to iam.events.rejected and never stops routing
                 StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, EventQuarantine.class,
-                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, EventQuarantine.class));
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, EventQuarantine.class,
+                // the store's changelog and the repartition topic: as many replicas as the brokers' default
+                StreamsConfig.REPLICATION_FACTOR_CONFIG, -1));
+    }
+
+    @Test
+    void theRoutersOwnTopicsGetTheReplicasAndInSyncReplicasAsked() {
+        Properties replicated = HeraldRouter.streamsProperties(RouterConfig.builder("b:9092", "http://registry:8081",
+                "herald-router", Path.of("/tmp/r")).set(RouterConfig.REPLICATION_FACTOR, 3)
+                .set(RouterConfig.MIN_INSYNC_REPLICAS, 2).build());
+
+        assertThat(replicated).containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, 3)
+                .containsEntry("topic.min.insync.replicas", 2);
+        assertThat(props).doesNotContainKey("topic.min.insync.replicas");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RouterConfig.builder("b:9092",
+                "http://registry:8081", "herald-router", Path.of("/tmp/r")).set(RouterConfig.REPLICATION_FACTOR, 2)
+                .set(RouterConfig.MIN_INSYNC_REPLICAS, 3).build())
+                .hasMessage("herald.router.min-insync-replicas (3) must be at most herald.router.replication-factor "
+                        + "(2): no write could ever succeed");
     }
 
     @Test

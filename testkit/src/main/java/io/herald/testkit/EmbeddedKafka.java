@@ -33,6 +33,19 @@ public final class EmbeddedKafka implements AutoCloseable {
             "group.initial.rebalance.delay.ms", "0",
             "auto.create.topics.enable", "false");
 
+    /**
+     * Broker settings of a cluster of three or more, as production clusters have them (MSK, Confluent Cloud,
+     * Strimzi's examples): internal topics of three replicas, two of which take every write.
+     */
+    static final Map<String, String> REPLICATED = Map.of(
+            "offsets.topic.replication.factor", "3",
+            "transaction.state.log.replication.factor", "3",
+            "transaction.state.log.min.isr", "2",
+            "share.coordinator.state.topic.replication.factor", "3",
+            "share.coordinator.state.topic.min.isr", "2",
+            "group.initial.rebalance.delay.ms", "0",
+            "auto.create.topics.enable", "false");
+
     private final KafkaClusterTestKit cluster;
 
     private EmbeddedKafka(KafkaClusterTestKit cluster) {
@@ -49,7 +62,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         return start(dataDirectory, 1);
     }
 
-    /** Starts a cluster of {@code brokers} brokers (one of them also the controller), data in a temporary directory. */
+    /**
+     * Starts a cluster of {@code brokers} brokers (the first also the controller), data in a temporary directory;
+     * from three brokers on, internal topics have three replicas (see {@link #REPLICATED}).
+     */
     public static EmbeddedKafka startCluster(int brokers) {
         return start(null, brokers);
     }
@@ -65,7 +81,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 nodes.setBaseDirectory(dataDirectory);
             }
             KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes.build());
-            SINGLE_NODE.forEach(builder::setConfigProp);
+            (brokers >= 3 ? REPLICATED : SINGLE_NODE).forEach(builder::setConfigProp);
             KafkaClusterTestKit cluster = builder.setDeleteOnClose(dataDirectory == null).build();
             cluster.format();
             cluster.startup();
@@ -83,6 +99,36 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return cluster.bootstrapServers();
+    }
+
+    /** The node ids of the brokers, the controller's first. */
+    public java.util.List<Integer> brokerIds() {
+        return cluster.brokers().keySet().stream().sorted().toList();
+    }
+
+    /**
+     * Stops one broker in an orderly way, as a rolling restart or a lost machine's replacement does; its partitions'
+     * leadership moves to the other replicas. The controller keeps running (it is a separate server even where
+     * combined with broker {@code brokerIds().get(0)}).
+     */
+    public void stopBroker(int id) {
+        broker(id).shutdown();
+        broker(id).awaitShutdown();
+        LOG.info("Kafka broker {} stopped", id);
+    }
+
+    /** Starts a broker {@link #stopBroker stopped} before, on its data; it catches up and rejoins the ISR. */
+    public void startBroker(int id) {
+        broker(id).startup();
+        LOG.info("Kafka broker {} started again", id);
+    }
+
+    private kafka.server.BrokerServer broker(int id) {
+        kafka.server.BrokerServer broker = cluster.brokers().get(id);
+        if (broker == null) {
+            throw new IllegalArgumentException("no broker " + id + " in " + brokerIds());
+        }
+        return broker;
     }
 
     /** A new admin client; the caller closes it. */

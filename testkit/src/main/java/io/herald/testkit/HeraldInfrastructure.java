@@ -2,6 +2,7 @@ package io.herald.testkit;
 
 import io.herald.schemas.Topics;
 import io.herald.runtime.registry.RegistryCompatibility;
+import io.herald.schemas.registry.RegistryEndpoint;
 import java.nio.file.Path;
 
 /**
@@ -46,7 +47,8 @@ public final class HeraldInfrastructure implements AutoCloseable {
             kafka = EmbeddedKafka.start(kafkaDataDirectory);
             kafka.createTopics(Topics.all());
             SchemaRegistryServer registry = registryStart.join();
-            RegistryCompatibility.requireBackward(registry.apicurioApiUrl()); // as herald-topics does in production
+            // as herald-topics does in production
+            RegistryCompatibility.requireBackward(RegistryEndpoint.of(registry.confluentApiUrl()));
             return new HeraldInfrastructure(kafka, registry);
         } catch (RuntimeException e) {
             registryStart.thenAccept(SchemaRegistryServer::close);
@@ -61,14 +63,19 @@ public final class HeraldInfrastructure implements AutoCloseable {
         return kafka.bootstrapServers();
     }
 
-    /** The registry URL Herald's serdes are configured with. */
     /** Kafka clients of this broker, made the way the services make theirs. */
     public io.herald.runtime.kafka.KafkaClients kafkaClients() {
         return io.herald.runtime.kafka.KafkaClients.of(bootstrapServers());
     }
 
+    /** The registry URL Herald is configured with: the registry's Confluent API. */
     public String registryUrl() {
-        return registry.apicurioApiUrl();
+        return registry.confluentApiUrl();
+    }
+
+    /** {@link #registryUrl()}, which asks no credentials. */
+    public RegistryEndpoint registryEndpoint() {
+        return RegistryEndpoint.of(registryUrl());
     }
 
     public EmbeddedKafka kafka() {

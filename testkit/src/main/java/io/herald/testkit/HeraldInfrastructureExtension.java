@@ -23,6 +23,11 @@ public final class HeraldInfrastructureExtension implements ParameterResolver {
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         return context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent("infrastructure", key -> HeraldInfrastructure.start(), HeraldInfrastructure.class);
+                .getOrComputeIfAbsent("infrastructure", key -> {
+                    HeraldInfrastructure infrastructure = HeraldInfrastructure.start();
+                    // A registry that already holds other teams' schemas, so ids differ from Apicurio's global ids.
+                    infrastructure.registry().seedUnrelatedSchemas();
+                    return infrastructure;
+                }, HeraldInfrastructure.class);
     }
 }

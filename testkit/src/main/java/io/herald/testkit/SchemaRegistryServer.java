@@ -81,14 +81,48 @@ public final class SchemaRegistryServer implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
-    /** The Apicurio v2 API, which Herald's serdes talk to. */
+    /** Apicurio's own v2 API, for what only it shows (global ids, artifacts). */
     public String apicurioApiUrl() {
         return baseUrl() + "/apis/registry/v2";
     }
 
-    /** The Confluent-compatible API, for Confluent-style consumers (SIEM tools, kafkajs, confluent-kafka). */
+    /**
+     * The Confluent-compatible API, which Herald talks to, as do Confluent-style consumers (SIEM tools, kafkajs,
+     * confluent-kafka).
+     */
     public String confluentApiUrl() {
         return baseUrl() + "/apis/ccompat/v7";
+    }
+
+    /**
+     * Registers schemas no Herald component knows, as a company registry holds them, so that the ids Herald's
+     * schemas get neither start at 1 nor equal Apicurio's global ids (one content is registered twice, which
+     * gives it two global ids but one content id). Through Apicurio's own API, as another team's tool would.
+     */
+    public void seedUnrelatedSchemas() {
+        HttpClient http = HttpClient.newHttpClient();
+        String[][] artifacts = {{"billing-invoice-value", "Invoice"}, {"billing-invoice-copy-value", "Invoice"},
+            {"crm-contact-value", "Contact"}};
+        for (String[] artifact : artifacts) {
+            String schema = "{\"type\":\"record\",\"name\":\"" + artifact[1] + "\",\"namespace\":\"com.example\","
+                    + "\"fields\":[{\"name\":\"id\",\"type\":\"string\"}]}";
+            HttpRequest request = HttpRequest.newBuilder(URI.create(apicurioApiUrl() + "/groups/default/artifacts"))
+                    .header("Content-Type", "application/json")
+                    .header("X-Registry-ArtifactId", artifact[0])
+                    .header("X-Registry-ArtifactType", "AVRO")
+                    .POST(HttpRequest.BodyPublishers.ofString(schema)).build();
+            try {
+                int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status != 200 && status != 409) {
+                    throw new IllegalStateException("seeding the registry failed: HTTP " + status);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("seeding the registry failed", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while seeding the registry", e);
+            }
+        }
     }
 
     public long pid() {

@@ -59,13 +59,13 @@ class HeraldInfrastructureIT {
     }
 
     @Test
-    void laterRecordsOfASchemaAreEncodedByteForByteAsApicurioEncodesThem(HeraldInfrastructure infra) {
+    void recordsAreEncodedByteForByteAsTheApicurioSerdeOfEarlierReleasesEncodedThem(HeraldInfrastructure infra) {
         String topic = Topics.AUTH_EVENTS;
         try (var herald = HeraldSerdes.<IamEvent>valueSerializer(infra.registryUrl());
                 var apicurio = new io.apicurio.registry.serde.avro.AvroKafkaSerializer<IamEvent>();
                 var deserializer = HeraldSerdes.<IamEvent>valueDeserializer(infra.registryUrl())) {
-            apicurio.configure(HeraldSerdes.config(infra.registryUrl()), false);
-            for (int i = 0; i < 3; i++) { // the first through Apicurio, the next two from the cached prefix
+            apicurio.configure(ApicurioSerdes.config(infra.registry().apicurioApiUrl()), false);
+            for (int i = 0; i < 3; i++) { // the first registers, the next two use the cached id
                 IamEvent event = IamEvents.of("acme", AuthLoginSucceeded.newBuilder().setUserId("user-" + i)
                         .setMethod("password").setUserAgent(i == 2 ? null : "agent " + i).build());
                 byte[] ours = herald.serialize(topic, event);
@@ -120,8 +120,8 @@ class HeraldInfrastructureIT {
 
     @Test
     void theRegistryRefusesASchemaThatOldRecordsCannotBeReadWith(HeraldInfrastructure infra) throws Exception {
-        assertThat(RegistryCompatibility.currentLevel(infra.registryUrl())).isEqualTo("BACKWARD");
-        RegistryCompatibility.requireBackward(infra.registryUrl()); // again: still fine
+        assertThat(RegistryCompatibility.currentLevel(infra.registryEndpoint())).isEqualTo("BACKWARD");
+        RegistryCompatibility.requireBackward(infra.registryEndpoint()); // again: still fine
 
         String v1 = "{\"type\":\"record\",\"name\":\"Probe\",\"fields\":[{\"name\":\"a\",\"type\":\"string\"}]}";
         String withDefault = v1.replace("}]}", "},{\"name\":\"b\",\"type\":\"int\",\"default\":0}]}");
@@ -136,7 +136,8 @@ class HeraldInfrastructureIT {
     /** Registers a schema through the Apicurio v2 API, as a new artifact or a new version; returns the status. */
     private static int register(HeraldInfrastructure infra, String artifact, String schema, boolean first)
             throws Exception {
-        String url = infra.registryUrl() + "/groups/default/artifacts" + (first ? "" : "/" + artifact + "/versions");
+        String url = infra.registry().apicurioApiUrl() + "/groups/default/artifacts"
+                + (first ? "" : "/" + artifact + "/versions");
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(schema));

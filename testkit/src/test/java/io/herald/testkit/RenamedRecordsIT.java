@@ -75,7 +75,7 @@ class RenamedRecordsIT {
 
     /** How an earlier release configured its serdes: Apicurio's datum provider, which looks classes up by name. */
     private static Map<String, Object> earlierRelease(HeraldInfrastructure infra) {
-        Map<String, Object> config = HeraldSerdes.config(infra.registryUrl());
+        Map<String, Object> config = ApicurioSerdes.config(infra.registry().apicurioApiUrl());
         config.put(AvroKafkaSerdeConfig.AVRO_DATUM_PROVIDER, DefaultAvroDatumProvider.class.getName());
         config.put(AvroKafkaSerdeConfig.USE_SPECIFIC_AVRO_READER, "false"); // its classes are not on this classpath
         return config;

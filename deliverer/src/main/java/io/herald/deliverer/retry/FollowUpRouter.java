@@ -1,5 +1,6 @@
 package io.herald.deliverer.retry;
 
+import io.herald.schemas.registry.RegistryEndpoint;
 import io.herald.runtime.kafka.KafkaClients;
 import io.herald.schemas.Topics;
 import io.herald.schemas.delivery.DeadLetter;
@@ -28,10 +29,10 @@ public final class FollowUpRouter implements AutoCloseable {
     private final Producer<String, SpecificRecord> producer;
     private final Clock clock;
 
-    public FollowUpRouter(KafkaClients kafka, String registryUrl, Clock clock) {
+    public FollowUpRouter(KafkaClients kafka, RegistryEndpoint registry, Clock clock) {
         this.clock = clock;
         this.producer = kafka.producer("herald-deliverer-retries", Map.of(ProducerConfig.LINGER_MS_CONFIG, 5),
-                new StringSerializer(), HeraldSerdes.<SpecificRecord>valueSerializer(registryUrl));
+                new StringSerializer(), HeraldSerdes.<SpecificRecord>valueSerializer(registry));
     }
 
     /** Queues {@code next} (the following attempt) to be handed back to the deliverers at {@code dueAt}. */

@@ -53,7 +53,8 @@ final class Demo implements AutoCloseable {
     Demo(LocalStack stack, PrintStream out) {
         this.stack = stack;
         this.out = out;
-        this.counters = new PipelineCounters(KafkaClients.of(stack.bootstrapServers()), stack.registryUrl());
+        this.counters = new PipelineCounters(KafkaClients.of(stack.bootstrapServers()),
+                io.herald.schemas.registry.RegistryEndpoint.of(stack.registryUrl()));
         this.publisher = HeraldPublisher.create(PublisherConfig.of(stack.bootstrapServers(), stack.registryUrl(),
                 "herald-demo"));
         receiver.onRequest(this::verify);

@@ -44,8 +44,7 @@ public final class HeraldLocal {
         Runtime.getRuntime().addShutdownHook(shutdown);
         out.printf("Herald is up in %.1f s%n", (System.nanoTime() - startNanos) / 1e9);
         out.println("  Kafka bootstrap servers   " + stack.bootstrapServers());
-        out.println("  Schema registry (Apicurio) " + stack.registryUrl());
-        out.println("  Schema registry (Confluent API) " + stack.confluentRegistryUrl());
+        out.println("  Schema registry           " + stack.registryUrl() + "  (Apicurio, Confluent API)");
         out.println("  Ingest service            " + stack.ingestUrl() + "  (try /api/v1/event-types, /health)");
         out.println("  Operator API key (this run only) " + stack.operatorKey());
         out.println("    curl -H 'Authorization: Bearer " + stack.operatorKey() + "' "

@@ -89,10 +89,6 @@ final class LocalStack implements AutoCloseable {
         return infrastructure.registryUrl();
     }
 
-    String confluentRegistryUrl() {
-        return infrastructure.registry().confluentApiUrl();
-    }
-
     String ingestUrl() {
         return ingest.uri().toString();
     }

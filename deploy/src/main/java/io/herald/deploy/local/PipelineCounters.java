@@ -1,5 +1,6 @@
 package io.herald.deploy.local;
 
+import io.herald.schemas.registry.RegistryEndpoint;
 import io.herald.runtime.kafka.KafkaClients;
 import io.herald.schemas.Topics;
 import io.herald.schemas.delivery.DeliveryAttempt;
@@ -30,12 +31,12 @@ final class PipelineCounters implements AutoCloseable {
     private final Deserializer<DeliveryAttempt> attempts;
     private final Thread thread;
 
-    PipelineCounters(KafkaClients kafka, String registryUrl) {
+    PipelineCounters(KafkaClients kafka, RegistryEndpoint registry) {
         consumer = kafka.consumer("herald-local-counters", Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "herald-local-counters",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new StringDeserializer(), new ByteArrayDeserializer());
-        attempts = HeraldSerdes.valueDeserializer(registryUrl);
+        attempts = HeraldSerdes.valueDeserializer(registry);
         consumer.subscribe(List.of(Topics.DELIVERIES, Topics.ATTEMPTS));
         thread = new Thread(this::run, "pipeline-counters");
         thread.setDaemon(true);

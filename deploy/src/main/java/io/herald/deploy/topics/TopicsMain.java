@@ -29,7 +29,9 @@ public final class TopicsMain {
 
     /** Every key herald-topics reads. */
     public static final java.util.List<Setting<?>> SETTINGS = java.util.List.of(
-            CommonSettings.KAFKA_BOOTSTRAP_SERVERS, CommonSettings.REGISTRY_URL, REPLICATION_FACTOR,
+            CommonSettings.KAFKA_BOOTSTRAP_SERVERS, CommonSettings.REGISTRY_URL,
+            CommonSettings.REGISTRY_USERNAME, CommonSettings.REGISTRY_PASSWORD, CommonSettings.REGISTRY_BEARER_TOKEN,
+            REPLICATION_FACTOR,
             MIN_INSYNC_REPLICAS);
 
     private TopicsMain() {
@@ -44,13 +46,13 @@ public final class TopicsMain {
                 throw new ConfigException(MIN_INSYNC_REPLICAS.name() + " (" + minInSync + ") must be at most "
                         + REPLICATION_FACTOR.name() + " (" + replication + "): no write could ever succeed");
             }
-            String registryUrl = settings.get(CommonSettings.REGISTRY_URL);
+            var registry = CommonSettings.registry(settings);
             try (Admin admin = KafkaClients.from(settings).admin(Map.of())) {
                 new TopicInstaller(admin).install(Topics.all(), replication, minInSync).forEach(System.out::println);
             }
-            RegistryCompatibility.requireBackward(registryUrl);
+            RegistryCompatibility.requireBackward(registry);
             System.out.println("registry compatibility: " + RegistryCompatibility.LEVEL);
-        } catch (ConfigException | IllegalStateException e) {
+        } catch (ConfigException | IllegalStateException | io.herald.schemas.registry.SchemaRegistryException e) {
             System.err.println("herald-topics: " + e.getMessage());
             System.exit(1);
         }

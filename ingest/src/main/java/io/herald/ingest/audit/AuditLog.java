@@ -1,5 +1,6 @@
 package io.herald.ingest.audit;
 
+import io.herald.schemas.registry.RegistryEndpoint;
 import io.herald.runtime.kafka.KafkaClients;
 import io.herald.schemas.Topics;
 import io.herald.schemas.serde.HeraldSerdes;
@@ -27,9 +28,9 @@ public final class AuditLog implements AutoCloseable {
     private final Map<String, Deque<AuditEntry>> byTenant = new ConcurrentHashMap<>();
     private final TopicReader<AuditEntry> reader;
 
-    public AuditLog(KafkaClients kafka, String registryUrl, Duration loadTimeout) {
+    public AuditLog(KafkaClients kafka, RegistryEndpoint registry, Duration loadTimeout) {
         this.reader = TopicReader.start(kafka, Topics.AUDIT,
-                HeraldSerdes.<AuditEntry>valueDeserializer(registryUrl), "herald-ingest-audit",
+                HeraldSerdes.<AuditEntry>valueDeserializer(registry), "herald-ingest-audit",
                 TopicReader.Start.BEGINNING, this::apply, loadTimeout);
     }
 

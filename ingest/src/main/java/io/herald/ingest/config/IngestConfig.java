@@ -1,5 +1,6 @@
 package io.herald.ingest.config;
 
+import io.herald.schemas.registry.RegistryEndpoint;
 import io.herald.runtime.kafka.KafkaClients;
 import io.herald.ingest.auth.ApiKeys;
 import io.herald.runtime.config.CommonSettings;
@@ -16,7 +17,7 @@ import java.util.List;
 public record IngestConfig(
         int port,
         KafkaClients kafka,
-        String registryUrl,
+        RegistryEndpoint registry,
         SecretCipher secretCipher,
         ApiKeys apiKeys,
         boolean allowHttp,
@@ -32,7 +33,7 @@ public record IngestConfig(
         return new IngestConfig(
                 settings.get(IngestSettings.PORT),
                 KafkaClients.from(settings),
-                settings.get(CommonSettings.REGISTRY_URL),
+                CommonSettings.registry(settings),
                 parse(CommonSettings.SECRET_KEYS.name(), () -> SecretCipher.fromKeyRing(
                         settings.get(CommonSettings.SECRET_KEYS))),
                 parse(IngestSettings.API_KEYS.name(), () -> ApiKeys.parse(settings.get(IngestSettings.API_KEYS))),

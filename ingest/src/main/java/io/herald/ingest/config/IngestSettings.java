@@ -37,7 +37,9 @@ public final class IngestSettings {
             "Port of the ingest service's operations endpoint: /metrics (Prometheus), /health/live, /health/ready");
 
     public static final List<Setting<?>> SETTINGS = java.util.stream.Stream.concat(java.util.stream.Stream.of(PORT,
-            CommonSettings.KAFKA_BOOTSTRAP_SERVERS, CommonSettings.REGISTRY_URL, CommonSettings.SECRET_KEYS, API_KEYS,
+            CommonSettings.KAFKA_BOOTSTRAP_SERVERS, CommonSettings.REGISTRY_URL,
+            CommonSettings.REGISTRY_USERNAME, CommonSettings.REGISTRY_PASSWORD, CommonSettings.REGISTRY_BEARER_TOKEN,
+            CommonSettings.SECRET_KEYS, API_KEYS,
             ALLOW_HTTP, CommonSettings.EGRESS_ALLOWED_NETWORKS, ROTATION_OVERLAP, MAX_REQUEST_BYTES,
             MAX_EVENT_REQUEST_BYTES,
             OPS_PORT, CommonSettings.LOG_FORMAT),

@@ -64,12 +64,12 @@ public final class DeliveryLog implements AutoCloseable {
         this.store = store;
         this.clock = clock;
         this.attempts = new KeyedHistory<>(config.kafka(), Topics.ATTEMPTS,
-                HeraldSerdes.valueDeserializer(config.registryUrl()), MAX_SCANNED_PER_PAGE);
+                HeraldSerdes.valueDeserializer(config.registry()), MAX_SCANNED_PER_PAGE);
         this.deadLetters = new KeyedHistory<>(config.kafka(), Topics.DEAD_LETTERS,
-                HeraldSerdes.valueDeserializer(config.registryUrl()), MAX_SCANNED_PER_PAGE);
+                HeraldSerdes.valueDeserializer(config.registry()), MAX_SCANNED_PER_PAGE);
         this.redeliveries = config.kafka().producer("herald-ingest-redeliveries", Map.of(
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TransactionalProducer.REQUEST_MAX_BLOCK.toMillis()),
-                new StringSerializer(), HeraldSerdes.<Delivery>valueSerializer(config.registryUrl()));
+                new StringSerializer(), HeraldSerdes.<Delivery>valueSerializer(config.registry()));
     }
 
     /**

@@ -77,12 +77,12 @@ public final class EventReplays implements AutoCloseable {
 
     public EventReplays(IngestConfig config, WebhookService webhooks, WebhookStore store, Clock clock) {
         this.kafka = config.kafka();
-        this.events = HeraldSerdes.valueDeserializer(config.registryUrl());
+        this.events = HeraldSerdes.valueDeserializer(config.registry());
         this.webhooks = webhooks;
         this.store = store;
         this.clock = clock;
         this.producer = kafka.producer("herald-ingest-replays", Map.of(ProducerConfig.LINGER_MS_CONFIG, 10),
-                new StringSerializer(), HeraldSerdes.<Delivery>valueSerializer(config.registryUrl()));
+                new StringSerializer(), HeraldSerdes.<Delivery>valueSerializer(config.registry()));
     }
 
     /** One replay and its progress; its counters are written by the replay's thread only. */
@@ -202,7 +202,9 @@ public final class EventReplays implements AutoCloseable {
                     replay.deliveriesQueued, replay.eventsRead);
         } catch (RuntimeException e) {
             // What the tenant reads: the consequence, not the exception's text (that is logged).
-            replay.error = (e instanceof org.apache.kafka.common.KafkaException ? "Kafka failed while the events "
+            replay.error = (io.herald.schemas.registry.SchemaRegistryException.retryLater(e)
+                    ? "the schema registry failed while the events were decoded"
+                    : e instanceof org.apache.kafka.common.KafkaException ? "Kafka failed while the events "
                     + "were read or queued" : "an unexpected error stopped it (logged)") + " after "
                     + replay.deliveriesQueued + " deliveries were queued; start the replay again (receivers "
                     + "deduplicate repeats on webhook-id)";
@@ -254,6 +256,9 @@ public final class EventReplays implements AutoCloseable {
         try {
             event = events.deserialize(record.topic(), record.headers(), record.value());
         } catch (RuntimeException undecodable) {
+            if (io.herald.schemas.registry.SchemaRegistryException.retryLater(undecodable)) {
+                throw undecodable; // the registry failed, not the event: the replay stops rather than skip it
+            }
             return; // the router passed it over too; nothing to deliver
         }
         if (event == null || !event.getTenant().equals(webhook.getTenant())

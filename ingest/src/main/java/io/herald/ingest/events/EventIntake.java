@@ -1,5 +1,6 @@
 package io.herald.ingest.events;
 
+import io.herald.schemas.registry.RegistryEndpoint;
 import io.herald.runtime.kafka.KafkaClients;
 import io.herald.schemas.CloudEventHeaders;
 import io.herald.schemas.tracing.EventSpans;
@@ -70,11 +71,11 @@ public final class EventIntake implements AutoCloseable {
     public record Outcome(Receipt receipt, boolean duplicate) {
     }
 
-    public EventIntake(KafkaClients kafka, String registryUrl, Duration loadTimeout, HeraldTracing tracing,
+    public EventIntake(KafkaClients kafka, RegistryEndpoint registry, Duration loadTimeout, HeraldTracing tracing,
             Clock clock) {
         this.tracing = tracing;
         this.clock = clock;
-        this.events = HeraldSerdes.valueSerializer(registryUrl);
+        this.events = HeraldSerdes.valueSerializer(registry);
         this.transactionalId = "herald-ingest-events-" + UUID.randomUUID();
         this.producer = TransactionalProducer.start(transactionalId, kafka.transactional("herald-ingest-events",
                 transactionalId, Map.of(

@@ -1,5 +1,6 @@
 package io.herald.ingest.ops;
 
+import io.herald.schemas.registry.RegistryEndpoint;
 import io.herald.runtime.kafka.KafkaClients;
 import io.herald.runtime.ops.DependencyCheck;
 import io.herald.runtime.ops.HeraldMeters;
@@ -25,10 +26,10 @@ public final class IngestOperations implements AutoCloseable {
     private final OpsServer server;
     private final List<BooleanSupplier> readiness = new CopyOnWriteArrayList<>();
 
-    public IngestOperations(KafkaClients kafka, String registryUrl, int opsPort) {
+    public IngestOperations(KafkaClients kafka, RegistryEndpoint schemaRegistry, int opsPort) {
         this.registry = HeraldMeters.registry("ingest");
-        this.dependencies = DependencyCheck.start(kafka, registryUrl);
-        this.server = OpsServer.start(opsPort, registry, this::ready, dependencies::kafkaProblem);
+        this.dependencies = DependencyCheck.start(kafka, schemaRegistry);
+        this.server = OpsServer.start(opsPort, registry, this::ready, dependencies::problem);
     }
 
     /** Adds a condition of readiness, such as a producer that can publish. */

@@ -1,5 +1,6 @@
 package io.herald.ingest.webhooks;
 
+import io.herald.schemas.registry.RegistryEndpoint;
 import io.herald.runtime.kafka.KafkaClients;
 import io.herald.schemas.HeraldIds;
 import io.herald.schemas.WebhookKeys;
@@ -53,13 +54,13 @@ public final class WebhookStore implements AutoCloseable {
      * @param destinations which webhook hosts are refused: literal forbidden addresses are rejected here, names are
      *     checked by the deliverer when they resolve
      */
-    public static WebhookStore create(KafkaClients kafka, String registryUrl, SecretCipher cipher,
+    public static WebhookStore create(KafkaClients kafka, RegistryEndpoint registry, SecretCipher cipher,
             ForbiddenAddresses destinations) {
         String transactionalId = "herald-webhook-store-" + UUID.randomUUID();
         return new WebhookStore(TransactionalProducer.start(transactionalId, kafka.transactional("herald-webhook-store",
                 transactionalId, Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG,
                         (int) TransactionalProducer.REQUEST_MAX_BLOCK.toMillis()),
-                new StringSerializer(), HeraldSerdes.<SpecificRecord>valueSerializer(registryUrl))), cipher,
+                new StringSerializer(), HeraldSerdes.<SpecificRecord>valueSerializer(registry))), cipher,
                 Clock.systemUTC(), destinations);
     }
 

@@ -54,10 +54,10 @@ public final class WebhookTester implements AutoCloseable {
         this.clock = clock;
         this.producer = config.kafka().producer("herald-ingest-webhook-tests", Map.of(
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TransactionalProducer.REQUEST_MAX_BLOCK.toMillis()),
-                new StringSerializer(), HeraldSerdes.<Delivery>valueSerializer(config.registryUrl()));
+                new StringSerializer(), HeraldSerdes.<Delivery>valueSerializer(config.registry()));
         // From the end: only attempts made after this service started can answer its tests.
         this.attempts = TopicReader.start(config.kafka(), Topics.ATTEMPTS,
-                HeraldSerdes.<DeliveryAttempt>valueDeserializer(config.registryUrl()), "herald-ingest-test-attempts",
+                HeraldSerdes.<DeliveryAttempt>valueDeserializer(config.registry()), "herald-ingest-test-attempts",
                 TopicReader.Start.END, this::apply, Duration.ZERO);
     }
 

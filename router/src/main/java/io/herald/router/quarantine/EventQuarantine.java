@@ -2,6 +2,7 @@ package io.herald.router.quarantine;
 
 import io.herald.router.RouterMetrics;
 import io.herald.schemas.Topics;
+import io.herald.schemas.registry.SchemaRegistryException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * The router's error handler for records it cannot route. A record of an event topic that does not decode, or
  * decodes into something that is not a valid event, is copied byte for byte to {@link Topics#REJECTED_EVENTS} with
  * the reason and its coordinates in headers (in the same transaction as the router's progress), and routing goes
- * on. A bad record of any other topic (an attempt the health tracker can't read) is logged and passed over.
+ * on. A bad record of any other topic (an attempt the health tracker can't read) is logged and passed over. A
+ * record that could not be decoded because the schema registry failed is no bad record: it is read again.
  */
 public final class EventQuarantine implements DeserializationExceptionHandler, ProcessingExceptionHandler {
 
@@ -38,6 +40,13 @@ public final class EventQuarantine implements DeserializationExceptionHandler, P
     @Override
     public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context,
             ConsumerRecord<byte[], byte[]> record, Exception exception) {
+        if (SchemaRegistryException.retryLater(exception)) {
+            // The registry is away or refuses us, the record is fine: the stream thread stops and its replacement
+            // reads the record again from the last commit, until the registry answers.
+            LOG.warn("Could not decode {}-{}@{}, the schema registry failed: {}; retrying it", context.topic(),
+                    context.partition(), context.offset(), describe(exception));
+            return DeserializationExceptionHandler.Response.fail();
+        }
         String reason = "undecodable: " + describe(exception);
         return DeserializationExceptionHandler.Response.resume(quarantine(context, reason, "decode"));
     }

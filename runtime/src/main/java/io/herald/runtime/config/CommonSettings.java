@@ -15,7 +15,19 @@ public final class CommonSettings {
                     + "enable.idempotence, isolation.level, enable.auto.commit, processing.guarantee",
             "herald.kafka.client.security.protocol=SASL_SSL");
     public static final Setting<String> REGISTRY_URL = Setting.text("herald.registry.url", null,
-            "Schema registry URL (Apicurio v2 API), e.g. http://registry:8080/apis/registry/v2");
+            "Schema registry URL, of its Confluent Schema Registry API: Confluent Schema Registry, Karapace or "
+                    + "Redpanda (e.g. http://registry:8081), Apicurio (http://apicurio:8080/apis/ccompat/v7)");
+    public static final Setting<java.util.Optional<String>> REGISTRY_USERNAME = Setting.optionalText(
+            "herald.registry.username", "User of the registry's HTTP basic auth (Confluent Cloud: the API key); "
+                    + "empty when the registry asks none", false);
+    public static final Setting<java.util.Optional<String>> REGISTRY_PASSWORD = Setting.optionalText(
+            "herald.registry.password", "Password of the registry's HTTP basic auth (Confluent Cloud: the API "
+                    + "secret); set with herald.registry.username", true);
+    public static final Setting<java.util.Optional<String>> REGISTRY_BEARER_TOKEN = Setting.optionalText(
+            "herald.registry.bearer-token", "Bearer token sent to the registry instead of basic auth", true);
+    /** The keys that say where the registry is and how to authenticate: read together by {@link #registry}. */
+    public static final java.util.List<Setting<?>> REGISTRY_SETTINGS = java.util.List.of(REGISTRY_URL,
+            REGISTRY_USERNAME, REGISTRY_PASSWORD, REGISTRY_BEARER_TOKEN);
     public static final Setting<String> SECRET_KEYS = Setting.secretText("herald.secrets.keys",
             "Key ring that encrypts webhook secrets at rest: id:base64(32 bytes)[,id:base64...]; the first "
                     + "encrypts, all decrypt. Same value on ingest and deliverer.");
@@ -36,5 +48,23 @@ public final class CommonSettings {
                     + "series), never webhook ids or URLs");
 
     private CommonSettings() {
+    }
+
+    /**
+     * The registry the settings name, with its credentials.
+     *
+     * @throws ConfigException naming the keys when they don't make an endpoint (never showing a secret)
+     */
+    public static io.herald.schemas.registry.RegistryEndpoint registry(Settings settings) {
+        String url = settings.get(REGISTRY_URL);
+        String username = settings.get(REGISTRY_USERNAME).orElse(null);
+        String password = settings.get(REGISTRY_PASSWORD).orElse(null);
+        String token = settings.get(REGISTRY_BEARER_TOKEN).orElse(null);
+        try {
+            return new io.herald.schemas.registry.RegistryEndpoint(url, username, password, token);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(REGISTRY_URL.name() + ", " + REGISTRY_USERNAME.name() + ", "
+                    + REGISTRY_PASSWORD.name() + ", " + REGISTRY_BEARER_TOKEN.name() + ": " + e.getMessage());
+        }
     }
 }

@@ -51,6 +51,9 @@ public final class ConfigBuilder<C> {
         if (value instanceof Duration duration) {
             return Durations.format(duration);
         }
+        if (value instanceof java.util.Optional<?> optional) {
+            return optional.map(ConfigBuilder::text).orElse("");
+        }
         if (value instanceof Collection<?> items) {
             return items.stream().map(ConfigBuilder::text).collect(Collectors.joining(","));
         }

@@ -25,6 +25,8 @@ public final class TopicInstaller {
         this.admin = admin;
     }
 
+    private static final java.time.Duration METADATA_WAIT = java.time.Duration.ofSeconds(30);
+
     /** Creates the missing topics on a single broker: one replica each. */
     public List<String> install(Collection<TopicSpec> topics, short replicationFactor) {
         return install(topics, replicationFactor, 1);
@@ -49,8 +51,7 @@ public final class TopicInstaller {
                             t.configs(), minInSyncReplicas)))
                     .toList();
             createIgnoringRaces(missing);
-            Map<String, TopicDescription> described = admin.describeTopics(
-                    topics.stream().map(TopicSpec::name).toList()).allTopicNames().get();
+            Map<String, TopicDescription> described = describeOnceKnown(topics.stream().map(TopicSpec::name).toList());
             return topics.stream().map(t -> report(t, existing.contains(t.name()), described.get(t.name()))).toList();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -58,6 +59,26 @@ public final class TopicInstaller {
         } catch (ExecutionException e) {
             throw new IllegalStateException("creating Herald's topics failed: " + e.getCause().getMessage(),
                     e.getCause());
+        }
+    }
+
+    /**
+     * Describes the topics, waiting while a broker does not know a topic just created yet: on a cluster of several
+     * brokers, the metadata of a new topic reaches each broker a moment after the controller created it.
+     */
+    private Map<String, TopicDescription> describeOnceKnown(List<String> names)
+            throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + METADATA_WAIT.toNanos();
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
         }
     }
 

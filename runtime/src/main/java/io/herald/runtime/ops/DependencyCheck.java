@@ -1,10 +1,11 @@
 package io.herald.runtime.ops;
 
+import io.herald.runtime.config.CommonSettings;
 import io.herald.runtime.kafka.KafkaClients;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.herald.schemas.registry.RegistryEndpoint;
+import io.herald.schemas.registry.RegistryUnavailableException;
+import io.herald.schemas.registry.SchemaRegistryClient;
+import io.herald.schemas.registry.SchemaRegistryException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -24,8 +25,7 @@ public final class DependencyCheck implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
     private final Admin admin;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-    private final URI registryInfo;
+    private final SchemaRegistryClient registry;
     private final ScheduledExecutorService checker = DaemonThreads.scheduler("dependency-check");
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DependencyCheck.class);
 
@@ -33,19 +33,20 @@ public final class DependencyCheck implements AutoCloseable {
     private volatile boolean kafkaUp;
     private volatile String kafkaProblem;
     private volatile boolean registryUp;
+    private volatile String registryProblem;
     private final java.util.concurrent.atomic.AtomicLong rounds = new java.util.concurrent.atomic.AtomicLong();
 
-    private DependencyCheck(KafkaClients kafka, String registryUrl) {
+    private DependencyCheck(KafkaClients kafka, RegistryEndpoint registry) {
         this.kafka = kafka;
         this.admin = kafka.admin(Map.of(
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()));
-        this.registryInfo = URI.create(registryUrl + "/system/info");
+        this.registry = new SchemaRegistryClient(registry, TIMEOUT, 1, Duration.ZERO); // the next round retries
     }
 
     /** Starts checking at once; the first answer comes within a few seconds. */
-    public static DependencyCheck start(KafkaClients kafka, String registryUrl) {
-        DependencyCheck check = new DependencyCheck(kafka, registryUrl);
+    public static DependencyCheck start(KafkaClients kafka, RegistryEndpoint registry) {
+        DependencyCheck check = new DependencyCheck(kafka, registry);
         check.checker.scheduleWithFixedDelay(check::checkOnce, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         return check;
     }
@@ -72,6 +73,12 @@ public final class DependencyCheck implements AutoCloseable {
         return Optional.ofNullable(kafkaProblem);
     }
 
+    /** Why a dependency is not up when the operator must fix it (refused credentials); Kafka's first. */
+    public Optional<String> problem() {
+        String kafkaReason = kafkaProblem;
+        return Optional.ofNullable(kafkaReason != null ? kafkaReason : registryProblem);
+    }
+
     private void checkOnce() {
         try {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis())).nodes()
@@ -87,9 +94,21 @@ public final class DependencyCheck implements AutoCloseable {
             kafkaProblem = problem;
         }
         try {
-            registryUp = http.send(HttpRequest.newBuilder(registryInfo).timeout(TIMEOUT).GET().build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (Exception e) {
+            registry.check();
+            registryUp = true;
+            registryProblem = null;
+        } catch (RegistryUnavailableException e) {
+            registryUp = false;
+            registryProblem = null;
+        } catch (SchemaRegistryException e) { // refused credentials: the operator's to fix, so said
+            registryUp = false;
+            String problem = e.getMessage() + "; check " + CommonSettings.REGISTRY_USERNAME.name() + " and "
+                    + CommonSettings.REGISTRY_PASSWORD.name() + ", or " + CommonSettings.REGISTRY_BEARER_TOKEN.name();
+            if (!problem.equals(registryProblem)) {
+                LOG.error("Not ready: {}", problem);
+            }
+            registryProblem = problem;
+        } catch (RuntimeException e) {
             registryUp = false;
         }
         rounds.incrementAndGet();

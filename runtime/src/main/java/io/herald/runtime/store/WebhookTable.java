@@ -1,5 +1,6 @@
 package io.herald.runtime.store;
 
+import io.herald.schemas.registry.RegistryEndpoint;
 import io.herald.runtime.kafka.KafkaClients;
 import io.herald.schemas.WebhookKeys;
 import io.herald.schemas.Topics;
@@ -24,16 +25,16 @@ public final class WebhookTable implements AutoCloseable {
     private final Map<String, Webhook> byWebhookId = new ConcurrentHashMap<>();
     private final TopicReader<Webhook> reader;
 
-    private WebhookTable(KafkaClients kafka, String registryUrl, String clientId, Duration loadTimeout) {
+    private WebhookTable(KafkaClients kafka, RegistryEndpoint registry, String clientId, Duration loadTimeout) {
         this.reader = TopicReader.start(kafka, Topics.SUBSCRIPTIONS,
-                HeraldSerdes.<Webhook>valueDeserializer(registryUrl), clientId, TopicReader.Start.BEGINNING,
+                HeraldSerdes.<Webhook>valueDeserializer(registry), clientId, TopicReader.Start.BEGINNING,
                 this::apply, loadTimeout);
     }
 
     /** Starts reading and returns once everything already on the topic is loaded. */
-    public static WebhookTable start(KafkaClients kafka, String registryUrl, String clientId,
+    public static WebhookTable start(KafkaClients kafka, RegistryEndpoint registry, String clientId,
             Duration loadTimeout) {
-        return new WebhookTable(kafka, registryUrl, clientId, loadTimeout);
+        return new WebhookTable(kafka, registry, clientId, loadTimeout);
     }
 
     public Optional<Webhook> find(String webhookId) {

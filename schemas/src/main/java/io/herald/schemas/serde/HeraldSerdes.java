@@ -6,15 +6,12 @@ import io.herald.schemas.delivery.DeliveryAttempt;
 import io.herald.schemas.event.IamEvent;
 import io.herald.schemas.webhook.AuditEntry;
 import io.herald.schemas.webhook.Webhook;
-import java.util.List;
-import org.apache.avro.specific.SpecificData;
-import io.apicurio.registry.serde.Legacy4ByteIdHandler;
-import io.apicurio.registry.serde.SerdeConfig;
-import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
-import io.apicurio.registry.serde.avro.AvroKafkaSerdeConfig;
-import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import io.herald.schemas.registry.RegistryEndpoint;
+import io.herald.schemas.registry.SchemaRegistryClient;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.util.ClassSecurityValidator;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -24,8 +21,8 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Avro serdes for Herald's records in the Confluent wire format (magic byte 0, 4-byte schema id), with schemas in a
- * Confluent-compatible registry. Built on Apicurio's serde, configured so that the id written is the content id:
- * with the default global id, Confluent-style consumers would look up the wrong schema.
+ * registry that speaks the Confluent Schema Registry API ({@link HeraldAvroSerializer}, {@link
+ * HeraldAvroDeserializer}). Each serde has its own {@link SchemaRegistryClient}, so its own cache of ids.
  */
 public final class HeraldSerdes {
 
@@ -56,10 +53,10 @@ public final class HeraldSerdes {
     }
 
     /**
-     * Apicurio creates a datum reader per record; with Avro's fast reader each new reader resolves the writer
-     * schema against the reader schema again (for {@code IamEvent}, over a 56-member union): about 0.2 ms of CPU a
-     * record, the largest cost the benchmark found. Avro's classic reader caches that resolution per schema pair,
-     * so a record decodes in microseconds.
+     * With Avro's fast reader, a datum reader resolves the writer schema against the reader schema when it is made
+     * (for {@code IamEvent}, over a 56-member union): about 0.2 ms of CPU, the largest cost the benchmark found
+     * when a reader was made per record. Avro's classic reader caches that resolution per schema pair, so readers
+     * other code makes (Herald's deserializer keeps one per schema id) decode in microseconds.
      */
     private static void decodeWithCachedResolution() {
         RECORDS.forEach(type -> SpecificData.getForClass(type).setFastReaderEnabled(false));
@@ -71,19 +68,18 @@ public final class HeraldSerdes {
     }
 
     /**
-     * The serde settings for a registry. {@code registryUrl} is the registry's Apicurio v2 API, e.g.
-     * {@code http://localhost:8081/apis/registry/v2}.
+     * Confluent-style serde settings for a registry, for Kafka clients that make Herald's serdes from their
+     * configuration ({@code value.deserializer=io.herald.schemas.serde.HeraldAvroDeserializer}).
      */
-    public static Map<String, Object> config(String registryUrl) {
+    public static Map<String, Object> config(RegistryEndpoint registry) {
         Map<String, Object> config = new HashMap<>();
-        config.put(SerdeConfig.REGISTRY_URL, registryUrl);
-        config.put(SerdeConfig.ENABLE_HEADERS, "false");
-        // The Confluent 4-byte id, named directly: "as-confluent" does the same but warns on every serde.
-        config.put(SerdeConfig.ID_HANDLER, Legacy4ByteIdHandler.class.getName());
-        config.put(SerdeConfig.USE_ID, "contentId");
-        config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT, "true");
-        config.put(AvroKafkaSerdeConfig.USE_SPECIFIC_AVRO_READER, "true");
-        config.put(AvroKafkaSerdeConfig.AVRO_DATUM_PROVIDER, HeraldDatumProvider.class.getName());
+        config.put(RegistryEndpoint.URL_CONFIG, registry.url());
+        if (registry.username() != null) {
+            config.put(RegistryEndpoint.BASIC_AUTH_USER_INFO_CONFIG, registry.username() + ":" + registry.password());
+        }
+        if (registry.bearerToken() != null) {
+            config.put(RegistryEndpoint.BEARER_AUTH_TOKEN_CONFIG, registry.bearerToken());
+        }
         return config;
     }
 
@@ -92,23 +88,33 @@ public final class HeraldSerdes {
      * renamed in the code, which keep their earlier names on the wire (see {@code WireNames}).
      */
     public static org.apache.avro.Schema wireSchemaOf(org.apache.avro.Schema schema) {
-        return HeraldDatumProvider.wireSchemaOf(schema);
+        return RecordSchemas.wireSchemaOf(schema);
     }
 
+    /** A value serializer for the registry at {@code registryUrl}'s Confluent API, which asks no credentials. */
     public static <T extends SpecificRecord> Serializer<T> valueSerializer(String registryUrl) {
-        AvroKafkaSerializer<T> serializer = new AvroKafkaSerializer<>();
-        serializer.configure(config(registryUrl), false);
-        return new SchemaIdCachingSerializer<>(serializer);
+        return valueSerializer(RegistryEndpoint.of(registryUrl));
+    }
+
+    public static <T extends SpecificRecord> Serializer<T> valueSerializer(RegistryEndpoint registry) {
+        return new HeraldAvroSerializer<>(new SchemaRegistryClient(registry));
     }
 
     public static <T extends SpecificRecord> Deserializer<T> valueDeserializer(String registryUrl) {
-        AvroKafkaDeserializer<T> deserializer = new AvroKafkaDeserializer<>();
-        deserializer.configure(config(registryUrl), false);
-        return deserializer;
+        return valueDeserializer(RegistryEndpoint.of(registryUrl));
+    }
+
+    public static <T extends SpecificRecord> Deserializer<T> valueDeserializer(RegistryEndpoint registry) {
+        return new HeraldAvroDeserializer<>(new SchemaRegistryClient(registry));
     }
 
     public static <T extends SpecificRecord> Serde<T> valueSerde(String registryUrl) {
-        return Serdes.serdeFrom(valueSerializer(registryUrl), valueDeserializer(registryUrl));
+        return valueSerde(RegistryEndpoint.of(registryUrl));
+    }
+
+    public static <T extends SpecificRecord> Serde<T> valueSerde(RegistryEndpoint registry) {
+        SchemaRegistryClient client = new SchemaRegistryClient(registry);
+        return Serdes.serdeFrom(new HeraldAvroSerializer<>(client), new HeraldAvroDeserializer<>(client));
     }
 
     private record HeraldTrust(ClassSecurityValidator.ClassSecurityPredicate delegate)
