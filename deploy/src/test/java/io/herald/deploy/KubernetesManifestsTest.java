@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.herald.deliverer.DelivererConfig;
+import io.herald.runtime.config.CommonSettings;
+import io.herald.runtime.kafka.KafkaClients;
 import io.herald.schemas.Topics;
 import io.herald.runtime.config.Setting;
 import io.herald.runtime.config.Settings;
@@ -60,6 +62,7 @@ class KubernetesManifestsTest {
             Commands.Result result = NodeVerifiers.run("validate-manifests.mjs", files.toArray(String[]::new));
             assertThat(result.exitCode()).as(result.output()).isZero();
             assertThat(result.output()).contains("apps/v1 Deployment", "keda.sh/v1alpha1 ScaledObject",
+                    "keda.sh/v1alpha1 TriggerAuthentication",
                     "autoscaling/v2 HorizontalPodAutoscaler", "batch/v1 Job", "policy/v1 PodDisruptionBudget");
         } finally {
             for (String file : files) {
@@ -106,9 +109,14 @@ class KubernetesManifestsTest {
                             .as("%s in %s: %s=%s", name, variant, variable, value).doesNotThrowAnyException();
                 }
                 // Shared ConfigMaps may carry keys another service reads; a key no service reads is a typo.
-                assertThat(fromConfigMaps.keySet()).as("%s in %s: keys no setting defines (typos?)", name, variant)
+                String clientPrefix = CommonSettings.KAFKA_CLIENT.environmentPrefix();
+                assertThat(fromConfigMaps.keySet().stream().filter(key -> !key.startsWith(clientPrefix)))
+                        .as("%s in %s: keys no setting defines (typos?)", name, variant)
                         .isSubsetOf(ConfigurationReference.BY_SERVICE.values().stream().flatMap(List::stream)
                                 .map(Setting::environmentVariable).collect(Collectors.toSet()));
+                // Kafka client properties are checked as at startup: known to Kafka, none that Herald sets itself.
+                assertThatCode(() -> KafkaClients.from(new Settings(Map.of(), fromConfigMaps, Map.of())))
+                        .as("%s in %s: Kafka client properties", name, variant).doesNotThrowAnyException();
             }
         }
     }
@@ -178,6 +186,51 @@ class KubernetesManifestsTest {
                 .containsExactlyInAnyOrder(group + "@" + Topics.DELIVERIES,
                         group + "-retries@" + Topics.retryTopics().get(0));
         assertThat(kafkaTriggers).allSatisfy(t -> assertThat(t.get("bootstrapServers")).isEqualTo(bootstrap));
+    }
+
+    @Test
+    void productionReachesASaslSslClusterWithCredentialsOnlyFromMountedSecrets() {
+        List<Map<String, Object>> prod = RENDERED.get("overlays/prod");
+        Map<String, String> common = stringMap(map(find(prod, "ConfigMap", "herald-common").get("data")));
+        String prefix = CommonSettings.KAFKA_CLIENT.environmentPrefix();
+        assertThat(common).containsEntry(prefix + "SECURITY_PROTOCOL", "SASL_SSL")
+                .containsEntry(prefix + "SASL_MECHANISM", "SCRAM-SHA-512");
+        String jaas = common.get(prefix + "SASL_JAAS_CONFIG");
+        assertThat(jaas).as("the JAAS text is read from a file, never written in a ConfigMap")
+                .matches("\\$\\{dir:[^:}]+:sasl\\.jaas\\.config}").doesNotContain("password");
+        List<String> files = List.of(jaas.substring("${dir:".length(), jaas.lastIndexOf(':')) + "/x",
+                common.get(prefix + "SSL_TRUSTSTORE_LOCATION"));
+
+        for (Map<String, Object> workload : workloads(prod)) {
+            Map<String, Object> container = onlyContainer(workload);
+            Map<String, String> secretOfVolume = new HashMap<>();
+            for (Map<String, Object> volume : list(podSpec(workload).get("volumes"))) {
+                Object secret = map(volume.get("secret")).get("secretName");
+                if (secret != null) {
+                    secretOfVolume.put((String) volume.get("name"), (String) secret);
+                }
+            }
+            for (String file : files) {
+                assertThat(list(container.get("volumeMounts")))
+                        .as("%s mounts %s from a Secret, read-only", name(workload), file)
+                        .anyMatch(mount -> file.startsWith(mount.get("mountPath") + "/")
+                                && secretOfVolume.containsKey((String) mount.get("name"))
+                                && Boolean.TRUE.equals(mount.get("readOnly")));
+            }
+        }
+
+        Map<String, Object> scaled = map(find(prod, "ScaledObject", "herald-deliverer").get("spec"));
+        for (Map<String, Object> trigger : list(scaled.get("triggers"))) {
+            if (!"kafka".equals(trigger.get("type"))) {
+                continue;
+            }
+            assertThat(stringMap(map(trigger.get("metadata")))).containsEntry("sasl", "scram_sha512")
+                    .containsEntry("tls", "enable");
+            String authentication = (String) map(trigger.get("authenticationRef")).get("name");
+            Map<String, Object> auth = map(find(prod, "TriggerAuthentication", authentication).get("spec"));
+            assertThat(list(auth.get("secretTargetRef"))).extracting(ref -> ref.get("parameter"))
+                    .containsExactlyInAnyOrder("username", "password", "ca");
+        }
     }
 
     @Test
