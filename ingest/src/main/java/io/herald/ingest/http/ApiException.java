@@ -32,6 +32,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.NOT_FOUND, "not_found", what + " not found", List.of());
     }
 
+    /** A change made against a version of the resource that is no longer the stored one (If-Match). */
+    public static ApiException preconditionFailed(String message) {
+        return new ApiException(HttpStatus.PRECONDITION_FAILED, "precondition_failed", message, List.of());
+    }
+
     public static ApiException unauthorized() {
         return new ApiException(HttpStatus.UNAUTHORIZED, "unauthorized",
                 "a valid API key is required: Authorization: Bearer <key>", List.of());

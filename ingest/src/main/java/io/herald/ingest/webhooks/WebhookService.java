@@ -107,27 +107,31 @@ public class WebhookService {
         return new WebhookPage(page, more ? page.get(page.size() - 1).id() : null);
     }
 
-    /** PUT: replaces every setting (secrets stay; rotate them with {@link #rotate}). */
-    public WebhookView replace(Caller caller, String tenant, String id, WebhookInput input) {
-        Webhook before = existing(tenant, id);
+    /**
+     * PUT: replaces every setting (secrets stay; rotate them with {@link #rotate}).
+     *
+     * @param precondition the request's If-Match, or null: the change is made to the latest version either way
+     */
+    public WebhookView replace(Caller caller, String tenant, String id, WebhookInput input, IfMatch precondition) {
         rejectSecret(input);
         WebhookDraft draft = draft(input, null);
         validate(draft);
-        return update(caller, before, draft);
+        return update(caller, tenant, id, precondition, before -> draft);
     }
 
-    /** PATCH: changes the settings present in the request, keeps the rest. */
-    public WebhookView patch(Caller caller, String tenant, String id, WebhookInput input) {
-        Webhook before = existing(tenant, id);
+    /** PATCH: changes the settings present in the request, keeps the rest (of the latest version). */
+    public WebhookView patch(Caller caller, String tenant, String id, WebhookInput input, IfMatch precondition) {
         rejectSecret(input);
-        WebhookDraft draft = draft(input, before);
-        validate(draft);
-        return update(caller, before, draft);
+        existing(tenant, id); // 404 before the body is judged against a webhook
+        return update(caller, tenant, id, precondition, before -> {
+            WebhookDraft draft = draft(input, before);
+            validate(draft);
+            return draft;
+        });
     }
 
-    public void delete(Caller caller, String tenant, String id) {
-        Webhook before = existing(tenant, id);
-        write(before, null, caller, "webhook.deleted");
+    public void delete(Caller caller, String tenant, String id, IfMatch precondition) {
+        change(caller, tenant, id, precondition, before -> null, "webhook.deleted");
     }
 
     /** The secrets that currently sign; recorded in the audit log. */
@@ -143,30 +147,44 @@ public class WebhookService {
     }
 
     /** Issues a new secret; the old one keeps signing for the configured overlap so receivers can switch. */
-    public SecretView rotate(Caller caller, String tenant, String id) {
-        Webhook before = existing(tenant, id);
-        Instant now = clock.instant();
+    public RotatedSecret rotate(Caller caller, String tenant, String id, IfMatch precondition) {
         String secret = WebhookSecrets.generate();
-        List<RetiringSecret> retiring = new ArrayList<>();
-        before.getSigningSecrets().forEach(old -> retiring.add(new RetiringSecret(old, now.plus(rotationOverlap))));
-        before.getRetiringSecrets().stream().filter(r -> r.getExpiresAt().isAfter(now)).forEach(retiring::add);
-        Webhook after = Webhook.newBuilder(before)
-                .setSigningSecrets(List.of(cipher.encrypt(secret, id)))
-                .setRetiringSecrets(rotationOverlap.isZero() ? List.of() : retiring)
-                .setUpdatedAt(now)
-                .setVersion(before.getVersion() + 1)
-                .build();
-        SecretView secrets = secrets(after, now); // before storing: a rotation must not be stored and then unshowable
-        write(before, after, caller, "webhook.secret_rotated");
-        return secrets;
+        var shown = new java.util.concurrent.atomic.AtomicReference<SecretView>();
+        Webhook rotated = change(caller, tenant, id, precondition, before -> {
+            Instant now = clock.instant();
+            List<RetiringSecret> retiring = new ArrayList<>();
+            before.getSigningSecrets().forEach(old -> retiring.add(new RetiringSecret(old, now.plus(rotationOverlap))));
+            before.getRetiringSecrets().stream().filter(r -> r.getExpiresAt().isAfter(now)).forEach(retiring::add);
+            Webhook after = Webhook.newBuilder(before)
+                    .setSigningSecrets(List.of(cipher.encrypt(secret, id)))
+                    .setRetiringSecrets(rotationOverlap.isZero() ? List.of() : retiring)
+                    .setUpdatedAt(now)
+                    .build();
+            shown.set(secrets(after, now)); // before storing: a rotation must not be stored and then unshowable
+            return after;
+        }, "webhook.secret_rotated");
+        return new RotatedSecret(shown.get(), rotated.getVersion());
     }
 
-    private WebhookView update(Caller caller, Webhook before, WebhookDraft draft) {
-        Instant now = clock.instant();
-        Webhook after = build(Webhook.newBuilder(before).setVersion(before.getVersion() + 1), draft,
-                before, now);
-        write(before, after, caller, "webhook.updated");
-        return WebhookView.of(after, now);
+    /** A rotation's secrets, and the webhook's version after it (its new ETag). */
+    public record RotatedSecret(SecretView secrets, long version) {
+    }
+
+    private WebhookView update(Caller caller, String tenant, String id, IfMatch precondition,
+            java.util.function.Function<Webhook, WebhookDraft> draftOf) {
+        Webhook after = change(caller, tenant, id, precondition,
+                before -> build(Webhook.newBuilder(before), draftOf.apply(before), before, clock.instant()),
+                "webhook.updated");
+        return WebhookView.of(after, clock.instant());
+    }
+
+    private Webhook change(Caller caller, String tenant, String id, IfMatch precondition,
+            java.util.function.UnaryOperator<Webhook> change, String action) {
+        try {
+            return store.update(view, tenant, id, precondition, change, caller.actor(), action);
+        } catch (StoreUnavailableException e) {
+            throw unavailable(e);
+        }
     }
 
     private Webhook build(Webhook.Builder builder, WebhookDraft draft, Webhook before, Instant now) {

@@ -17,9 +17,16 @@ import io.herald.schemas.webhook.AuditEntry;
 import io.herald.schemas.webhook.Webhook;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
+import io.herald.ingest.http.ApiException;
+import io.herald.runtime.store.WebhookTable;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TransactionAbortableException;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -31,11 +38,23 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Writes webhook definitions to the compacted {@link Topics#SUBSCRIPTIONS} topic, the source of truth the router
  * and deliverers read, each change together with its {@link Topics#AUDIT} entry in one Kafka transaction: a change
  * is stored with its audit record or not at all. Secrets are encrypted before they leave this class.
+ *
+ * <p>Every ingest instance writes with the same transactional id, {@value #WRITER_TRANSACTIONAL_ID}, so Kafka
+ * lets one of them write at a time: an instance that starts writing fences the one that wrote before (whose
+ * transaction, if open, is aborted), and a fenced instance's commit fails. {@link #update} reads the webhook
+ * inside its transaction, after its producer fenced the others, from a view synced to the end of the topic: it
+ * sees every change committed before, and no other change can commit before its own does. So a change is always
+ * made to the latest version, versions go up by one, and an {@code If-Match} precondition is exact across
+ * instances. A fenced update is made again from the new latest version.
  */
 public final class WebhookStore implements AutoCloseable {
 
     /** The audit actor of changes made by Herald itself or through this Java API rather than the HTTP API. */
     public static final String SYSTEM_ACTOR = "system";
+    /** The transactional id of every webhook writer of every ingest instance: see the class comment. */
+    public static final String WRITER_TRANSACTIONAL_ID = "herald-webhook-writer";
+    private static final int MAX_ATTEMPTS = 20;
+    private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(10);
 
     private final TransactionalProducer<String, SpecificRecord> producer;
     private final SecretCipher cipher;
@@ -56,9 +75,9 @@ public final class WebhookStore implements AutoCloseable {
      */
     public static WebhookStore create(KafkaClients kafka, RegistryEndpoint registry, SecretCipher cipher,
             ForbiddenAddresses destinations) {
-        String transactionalId = "herald-webhook-store-" + UUID.randomUUID();
-        return new WebhookStore(TransactionalProducer.start(transactionalId, kafka.transactional("herald-webhook-store",
-                transactionalId, Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG,
+        String transactionalId = WRITER_TRANSACTIONAL_ID;
+        return new WebhookStore(TransactionalProducer.startShared(transactionalId, kafka.transactional(
+                "herald-webhook-store", transactionalId, Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG,
                         (int) TransactionalProducer.REQUEST_MAX_BLOCK.toMillis()),
                 new StringSerializer(), HeraldSerdes.<SpecificRecord>valueSerializer(registry))), cipher,
                 Clock.systemUTC(), destinations);
@@ -122,11 +141,89 @@ public final class WebhookStore implements AutoCloseable {
      * @throws StoreUnavailableException if Kafka did not take the change; nothing was written
      */
     public synchronized void write(Webhook before, Webhook after, String actor, String action) {
+        // For a new webhook (nothing to race with), and for tests that write a given state; changes go through update.
         Webhook subject = after != null ? after : before;
         String key = WebhookKeys.of(subject.getTenant(), subject.getId());
         AuditEntry audit = AuditEntries.change(before, after, actor, action, clock.instant());
         commit(List.of(new ProducerRecord<>(Topics.SUBSCRIPTIONS, key, after),
                 new ProducerRecord<>(Topics.AUDIT, subject.getTenant(), audit)));
+    }
+
+    /**
+     * Changes the latest stored version of a webhook, atomically with its audit entry, with every other writer
+     * of every instance held off (see the class comment); returns the webhook as stored, or as it was when
+     * {@code change} deleted it.
+     *
+     * @param precondition the versions the caller's change was made against (If-Match), or null for any
+     * @param change the webhook after the change, given the latest before it; null to delete it. It runs again
+     *     when another writer got in first, so it must do nothing but compute (its version is set here)
+     * @throws ApiException 404 when the tenant has no such webhook, 412 when its version fails the precondition,
+     *     or whatever {@code change} throws; nothing is written then
+     * @throws StoreUnavailableException if Kafka did not take the change; nothing was written
+     */
+    public Webhook update(WebhookTable view, String tenant, String id, IfMatch precondition,
+            UnaryOperator<Webhook> change, String actor, String action) {
+        return inWriterTransaction(transaction -> {
+            // After this producer fenced every other writer: the view now holds the latest version.
+            view.awaitSynced(SYNC_TIMEOUT);
+            Webhook before = view.find(id).filter(w -> w.getTenant().equals(tenant))
+                    .orElseThrow(() -> ApiException.notFound("webhook " + id));
+            if (precondition != null && !precondition.matches(before.getVersion())) {
+                throw ApiException.preconditionFailed("webhook " + id + " is at version "
+                        + IfMatch.etag(before.getVersion()) + ", not " + precondition.expected()
+                        + " (If-Match): it changed since it was read; read it again and make the change "
+                        + "to that version");
+            }
+            Webhook changed = change.apply(before);
+            Webhook after = changed == null ? null
+                    : Webhook.newBuilder(changed).setVersion(before.getVersion() + 1).build();
+            transaction.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS, WebhookKeys.of(tenant, id), after));
+            transaction.send(new ProducerRecord<>(Topics.AUDIT, tenant,
+                    AuditEntries.change(before, after, actor, action, clock.instant())));
+            return after != null ? after : before;
+        });
+    }
+
+    /**
+     * Runs {@code work} in one transaction of the shared writer; when another instance fenced this one meanwhile,
+     * runs it again (the producer is replaced, fencing the other in turn).
+     *
+     * @throws StoreUnavailableException if Kafka did not take it; nothing was written
+     */
+    private <T> T inWriterTransaction(TransactionalProducer.Work<String, SpecificRecord, T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return producer.inTransaction(work);
+            } catch (KafkaException e) {
+                if (!fenced(e) || attempt >= MAX_ATTEMPTS) {
+                    throw new StoreUnavailableException("storing the webhook change failed: " + e.getMessage(), e);
+                }
+                // Another instance wrote meanwhile: the work is done again, after what it wrote.
+                pauseBeforeRetry(attempt);
+            }
+        }
+    }
+
+    private static boolean fenced(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException
+                    || cause instanceof TransactionAbortableException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void pauseBeforeRetry(int attempt) {
+        try {
+            // Longer than the other instance takes to finish its change (sync, write, commit), and random, so
+            // that two instances that fence each other do not keep aborting each other's changes in step.
+            long unit = java.util.concurrent.ThreadLocalRandom.current().nextLong(100, 250);
+            Thread.sleep(unit * Math.min(attempt, 4));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while storing the webhook change", e);
+        }
     }
 
     /** Records an audit entry for something that changed no webhook (e.g. a secret revealed). */
@@ -137,14 +234,10 @@ public final class WebhookStore implements AutoCloseable {
 
     /** Writes the records in one transaction: all of them become visible, or none. */
     private void commit(List<ProducerRecord<String, SpecificRecord>> records) {
-        try {
-            producer.inTransaction(transaction -> {
-                records.forEach(transaction::send);
-                return null;
-            });
-        } catch (KafkaException e) {
-            throw new StoreUnavailableException("storing the webhook change failed: " + e.getMessage(), e);
-        }
+        inWriterTransaction(transaction -> {
+            records.forEach(transaction::send);
+            return null;
+        });
     }
 
     /** Whether changes can be stored now: the store's producer is initialised (readiness). */

@@ -12,6 +12,7 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
@@ -23,10 +24,16 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 
-/** The tenant-scoped webhook management API. Every call needs an API key of the tenant or an operator key. */
+/**
+ * The tenant-scoped webhook management API. Every call needs an API key of the tenant or an operator key. A
+ * webhook's {@code ETag} is its version; PUT, PATCH, DELETE and a rotation honour {@code If-Match} (412 when the
+ * webhook changed since), and without it are still made to the latest version, never over a change unseen.
+ */
 @Controller("/t/{tenant}/api/v1/webhooks")
 @ExecuteOn(TaskExecutors.BLOCKING) // reads sync with Kafka and writes wait for acknowledgements
 public class WebhooksController {
+
+    private static final String ETAG = "ETag";
 
     private final WebhookService webhooks;
     private final WebhookTester tester;
@@ -41,8 +48,9 @@ public class WebhooksController {
     @Post
     public HttpResponse<CreatedWebhookView> createWebhook(@Parameter(hidden = true) TenantScope scope,
             @Nullable @Body JsonNode body) {
-        return HttpResponse.created(webhooks.create(scope.caller(), scope.tenant(),
-                bodies.readRequired(body, WebhookInput.class)));
+        CreatedWebhookView created = webhooks.create(scope.caller(), scope.tenant(),
+                bodies.readRequired(body, WebhookInput.class));
+        return HttpResponse.created(created).header(ETAG, IfMatch.etag(created.webhook().version()));
     }
 
     @Get("{?limit,after,active,eventType}")
@@ -56,25 +64,33 @@ public class WebhooksController {
     }
 
     @Get("/{id}")
-    public WebhookView getWebhook(@Parameter(hidden = true) TenantScope scope, @PathVariable String id) {
-        return webhooks.get(scope.tenant(), id);
+    public HttpResponse<WebhookView> getWebhook(@Parameter(hidden = true) TenantScope scope,
+            @PathVariable String id) {
+        return tagged(webhooks.get(scope.tenant(), id));
     }
 
     @Put("/{id}")
-    public WebhookView replaceWebhook(@Parameter(hidden = true) TenantScope scope,
-            @PathVariable String id, @Nullable @Body JsonNode body) {
-        return webhooks.replace(scope.caller(), scope.tenant(), id, bodies.readRequired(body, WebhookInput.class));
+    public HttpResponse<WebhookView> replaceWebhook(@Parameter(hidden = true) TenantScope scope,
+            @PathVariable String id, @Nullable @Header(IfMatch.HEADER) String ifMatch,
+            @Nullable @Body JsonNode body) {
+        IfMatch precondition = IfMatch.parse(ifMatch);
+        return tagged(webhooks.replace(scope.caller(), scope.tenant(), id,
+                bodies.readRequired(body, WebhookInput.class), precondition));
     }
 
     @Patch("/{id}")
-    public WebhookView patchWebhook(@Parameter(hidden = true) TenantScope scope,
-            @PathVariable String id, @Nullable @Body JsonNode body) {
-        return webhooks.patch(scope.caller(), scope.tenant(), id, bodies.readRequired(body, WebhookInput.class));
+    public HttpResponse<WebhookView> patchWebhook(@Parameter(hidden = true) TenantScope scope,
+            @PathVariable String id, @Nullable @Header(IfMatch.HEADER) String ifMatch,
+            @Nullable @Body JsonNode body) {
+        IfMatch precondition = IfMatch.parse(ifMatch);
+        return tagged(webhooks.patch(scope.caller(), scope.tenant(), id,
+                bodies.readRequired(body, WebhookInput.class), precondition));
     }
 
     @Delete("/{id}")
-    public HttpResponse<Void> deleteWebhook(@Parameter(hidden = true) TenantScope scope, @PathVariable String id) {
-        webhooks.delete(scope.caller(), scope.tenant(), id);
+    public HttpResponse<Void> deleteWebhook(@Parameter(hidden = true) TenantScope scope, @PathVariable String id,
+            @Nullable @Header(IfMatch.HEADER) String ifMatch) {
+        webhooks.delete(scope.caller(), scope.tenant(), id, IfMatch.parse(ifMatch));
         return HttpResponse.noContent();
     }
 
@@ -84,8 +100,15 @@ public class WebhooksController {
     }
 
     @Post("/{id}/secret/rotate")
-    public SecretView rotateSecret(@Parameter(hidden = true) TenantScope scope, @PathVariable String id) {
-        return webhooks.rotate(scope.caller(), scope.tenant(), id);
+    public HttpResponse<SecretView> rotateSecret(@Parameter(hidden = true) TenantScope scope, @PathVariable String id,
+            @Nullable @Header(IfMatch.HEADER) String ifMatch) {
+        WebhookService.RotatedSecret rotated = webhooks.rotate(scope.caller(), scope.tenant(), id,
+                IfMatch.parse(ifMatch));
+        return HttpResponse.ok(rotated.secrets()).header(ETAG, IfMatch.etag(rotated.version()));
+    }
+
+    private static HttpResponse<WebhookView> tagged(WebhookView webhook) {
+        return HttpResponse.ok(webhook).header(ETAG, IfMatch.etag(webhook.version()));
     }
 
     /** Sends a synthetic, signed event to the webhook now and reports what its endpoint answered. */

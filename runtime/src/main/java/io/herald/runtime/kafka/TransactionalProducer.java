@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -41,15 +42,18 @@ public final class TransactionalProducer<K, V> implements AutoCloseable {
 
     private final String transactionalId;
     private final Supplier<Producer<K, V>> factory;
+    /** Whether writers of several processes share the transactional id and take turns (see {@link #startShared}). */
+    private final boolean shared;
     private final ScheduledExecutorService replacer;
     /** Null while a discarded producer waits for its replacement; guarded by this. */
     private Producer<K, V> producer;
     private volatile boolean ready;
     private volatile boolean closed;
 
-    private TransactionalProducer(String transactionalId, Supplier<Producer<K, V>> factory) {
+    private TransactionalProducer(String transactionalId, Supplier<Producer<K, V>> factory, boolean shared) {
         this.transactionalId = transactionalId;
         this.factory = factory;
+        this.shared = shared;
         this.replacer = DaemonThreads.scheduler("producer-replacer-" + transactionalId);
     }
 
@@ -60,7 +64,22 @@ public final class TransactionalProducer<K, V> implements AutoCloseable {
      * @param factory makes a producer configured with {@code transactionalId}; called again for each replacement
      */
     public static <K, V> TransactionalProducer<K, V> start(String transactionalId, Supplier<Producer<K, V>> factory) {
-        TransactionalProducer<K, V> transactional = new TransactionalProducer<>(transactionalId, factory);
+        return start(transactionalId, factory, false);
+    }
+
+    /**
+     * A producer whose transactional id other processes use too, so that Kafka lets one of them write at a time:
+     * being fenced is then only another process taking its turn. The fenced producer is closed and the next
+     * transaction initialises a new one (fencing the other in turn); readiness does not change meanwhile.
+     */
+    public static <K, V> TransactionalProducer<K, V> startShared(String transactionalId,
+            Supplier<Producer<K, V>> factory) {
+        return start(transactionalId, factory, true);
+    }
+
+    private static <K, V> TransactionalProducer<K, V> start(String transactionalId, Supplier<Producer<K, V>> factory,
+            boolean shared) {
+        TransactionalProducer<K, V> transactional = new TransactionalProducer<>(transactionalId, factory, shared);
         synchronized (transactional) {
             transactional.producer = transactional.initialised();
             transactional.ready = true;
@@ -103,6 +122,12 @@ public final class TransactionalProducer<K, V> implements AutoCloseable {
     }
 
     private void abortOrReplace(Producer<K, V> current, Throwable failure) {
+        if (shared && isFenced(failure)) {
+            LOG.debug("Producer {} was fenced by another process taking its turn", transactionalId);
+            producer = null; // the next transaction initialises a new one
+            closeQuietly(current);
+            return;
+        }
         try {
             current.abortTransaction();
         } catch (RuntimeException abortFailure) {
@@ -152,6 +177,16 @@ public final class TransactionalProducer<K, V> implements AutoCloseable {
             closeQuietly(created);
             throw e;
         }
+    }
+
+    private static boolean isFenced(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof ProducerFencedException
+                    || cause instanceof org.apache.kafka.common.errors.InvalidProducerEpochException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static RuntimeException unchecked(Throwable failure) {
