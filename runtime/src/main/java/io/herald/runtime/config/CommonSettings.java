@@ -57,6 +57,12 @@ public final class CommonSettings {
      */
     public static io.herald.schemas.registry.RegistryEndpoint registry(Settings settings) {
         String url = settings.get(REGISTRY_URL);
+        if (url.replaceAll("/+$", "").endsWith("/apis/registry/v2")) {
+            // What earlier releases were configured with: say what to change rather than fail on every schema.
+            throw new ConfigException(REGISTRY_URL.name() + " (env " + REGISTRY_URL.environmentVariable()
+                    + ") names Apicurio's own v2 API (" + url + "); Herald speaks the Confluent Schema Registry API: "
+                    + "give " + url.replaceAll("/+$", "").replaceAll("/apis/registry/v2$", "/apis/ccompat/v7"));
+        }
         String username = settings.get(REGISTRY_USERNAME).orElse(null);
         String password = settings.get(REGISTRY_PASSWORD).orElse(null);
         String token = settings.get(REGISTRY_BEARER_TOKEN).orElse(null);

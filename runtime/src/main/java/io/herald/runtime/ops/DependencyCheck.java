@@ -100,10 +100,11 @@ public final class DependencyCheck implements AutoCloseable {
         } catch (RegistryUnavailableException e) {
             registryUp = false;
             registryProblem = null;
-        } catch (SchemaRegistryException e) { // refused credentials: the operator's to fix, so said
+        } catch (SchemaRegistryException e) { // refused credentials or a wrong URL: the operator's to fix, so said
             registryUp = false;
-            String problem = e.getMessage() + "; check " + CommonSettings.REGISTRY_USERNAME.name() + " and "
-                    + CommonSettings.REGISTRY_PASSWORD.name() + ", or " + CommonSettings.REGISTRY_BEARER_TOKEN.name();
+            String problem = e.getMessage() + "; check " + (e.status() == 404 ? CommonSettings.REGISTRY_URL.name()
+                    : CommonSettings.REGISTRY_USERNAME.name() + " and " + CommonSettings.REGISTRY_PASSWORD.name()
+                    + ", or " + CommonSettings.REGISTRY_BEARER_TOKEN.name());
             if (!problem.equals(registryProblem)) {
                 LOG.error("Not ready: {}", problem);
             }

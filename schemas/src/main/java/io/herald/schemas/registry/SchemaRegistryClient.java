@@ -193,7 +193,13 @@ public final class SchemaRegistryClient {
         if (answer.unavailable()) {
             throw unavailable("checking the registry", answer);
         }
-        if (!answer.ok() && answer.status() != 404) {
+        if (answer.status() == 404) {
+            // Every Confluent-compatible registry answers GET /config; a 404 is a URL that names something else
+            // (Apicurio's root or its own v2 API, say).
+            throw new SchemaRegistryException("no Confluent Schema Registry API at " + endpoint.url()
+                    + " (GET /config answered HTTP 404); for Apicurio the URL ends in /apis/ccompat/v7", 404);
+        }
+        if (!answer.ok()) {
             throw refusal(answer, "the registry refused a check");
         }
     }

@@ -213,6 +213,18 @@ class SchemaRegistryClientTest {
     }
 
     @Test
+    void aUrlThatIsNoConfluentApiFailsTheCheckSayingSo() {
+        then(404, "{\"error_code\":404,\"message\":\"RESTEASY003210: Could not find resource\"}");
+        then(200, "{\"compatibilityLevel\":\"NONE\"}");
+        SchemaRegistryClient client = client(RegistryEndpoint.of(url()), 1);
+
+        assertThatThrownBy(client::check).isExactlyInstanceOf(SchemaRegistryException.class)
+                .hasMessage("no Confluent Schema Registry API at " + url().replaceAll("/$", "")
+                        + " (GET /config answered HTTP 404); for Apicurio the URL ends in /apis/ccompat/v7");
+        client.check(); // a fresh registry without rules answers NONE: up
+    }
+
+    @Test
     void aSchemaThatIsNotAvroIsRefusedByName() {
         then(200, "{\"schemaType\":\"PROTOBUF\",\"schema\":\"syntax = \\\"proto3\\\";\"}");
         SchemaRegistryClient client = client(RegistryEndpoint.of(url()), 1);
