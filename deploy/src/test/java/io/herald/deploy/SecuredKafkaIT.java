@@ -219,6 +219,21 @@ class SecuredKafkaIT {
         assertThat(LOGS.list.stream().map(SecuredKafkaIT::text)).noneMatch(line -> line.contains(wrongPassword));
     }
 
+    @Test
+    void aRouterWhoseCredentialsAreRefusedStopsNamingTheKeyNotTheSecret() {
+        String wrongPassword = "wrong-router-" + UUID.randomUUID();
+        RouterConfig config = RouterConfig.builder(kafka.bootstrapServers(), registry.confluentApiUrl(),
+                "refused-router", directory.resolve("refused-router"))
+                .set(CommonSettings.KAFKA_CLIENT, kafka.scramClientProperties(USER, wrongPassword)).build();
+
+        assertThatThrownBy(() -> HeraldRouter.start(config).close())
+                .isInstanceOf(io.herald.runtime.config.ConfigException.class)
+                .hasMessageContaining("Kafka refused Herald's credentials")
+                .hasMessageContaining("herald.kafka.client.sasl.jaas.config")
+                .message().doesNotContain(wrongPassword).doesNotContain("ScramLoginModule");
+        assertThat(LOGS.list.stream().map(SecuredKafkaIT::text)).noneMatch(line -> line.contains(wrongPassword));
+    }
+
     private static Map<String, String> withClient(Map<String, String> client) {
         Map<String, String> values = new HashMap<>(Map.of("herald.kafka.bootstrap-servers", kafka.bootstrapServers()));
         values.putAll(CommonSettings.KAFKA_CLIENT.keys(client));

@@ -66,7 +66,14 @@ public final class HeraldRouter implements AutoCloseable {
             LOG.error("Router stream thread failed; replacing it", error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        streams.start();
+        try {
+            streams.start(); // waits for the global webhook store's first read: refused credentials fail here
+        } catch (RuntimeException e) {
+            streams.close(Duration.ofSeconds(5));
+            streamsMetrics.close();
+            registry.close();
+            throw config.kafka().explained(e); // which keys to fix, never the secret
+        }
         DependencyCheck dependencies = DependencyCheck.start(config.kafka(), config.registry());
         OpsServer ops = OpsServer.start(config.opsPort(), registry,
                 () -> streams.state() == KafkaStreams.State.RUNNING && dependencies.allUp(),
