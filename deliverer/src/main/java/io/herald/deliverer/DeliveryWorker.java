@@ -14,7 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import io.herald.schemas.registry.SchemaRegistryException;
+import io.herald.runtime.kafka.UndecodableRecords;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import io.herald.runtime.logging.LogKeys;
@@ -30,8 +30,6 @@ final class DeliveryWorker implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
-    /** Between readings of a record the registry failed to decode (the client already retried within). */
-    private static final Duration REGISTRY_RETRY_PAUSE = Duration.ofSeconds(1);
     private static final Duration COMMIT_INTERVAL = Duration.ofMillis(200);
 
     private final Consumer<String, Delivery> consumer;
@@ -100,26 +98,8 @@ final class DeliveryWorker implements Runnable {
                 dispatch(record);
             }
         } catch (RecordDeserializationException e) {
-            if (SchemaRegistryException.retryLater(e)) {
-                // The registry failed, not the record: read it again after a pause, never pass it over.
-                LOG.warn("Could not decode the delivery at {}@{}, the schema registry failed: {}; retrying",
-                        e.topicPartition(), e.offset(),
-                        e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
-                consumer.seek(e.topicPartition(), e.offset());
-                pauseBeforeRetry();
-                return;
-            }
-            // Not a Delivery we can read: nothing to send. Logged with its coordinates, then passed over.
-            LOG.error("Skipping undecodable delivery at {}@{}: {}", e.topicPartition(), e.offset(), e.getMessage());
-            consumer.seek(e.topicPartition(), e.offset() + 1);
-        }
-    }
-
-    private void pauseBeforeRetry() {
-        try {
-            Thread.sleep(REGISTRY_RETRY_PAUSE.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // Not a Delivery we can read: nothing to send, passed over; unless the registry failed, not the record.
+            UndecodableRecords.readAgainOrSkip(consumer, e, LOG, "delivery");
         }
     }
 

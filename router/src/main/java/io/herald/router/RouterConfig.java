@@ -94,13 +94,8 @@ public record RouterConfig(
 
     public static RouterConfig from(Settings settings) {
         settings.get(CommonSettings.LOG_FORMAT); // used by logback, not here: a wrong value still stops startup
-        int replicas = settings.get(REPLICATION_FACTOR);
-        int minInSync = settings.get(MIN_INSYNC_REPLICAS);
-        if (replicas > 0 && minInSync > replicas) {
-            throw new io.herald.runtime.config.ConfigException(MIN_INSYNC_REPLICAS.name() + " (" + minInSync
-                    + ") must be at most " + REPLICATION_FACTOR.name() + " (" + replicas
-                    + "): no write could ever succeed");
-        }
+        int replicas = settings.get(REPLICATION_FACTOR); // -1: the brokers' default, which the check can't know
+        int minInSync = settings.minInSyncReplicas(MIN_INSYNC_REPLICAS, REPLICATION_FACTOR);
         return new RouterConfig(
                 KafkaClients.from(settings),
                 CommonSettings.registry(settings),

@@ -23,28 +23,29 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
+    /** Broker settings of every test cluster: no waiting for more members, no topics created by accident. */
+    private static final Map<String, String> TEST_CLUSTER = Map.of(
+            "group.initial.rebalance.delay.ms", "0",
+            "auto.create.topics.enable", "false");
+
     /** Broker settings of a one-node test cluster: internal topics of one replica, no waiting, no auto-creation. */
-    static final Map<String, String> SINGLE_NODE = Map.of(
+    static final Map<String, String> SINGLE_NODE = with(TEST_CLUSTER, Map.of(
             "offsets.topic.replication.factor", "1",
             "transaction.state.log.replication.factor", "1",
             "transaction.state.log.min.isr", "1",
             "share.coordinator.state.topic.replication.factor", "1",
-            "share.coordinator.state.topic.min.isr", "1",
-            "group.initial.rebalance.delay.ms", "0",
-            "auto.create.topics.enable", "false");
+            "share.coordinator.state.topic.min.isr", "1"));
 
     /**
      * Broker settings of a cluster of three or more, as production clusters have them (MSK, Confluent Cloud,
      * Strimzi's examples): internal topics of three replicas, two of which take every write.
      */
-    static final Map<String, String> REPLICATED = Map.of(
+    static final Map<String, String> REPLICATED = with(TEST_CLUSTER, Map.of(
             "offsets.topic.replication.factor", "3",
             "transaction.state.log.replication.factor", "3",
             "transaction.state.log.min.isr", "2",
             "share.coordinator.state.topic.replication.factor", "3",
-            "share.coordinator.state.topic.min.isr", "2",
-            "group.initial.rebalance.delay.ms", "0",
-            "auto.create.topics.enable", "false");
+            "share.coordinator.state.topic.min.isr", "2"));
 
     private final KafkaClusterTestKit cluster;
 
@@ -99,6 +100,12 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return cluster.bootstrapServers();
+    }
+
+    private static Map<String, String> with(Map<String, String> common, Map<String, String> own) {
+        Map<String, String> all = new java.util.HashMap<>(common);
+        all.putAll(own);
+        return Map.copyOf(all);
     }
 
     /** The node ids of the brokers, the controller's first. */

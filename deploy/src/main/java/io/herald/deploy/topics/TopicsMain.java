@@ -41,11 +41,7 @@ public final class TopicsMain {
         try {
             Settings settings = Settings.fromProcess();
             short replication = settings.get(REPLICATION_FACTOR).shortValue();
-            int minInSync = settings.get(MIN_INSYNC_REPLICAS);
-            if (minInSync > replication) {
-                throw new ConfigException(MIN_INSYNC_REPLICAS.name() + " (" + minInSync + ") must be at most "
-                        + REPLICATION_FACTOR.name() + " (" + replication + "): no write could ever succeed");
-            }
+            int minInSync = settings.minInSyncReplicas(MIN_INSYNC_REPLICAS, REPLICATION_FACTOR);
             var registry = CommonSettings.registry(settings);
             try (Admin admin = KafkaClients.from(settings).admin(Map.of())) {
                 new TopicInstaller(admin).install(Topics.all(), replication, minInSync).forEach(System.out::println);

@@ -67,6 +67,22 @@ public final class Settings {
         return map;
     }
 
+    /**
+     * Reads a min.insync.replicas key whose value must not exceed a replication factor key's: more in-sync
+     * replicas than replicas would let no write ever succeed.
+     *
+     * @throws ConfigException naming both keys
+     */
+    public int minInSyncReplicas(Setting<Integer> minInSync, Setting<Integer> replicas) {
+        int min = get(minInSync);
+        int factor = get(replicas);
+        if (factor > 0 && min > factor) {
+            throw new ConfigException(minInSync.name() + " (" + min + ") must be at most " + replicas.name() + " ("
+                    + factor + "): no write could ever succeed");
+        }
+        return min;
+    }
+
     public <T> T get(Setting<T> setting) {
         read.add(setting.name());
         String raw = properties.get(setting.name());

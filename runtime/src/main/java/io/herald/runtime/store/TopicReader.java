@@ -17,7 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import io.herald.schemas.registry.SchemaRegistryException;
+import io.herald.runtime.kafka.UndecodableRecords;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -36,8 +36,6 @@ public final class TopicReader<V> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TopicReader.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
     private static final Duration FETCH_MAX_WAIT = Duration.ofMillis(50);
-    /** Between readings of a record the registry failed to decode (the client already retried within). */
-    private static final Duration REGISTRY_RETRY_PAUSE = Duration.ofSeconds(1);
     /** How long a sync waits for the topic's end offsets before the waiting callers are told Kafka is away. */
     private static final Duration END_OFFSETS_TIMEOUT = Duration.ofSeconds(5);
 
@@ -142,21 +140,7 @@ public final class TopicReader<V> implements AutoCloseable {
                 apply.accept(record);
             }
         } catch (RecordDeserializationException e) {
-            if (SchemaRegistryException.retryLater(e)) {
-                // The registry failed, not the record: the view waits for it rather than lose it.
-                LOG.warn("Could not decode the record at {}@{}, the schema registry failed: {}; retrying",
-                        e.topicPartition(), e.offset(),
-                        e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
-                consumer.seek(e.topicPartition(), e.offset());
-                try {
-                    Thread.sleep(REGISTRY_RETRY_PAUSE.toMillis());
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-                return;
-            }
-            LOG.error("Skipping undecodable record at {}@{}: {}", e.topicPartition(), e.offset(), e.getMessage());
-            consumer.seek(e.topicPartition(), e.offset() + 1);
+            UndecodableRecords.readAgainOrSkip(consumer, e, LOG, "record"); // the view waits for the registry
         }
     }
 
