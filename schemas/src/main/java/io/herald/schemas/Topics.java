@@ -39,6 +39,12 @@ public final class Topics {
      * tenant:eventId; value: "eventId type topic partition offset" (text). Internal to ingest.
      */
     public static final String EVENT_RECEIPTS = "herald.ingest.receipts";
+    /**
+     * Claims of the event ids that requests are about to publish over HTTP: the first live claim of an id in its
+     * partition publishes it, whichever ingest instance made it. Key: tenant:eventId; value: "claim token" or
+     * "release token" (text); timestamps are the broker's (LogAppendTime). Internal to ingest.
+     */
+    public static final String EVENT_CLAIMS = "herald.ingest.claims";
 
     /** Webhook definitions, compacted. Key: tenant:webhookId; a tombstone deletes the webhook. */
     public static final String SUBSCRIPTIONS = "herald.subscriptions";
@@ -148,6 +154,10 @@ public final class Topics {
                 new TopicSpec(REJECTED_EVENTS, 3, Map.of("retention.ms", String.valueOf(Duration.ofDays(30).toMillis()))),
                 // Kept a day beyond the 24-hour idempotency window.
                 new TopicSpec(EVENT_RECEIPTS, 3, Map.of("retention.ms", String.valueOf(Duration.ofDays(2).toMillis()))),
+                // A claim holds for two minutes; an hour is plenty to read back, and segments roll so it is deleted.
+                new TopicSpec(EVENT_CLAIMS, 3, Map.of("retention.ms", String.valueOf(Duration.ofHours(1).toMillis()),
+                        "segment.ms", String.valueOf(Duration.ofMinutes(10).toMillis()),
+                        "message.timestamp.type", "LogAppendTime")),
                 new TopicSpec(SUBSCRIPTIONS, 1, compacted),
                 new TopicSpec(DELIVERIES, DEFAULT_PARTITIONS, deliveries),
                 new TopicSpec(ATTEMPTS, DEFAULT_PARTITIONS, attempts),

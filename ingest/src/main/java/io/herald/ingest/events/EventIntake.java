@@ -24,6 +24,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -43,23 +44,28 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Publishes events that came in over HTTP: a whole batch in one Kafka transaction (all of it becomes visible, or
  * none), each event with a receipt on {@link Topics#EVENT_RECEIPTS} in the same transaction. The receipts of the
  * last {@link #IDEMPOTENCY_WINDOW} are read back by every ingest instance, so an event id posted again within it
- * is answered with the first copy's coordinates instead of being published twice.
+ * is answered with the first copy's coordinates instead of being published twice. Requests that carry the same id
+ * at the same time, on one instance or several, are decided by {@link EventClaims}: one publishes it, the others
+ * wait for its receipt and answer with it.
  */
 public final class EventIntake implements AutoCloseable {
 
     /** How long an event id is remembered. */
     public static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
+    /** How long a request waits for a concurrent one to publish the ids they share. */
     private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration RECEIPT_POLL = Duration.ofMillis(5);
+    /** Kafka aborts a transaction of this producer left open longer than this. */
+    private static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(30);
     private static final long ACK_TIMEOUT_SECONDS = 30;
 
     private final String transactionalId;
     private final TransactionalProducer<String, byte[]> producer;
     private final Serializer<IamEvent> events;
     private final TopicReader<String> receipts;
+    private final EventClaims claims;
     /** Receipts by tenant:eventId, oldest first; guarded by itself (the reader thread adds to it too). */
     private final Map<String, Receipt> seen = new LinkedHashMap<>();
-    /** One transaction at a time, and no id checked by one request while another publishes it. */
-    private final Object publishing = new Object();
     private final HeraldTracing tracing;
     private final Clock clock;
 
@@ -80,9 +86,11 @@ public final class EventIntake implements AutoCloseable {
         this.producer = TransactionalProducer.start(transactionalId, kafka.transactional("herald-ingest-events",
                 transactionalId, Map.of(
                         ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TransactionalProducer.REQUEST_MAX_BLOCK.toMillis(),
+                        ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) TRANSACTION_TIMEOUT.toMillis(),
                         ProducerConfig.COMPRESSION_TYPE_CONFIG, Topics.PUBLIC_COMPRESSION,
                         ProducerConfig.COMPRESSION_GZIP_LEVEL_CONFIG, Topics.PUBLIC_COMPRESSION_LEVEL),
                 new StringSerializer(), new ByteArraySerializer()));
+        this.claims = new EventClaims(kafka, clock, loadTimeout);
         this.receipts = TopicReader.start(kafka, Topics.EVENT_RECEIPTS, new StringDeserializer(),
                 "herald-ingest-event-receipts", TopicReader.Start.BEGINNING, this::remember, loadTimeout);
     }
@@ -96,29 +104,71 @@ public final class EventIntake implements AutoCloseable {
      * @throws EventTooLargeException when a topic refused an event as too large; nothing of the batch was published
      */
     public List<Outcome> publish(String tenant, List<IamEvent> batch, Context caller) {
-        synchronized (publishing) {
-            receipts.awaitSynced(SYNC_TIMEOUT); // receipts written by other instances count too
-            Map<String, IamEvent> fresh = new LinkedHashMap<>();
+        Map<String, IamEvent> unseen = new LinkedHashMap<>();
+        synchronized (seen) {
+            evictExpired();
+            for (IamEvent event : batch) {
+                String key = key(tenant, event.getId());
+                if (!seen.containsKey(key)) {
+                    unseen.putIfAbsent(key, event);
+                }
+            }
+        }
+        Map<String, Receipt> published = Map.of();
+        if (!unseen.isEmpty()) {
+            EventClaims.Decision decision = claims.claim(unseen.keySet());
+            Map<String, IamEvent> fresh = new LinkedHashMap<>(unseen);
+            fresh.keySet().retainAll(decision.won());
             synchronized (seen) {
-                evictExpired();
-                for (IamEvent event : batch) {
-                    if (!seen.containsKey(key(tenant, event.getId()))) {
-                        fresh.putIfAbsent(key(tenant, event.getId()), event);
+                fresh.keySet().removeIf(seen::containsKey); // published by a request whose claim had lapsed
+            }
+            try {
+                published = fresh.isEmpty() ? Map.of() : commit(fresh, caller, decision);
+            } catch (RuntimeException | Error e) {
+                claims.release(decision.token(), decision.won());
+                throw e;
+            }
+            awaitReceipts(decision.lost());
+        }
+        List<Outcome> outcomes = new ArrayList<>();
+        Map<String, Boolean> reported = new HashMap<>();
+        synchronized (seen) {
+            published.forEach(seen::putIfAbsent);
+            for (IamEvent event : batch) {
+                String key = key(tenant, event.getId());
+                boolean first = published.containsKey(key) && reported.put(key, true) == null;
+                outcomes.add(new Outcome(first ? published.get(key) : seen.get(key), !first));
+            }
+        }
+        return outcomes;
+    }
+
+    /** Waits for the receipts of ids a concurrent request won, so this one can answer with where they are. */
+    private void awaitReceipts(Set<String> keys) {
+        long deadline = System.nanoTime() + SYNC_TIMEOUT.toNanos();
+        for (String key : keys) {
+            while (true) {
+                synchronized (seen) {
+                    if (seen.containsKey(key)) {
+                        break;
                     }
                 }
-            }
-            Map<String, Receipt> published = fresh.isEmpty() ? Map.of() : commit(fresh, caller);
-            List<Outcome> outcomes = new ArrayList<>();
-            Map<String, Boolean> reported = new HashMap<>();
-            synchronized (seen) {
-                published.forEach(seen::putIfAbsent);
-                for (IamEvent event : batch) {
-                    String key = key(tenant, event.getId());
-                    boolean first = published.containsKey(key) && reported.put(key, true) == null;
-                    outcomes.add(new Outcome(first ? published.get(key) : seen.get(key), !first));
+                String eventId = key.substring(key.indexOf(':') + 1);
+                if (claims.releasedSinceWon(key)) {
+                    throw new IntakeUnavailableException("event " + eventId + " was being published by a concurrent "
+                            + "request that failed; nothing of this batch is lost: post it again", null);
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IntakeUnavailableException("event " + eventId + " is being published by a concurrent "
+                            + "request that has not finished; post the batch again", null);
+                }
+                try {
+                    Thread.sleep(RECEIPT_POLL.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IntakeUnavailableException("interrupted while waiting for event " + eventId, e);
                 }
             }
-            return outcomes;
         }
     }
 
@@ -132,12 +182,15 @@ public final class EventIntake implements AutoCloseable {
         return producer.ready();
     }
 
-    private Map<String, Receipt> commit(Map<String, IamEvent> fresh, Context caller) {
+    private Map<String, Receipt> commit(Map<String, IamEvent> fresh, Context caller, EventClaims.Decision claimed) {
         Map<String, ProducerRecord<String, byte[]>> records = records(fresh); // no registry call in the transaction
         List<Span> spans = new ArrayList<>();
         Throwable failure = null;
         try {
             return producer.inTransaction(transaction -> {
+                if (!claimed.holdsFor(TRANSACTION_TIMEOUT)) { // the claims might lapse before Kafka ends the transaction
+                    throw new IntakeUnavailableException("the request waited too long for its turn to publish", null);
+                }
                 Map<String, Future<RecordMetadata>> sent = new LinkedHashMap<>();
                 records.forEach((key, record) -> {
                     IamEvent event = fresh.get(key);
@@ -247,6 +300,7 @@ public final class EventIntake implements AutoCloseable {
 
     @Override
     public void close() {
+        claims.close();
         receipts.close();
         producer.close();
     }

@@ -106,7 +106,9 @@ public class EventsController {
                     .toList());
         } catch (IntakeUnavailableException e) {
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "store_unavailable",
-                    "the events could not be published; nothing was, try again (the same ids are safe to resend)",
+                    e.getMessage().startsWith("event ") ? e.getMessage() + " (the same ids are safe to resend: none "
+                            + "is published twice)" : "the events could not be published; nothing was, try again "
+                            + "(the same ids are safe to resend)",
                     List.of());
         } catch (EventTooLargeException e) {
             operations.events("rejected", posted.size());

@@ -45,6 +45,9 @@ public final class TopicReader<V> implements AutoCloseable {
     private final KafkaConsumer<String, V> consumer;
     private final Consumer<ConsumerRecord<String, V>> apply;
     private final Queue<CompletableFuture<Void>> syncRequests = new ConcurrentLinkedQueue<>();
+    private final Queue<PendingSync> offsetRequests = new ConcurrentLinkedQueue<>();
+    /** Next offset to apply per partition, as of the last poll; read by callers of {@link #awaitApplied}. */
+    private final Map<TopicPartition, Long> appliedUpTo = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<PendingSync> pendingSyncs = new ArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
@@ -59,6 +62,21 @@ public final class TopicReader<V> implements AutoCloseable {
     /** Starts reading; with {@link Start#BEGINNING}, returns once everything already on the topic was applied. */
     public static <V> TopicReader<V> start(KafkaClients kafka, String topic, Deserializer<V> values,
             String clientId, Start start, Consumer<ConsumerRecord<String, V>> apply, Duration loadTimeout) {
+        return start(kafka, topic, values, clientId, start, null, apply, loadTimeout);
+    }
+
+    /**
+     * Starts reading at the first record written at or after {@code from} (by record timestamp); returns once
+     * everything already on the topic from there was applied.
+     */
+    public static <V> TopicReader<V> startFrom(KafkaClients kafka, String topic, Deserializer<V> values,
+            String clientId, java.time.Instant from, Consumer<ConsumerRecord<String, V>> apply, Duration loadTimeout) {
+        return start(kafka, topic, values, clientId, Start.BEGINNING, from, apply, loadTimeout);
+    }
+
+    private static <V> TopicReader<V> start(KafkaClients kafka, String topic, Deserializer<V> values,
+            String clientId, Start start, java.time.Instant from, Consumer<ConsumerRecord<String, V>> apply,
+            Duration loadTimeout) {
         // A reader is synced to the topic's end before answering (a caller sees its own writes): a fetch that finds
         // nothing new returns at once, not after Kafka's default half-second wait, which committed transactions'
         // markers did not cut short (measured: a sync after a webhook change took 450 ms; 50 ms of wait, below).
@@ -69,7 +87,20 @@ public final class TopicReader<V> implements AutoCloseable {
                 .map(p -> new TopicPartition(p.topic(), p.partition()))
                 .toList();
         consumer.assign(partitions);
-        if (start == Start.BEGINNING) {
+        if (from != null) {
+            Map<TopicPartition, Long> times = new HashMap<>();
+            partitions.forEach(p -> times.put(p, from.toEpochMilli()));
+            var offsets = consumer.offsetsForTimes(times, loadTimeout);
+            for (TopicPartition partition : partitions) {
+                var found = offsets.get(partition);
+                if (found == null) {
+                    consumer.seekToEnd(List.of(partition)); // nothing written since then
+                    consumer.position(partition);
+                } else {
+                    consumer.seek(partition, found.offset());
+                }
+            }
+        } else if (start == Start.BEGINNING) {
             consumer.seekToBeginning(partitions);
         } else {
             consumer.seekToEnd(partitions);
@@ -111,6 +142,31 @@ public final class TopicReader<V> implements AutoCloseable {
         }
     }
 
+    /**
+     * Blocks until the records at the given offsets (and everything before them) have been applied; for writers that
+     * must see where their own records landed among others'.
+     *
+     * @throws TopicUnavailableException when they were not applied within the timeout
+     */
+    public void awaitApplied(Map<TopicPartition, Long> offsets, Duration timeout) {
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        offsets.forEach((partition, offset) -> ends.put(partition, offset + 1));
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        offsetRequests.add(new PendingSync(ends, done));
+        // Registered first, checked second: the reader thread either saw the request or had applied them before.
+        if (ends.entrySet().stream().allMatch(end -> appliedUpTo.getOrDefault(end.getKey(), -1L) >= end.getValue())) {
+            done.complete(null);
+        }
+        try {
+            done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TopicUnavailableException("interrupted while reading a topic", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new TopicUnavailableException("the topic could not be read within " + timeout, e);
+        }
+    }
+
     private void run() {
         try {
             while (running) {
@@ -131,6 +187,7 @@ public final class TopicReader<V> implements AutoCloseable {
             consumer.close();
             pendingSyncs.forEach(p -> p.done().completeExceptionally(new IllegalStateException("reader closed")));
             syncRequests.forEach(r -> r.completeExceptionally(new IllegalStateException("reader closed")));
+            offsetRequests.forEach(r -> r.done().completeExceptionally(new IllegalStateException("reader closed")));
         }
     }
 
@@ -138,6 +195,7 @@ public final class TopicReader<V> implements AutoCloseable {
         try {
             for (ConsumerRecord<String, V> record : consumer.poll(POLL_TIMEOUT)) {
                 apply.accept(record);
+                appliedUpTo.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
             }
         } catch (RecordDeserializationException e) {
             UndecodableRecords.readAgainOrSkip(consumer, e, LOG, "record"); // the view waits for the registry
@@ -145,6 +203,10 @@ public final class TopicReader<V> implements AutoCloseable {
     }
 
     private void completeSyncs() {
+        PendingSync offsetRequest;
+        while ((offsetRequest = offsetRequests.poll()) != null) {
+            pendingSyncs.add(offsetRequest);
+        }
         CompletableFuture<Void> request;
         Map<TopicPartition, Long> ends = null;
         while ((request = syncRequests.peek()) != null) {
@@ -164,6 +226,10 @@ public final class TopicReader<V> implements AutoCloseable {
     private void failSyncs(RuntimeException failure) {
         pendingSyncs.forEach(pending -> pending.done().completeExceptionally(failure));
         pendingSyncs.clear();
+        PendingSync offsetRequest;
+        while ((offsetRequest = offsetRequests.poll()) != null) {
+            offsetRequest.done().completeExceptionally(failure);
+        }
         CompletableFuture<Void> request;
         while ((request = syncRequests.poll()) != null) {
             request.completeExceptionally(failure);
