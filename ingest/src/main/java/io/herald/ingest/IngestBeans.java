@@ -5,6 +5,7 @@ import io.herald.ingest.config.IngestSettings;
 import io.herald.ingest.ops.IngestOperations;
 import io.herald.runtime.tracing.ServiceTracing;
 import io.herald.ingest.auth.ApiKeys;
+import io.herald.ingest.auth.TenantKeys;
 import io.herald.ingest.audit.AuditLog;
 import io.herald.ingest.deliveries.DeliveryLog;
 import io.herald.ingest.deliveries.EventReplays;
@@ -133,6 +134,15 @@ class IngestBeans {
                 WEBHOOKS_LOAD_TIMEOUT, tracing, clock);
         operations.requireReady(intake::ready);
         return intake;
+    }
+
+    /** Eager, so readiness covers it from the start and keys work from the first request. */
+    @Context
+    @Bean(preDestroy = "close")
+    TenantKeys tenantKeys(IngestConfig config, Clock clock, IngestOperations operations) {
+        TenantKeys keys = TenantKeys.start(config.kafka(), config.registry(), clock, WEBHOOKS_LOAD_TIMEOUT);
+        operations.requireReady(keys::ready);
+        return keys;
     }
 
     /** Eager, so readiness covers it from the start. */

@@ -33,6 +33,11 @@ final class ApiClient {
         return send(method, path, key, body == null ? null : JSON.writeValueAsString(body), headers);
     }
 
+    /** A call without a body. */
+    Reply call(String method, String path, String key) throws Exception {
+        return call(method, path, key, null);
+    }
+
     /** @param body sent as it is */
     Reply send(String method, String path, String key, String body) throws Exception {
         return send(method, path, key, body, Map.of());

@@ -64,17 +64,23 @@ class IngestServerIT {
                 String template = route.getUriMatchTemplate().toPathString();
                 boolean scoped = java.util.Arrays.stream(route.getTargetMethod().getArguments())
                         .anyMatch(argument -> argument.getType() == io.herald.ingest.auth.TenantScope.class);
+                boolean operatorOnly = java.util.Arrays.stream(route.getTargetMethod().getArguments())
+                        .anyMatch(argument -> argument.getType() == io.herald.ingest.auth.OperatorScope.class);
                 routes.add(route.getHttpMethodName() + " " + template);
                 if (template.startsWith("/t/{tenant}/")) {
                     assertThat(scoped).as(route.getHttpMethodName() + " " + template + " takes a TenantScope")
                             .isTrue();
+                } else if (template.startsWith("/api/v1/api-keys")) {
+                    assertThat(operatorOnly).as(route.getHttpMethodName() + " " + template + " takes an "
+                            + "OperatorScope").isTrue();
                 } else {
                     assertThat(template).as(route.getHttpMethodName() + " " + template + " is public")
                             .isIn(publicRoutes);
                 }
             });
             assertThat(routes).as("the routes found").contains("POST /t/{tenant}/api/v1/webhooks",
-                    "GET /t/{tenant}/api/v1/audit", "POST /t/{tenant}/api/v1/events");
+                    "GET /t/{tenant}/api/v1/audit", "POST /t/{tenant}/api/v1/events", "POST /api/v1/api-keys",
+                    "DELETE /api/v1/api-keys/{id}");
         }
     }
 

@@ -17,7 +17,12 @@ final class TestIngest {
     }
 
     static IngestServer start(HeraldInfrastructure infra) {
-        return IngestServer.start(0, Map.of(
+        return start(infra, Map.of());
+    }
+
+    /** With more settings, or other values of the usual ones. */
+    static IngestServer start(HeraldInfrastructure infra, Map<String, String> more) {
+        Map<String, Object> settings = new java.util.HashMap<>(Map.of(
                 "herald.kafka.bootstrap-servers", infra.bootstrapServers(),
                 "herald.registry.url", infra.registryUrl(),
                 "herald.secrets.keys", KEY_RING,
@@ -25,5 +30,7 @@ final class TestIngest {
                 "herald.ingest.api-keys", "acme:acme-portal:" + ApiKeys.hash(ACME_KEY)
                         + ",globex:globex-portal:" + ApiKeys.hash(GLOBEX_KEY)
                         + ",*:ops:" + ApiKeys.hash(OPERATOR_KEY)));
+        settings.putAll(more);
+        return IngestServer.start(0, settings);
     }
 }

@@ -18,6 +18,9 @@ public final class HeraldIds {
     public static final String DELIVERY_PREFIX = "msg_";
     public static final String ATTEMPT_PREFIX = "atmpt_";
     public static final String AUDIT_PREFIX = "aud_";
+    public static final String API_KEY_PREFIX = "key_";
+    /** What tenant API keys made by Herald start with, so secret scanners and people can tell them. */
+    public static final String API_KEY_SECRET_PREFIX = "hk_";
 
     private static final char[] CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
     private static final Pattern BODY = Pattern.compile("[0-9A-HJKMNP-TV-Z]{26}");
@@ -40,6 +43,19 @@ public final class HeraldIds {
 
     public static String newAuditId() {
         return AUDIT_PREFIX + timeOrdered(Clock.systemUTC().millis());
+    }
+
+    public static String newApiKeyId() {
+        return API_KEY_PREFIX + timeOrdered(Clock.systemUTC().millis());
+    }
+
+    /** A new API key: the prefix and 260 random bits, lowercase. */
+    public static String newApiKeySecret() {
+        byte[] first = new byte[17];
+        byte[] second = new byte[17];
+        RANDOM.nextBytes(first);
+        RANDOM.nextBytes(second);
+        return API_KEY_SECRET_PREFIX + (encode(first) + encode(second)).toLowerCase(java.util.Locale.ROOT);
     }
 
     /** A random delivery id, for deliveries that belong to no routed event (webhook tests). */

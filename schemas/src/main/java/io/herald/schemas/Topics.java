@@ -46,6 +46,12 @@ public final class Topics {
      */
     public static final String EVENT_CLAIMS = "herald.ingest.claims";
 
+    /**
+     * Tenant API keys created at runtime (hashes, never keys), compacted. Key: key id; value: {@code ApiKey}, whose
+     * latest record is the key's state (a revoked key keeps its record).
+     */
+    public static final String API_KEYS = "herald.api-keys";
+
     /** Webhook definitions, compacted. Key: tenant:webhookId; a tombstone deletes the webhook. */
     public static final String SUBSCRIPTIONS = "herald.subscriptions";
     /** One record per (event, matching webhook). Key: webhook id. */
@@ -159,6 +165,7 @@ public final class Topics {
                         "segment.ms", String.valueOf(Duration.ofMinutes(10).toMillis()),
                         "message.timestamp.type", "LogAppendTime")),
                 new TopicSpec(SUBSCRIPTIONS, 1, compacted),
+                new TopicSpec(API_KEYS, 1, compacted),
                 new TopicSpec(DELIVERIES, DEFAULT_PARTITIONS, deliveries),
                 new TopicSpec(ATTEMPTS, DEFAULT_PARTITIONS, attempts),
                 new TopicSpec(AUDIT, 3, Map.of("retention.ms", String.valueOf(Duration.ofDays(400).toMillis()))),

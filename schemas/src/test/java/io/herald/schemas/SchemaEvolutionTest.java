@@ -32,10 +32,11 @@ class SchemaEvolutionTest {
     /** As registered and written: a record renamed in the code keeps its earlier name on the wire. */
     private static final List<Schema> TOPIC_VALUES = Stream.of(IamEvent.getClassSchema(),
             Webhook.getClassSchema(), AuditEntry.getClassSchema(), Delivery.getClassSchema(),
-            DeliveryAttempt.getClassSchema(), DeadLetter.getClassSchema()).map(HeraldSerdes::wireSchemaOf).toList();
+            DeliveryAttempt.getClassSchema(), DeadLetter.getClassSchema(),
+            io.herald.schemas.auth.ApiKey.getClassSchema()).map(HeraldSerdes::wireSchemaOf).toList();
     private static final List<Schema> IN_THE_CODE = List.of(IamEvent.getClassSchema(), Webhook.getClassSchema(),
             AuditEntry.getClassSchema(), Delivery.getClassSchema(), DeliveryAttempt.getClassSchema(),
-            DeadLetter.getClassSchema());
+            DeadLetter.getClassSchema(), io.herald.schemas.auth.ApiKey.getClassSchema());
 
     @Test
     void everyTopicSchemaReadsWhatItsPreviousVersionWrote() throws IOException {

@@ -1,12 +1,18 @@
 package io.herald.ingest.auth;
 
 /**
- * Who is calling: a tenant's API key, or an operator key valid for every tenant.
+ * Who is calling: a tenant's API key or token, or an operator key valid for every tenant.
  *
- * @param tenant the tenant the key belongs to, or null for an operator
- * @param keyName the key's name, recorded as the actor in the audit log
+ * @param tenant the tenant the credential belongs to, or null for an operator
+ * @param keyName the credential's name, recorded as the actor in the audit log
+ * @param scope what it may do; operator keys are always admin
  */
-public record Caller(String tenant, String keyName) {
+public record Caller(String tenant, String keyName, KeyScope scope) {
+
+    /** A caller with every right of its tenant (the configured keys). */
+    public Caller(String tenant, String keyName) {
+        this(tenant, keyName, KeyScope.ADMIN);
+    }
 
     public boolean isOperator() {
         return tenant == null;

@@ -3,6 +3,10 @@ package io.herald.ingest.config;
 import io.herald.schemas.registry.RegistryEndpoint;
 import io.herald.runtime.kafka.KafkaClients;
 import io.herald.ingest.auth.ApiKeys;
+import io.herald.ingest.auth.JwtConfig;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Optional;
 import io.herald.runtime.config.CommonSettings;
 import io.herald.runtime.config.ConfigException;
 import io.herald.runtime.config.Settings;
@@ -20,6 +24,7 @@ public record IngestConfig(
         RegistryEndpoint registry,
         SecretCipher secretCipher,
         ApiKeys apiKeys,
+        Optional<JwtConfig> jwt,
         boolean allowHttp,
         List<Cidr> allowedNetworks,
         Duration rotationOverlap,
@@ -37,6 +42,7 @@ public record IngestConfig(
                 parse(CommonSettings.SECRET_KEYS.name(), () -> SecretCipher.fromKeyRing(
                         settings.get(CommonSettings.SECRET_KEYS))),
                 parse(IngestSettings.API_KEYS.name(), () -> ApiKeys.parse(settings.get(IngestSettings.API_KEYS))),
+                jwt(settings),
                 settings.get(IngestSettings.ALLOW_HTTP),
                 settings.get(CommonSettings.EGRESS_ALLOWED_NETWORKS),
                 settings.get(IngestSettings.ROTATION_OVERLAP),
@@ -44,6 +50,37 @@ public record IngestConfig(
                 settings.get(IngestSettings.MAX_EVENT_REQUEST_BYTES),
                 settings.get(IngestSettings.OPS_PORT),
                 TracingSettings.from(settings));
+    }
+
+    private static Optional<JwtConfig> jwt(Settings settings) {
+        Optional<String> jwks = settings.get(IngestSettings.JWT_JWKS_URL);
+        Optional<String> issuer = settings.get(IngestSettings.JWT_ISSUER);
+        Optional<String> audience = settings.get(IngestSettings.JWT_AUDIENCE);
+        String tenantClaim = settings.get(IngestSettings.JWT_TENANT_CLAIM);
+        String adminScope = settings.get(IngestSettings.JWT_ADMIN_SCOPE);
+        if (jwks.isEmpty()) {
+            if (issuer.isPresent() || audience.isPresent()) {
+                throw new ConfigException(IngestSettings.JWT_JWKS_URL.name() + " is required when "
+                        + IngestSettings.JWT_ISSUER.name() + " or " + IngestSettings.JWT_AUDIENCE.name() + " is set");
+            }
+            return Optional.empty();
+        }
+        URI url;
+        try {
+            url = new URI(jwks.get());
+        } catch (URISyntaxException e) {
+            url = null;
+        }
+        if (url == null || url.getHost() == null || !("https".equals(url.getScheme())
+                || "http".equals(url.getScheme()))) {
+            throw new ConfigException(IngestSettings.JWT_JWKS_URL.name() + " must be an http(s) URL");
+        }
+        if (issuer.isEmpty() || audience.isEmpty()) {
+            throw new ConfigException(IngestSettings.JWT_JWKS_URL.name() + " needs " + IngestSettings.JWT_ISSUER.name()
+                    + " and " + IngestSettings.JWT_AUDIENCE.name() + ": a token of any issuer or for any service "
+                    + "would be accepted otherwise");
+        }
+        return Optional.of(new JwtConfig(url, issuer.get(), audience.get(), tenantClaim, adminScope));
     }
 
     private static <T> T parse(String key, java.util.function.Supplier<T> parser) {

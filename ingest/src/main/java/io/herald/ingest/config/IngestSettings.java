@@ -3,6 +3,7 @@ package io.herald.ingest.config;
 import io.herald.runtime.config.CommonSettings;
 import io.herald.runtime.config.Setting;
 import java.util.List;
+import java.util.Optional;
 import java.time.Duration;
 
 /** Keys the ingest service reads (Micronaut resolves them from properties or environment variables). */
@@ -19,6 +20,18 @@ public final class IngestSettings {
     public static final Setting<String> API_KEYS = Setting.secretText("herald.ingest.api-keys",
             "Keys allowed to call the management API, as tenant:name:sha256hex[,...] (tenant * = operator, all "
                     + "tenants); the hash of a key is printf %s \"$KEY\" | sha256sum");
+    public static final Setting<Optional<String>> JWT_JWKS_URL = Setting.optionalText("herald.ingest.jwt.jwks-url",
+            "JWKS URL of the IAM platform whose JWTs may call the tenant API as bearer tokens (RS/PS/ES/EdDSA "
+                    + "signatures); unset: no JWTs, only API keys. Needs herald.ingest.jwt.issuer and .audience",
+            false);
+    public static final Setting<Optional<String>> JWT_ISSUER = Setting.optionalText("herald.ingest.jwt.issuer",
+            "The iss a tenant JWT must carry", false);
+    public static final Setting<Optional<String>> JWT_AUDIENCE = Setting.optionalText("herald.ingest.jwt.audience",
+            "An aud a tenant JWT must carry", false);
+    public static final Setting<String> JWT_TENANT_CLAIM = Setting.text("herald.ingest.jwt.tenant-claim", "tenant",
+            "The claim of a tenant JWT that names its tenant (a tenant slug)");
+    public static final Setting<String> JWT_ADMIN_SCOPE = Setting.text("herald.ingest.jwt.admin-scope",
+            "herald:admin", "The scope (in scope or scp) that lets a tenant JWT change things; without it, reads only");
     public static final Setting<Boolean> ALLOW_HTTP = Setting.flag("herald.ingest.allow-http", false,
             "Accept plain http:// webhook URLs (development only; https is required otherwise)");
     public static final Setting<Duration> ROTATION_OVERLAP = Setting.duration(
@@ -39,7 +52,8 @@ public final class IngestSettings {
     public static final List<Setting<?>> SETTINGS = java.util.stream.Stream.concat(java.util.stream.Stream.of(PORT,
             CommonSettings.KAFKA_BOOTSTRAP_SERVERS, CommonSettings.REGISTRY_URL,
             CommonSettings.REGISTRY_USERNAME, CommonSettings.REGISTRY_PASSWORD, CommonSettings.REGISTRY_BEARER_TOKEN,
-            CommonSettings.SECRET_KEYS, API_KEYS,
+            CommonSettings.SECRET_KEYS, API_KEYS, JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE, JWT_TENANT_CLAIM,
+            JWT_ADMIN_SCOPE,
             ALLOW_HTTP, CommonSettings.EGRESS_ALLOWED_NETWORKS, ROTATION_OVERLAP, MAX_REQUEST_BYTES,
             MAX_EVENT_REQUEST_BYTES,
             OPS_PORT, CommonSettings.LOG_FORMAT),

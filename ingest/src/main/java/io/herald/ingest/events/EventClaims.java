@@ -1,6 +1,7 @@
 package io.herald.ingest.events;
 
 import io.herald.runtime.kafka.KafkaClients;
+import io.herald.runtime.kafka.TransactionalProducer;
 import io.herald.runtime.store.TopicReader;
 import io.herald.schemas.Topics;
 import java.time.Clock;
@@ -73,7 +74,8 @@ final class EventClaims implements AutoCloseable {
     }
 
     EventClaims(KafkaClients kafka, Clock clock, Duration loadTimeout) {
-        this.producer = kafka.producer("herald-ingest-claims", Map.of(ProducerConfig.LINGER_MS_CONFIG, 0),
+        this.producer = kafka.producer("herald-ingest-claims", Map.of(ProducerConfig.LINGER_MS_CONFIG, 0,
+                        ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TransactionalProducer.REQUEST_MAX_BLOCK.toMillis()),
                 new StringSerializer(), new StringSerializer());
         this.reader = TopicReader.startFrom(kafka, Topics.EVENT_CLAIMS, new StringDeserializer(),
                 "herald-ingest-event-claims", clock.instant().minus(CLAIM_TTL), this::apply, loadTimeout);
