@@ -30,6 +30,9 @@ final class TestIngest {
                 "herald.ingest.api-keys", "acme:acme-portal:" + ApiKeys.hash(ACME_KEY)
                         + ",globex:globex-portal:" + ApiKeys.hash(GLOBEX_KEY)
                         + ",*:ops:" + ApiKeys.hash(OPERATOR_KEY)));
+        // Tests load one tenant harder than a tenant should be allowed to; TenantRateLimitsIT sets its own limits.
+        settings.put("herald.ingest.tenant-events-per-second", "0");
+        settings.put("herald.ingest.tenant-api-per-second", "0");
         settings.putAll(more);
         return IngestServer.start(0, settings);
     }

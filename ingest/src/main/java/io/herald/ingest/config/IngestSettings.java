@@ -32,6 +32,16 @@ public final class IngestSettings {
             "The claim of a tenant JWT that names its tenant (a tenant slug)");
     public static final Setting<String> JWT_ADMIN_SCOPE = Setting.text("herald.ingest.jwt.admin-scope",
             "herald:admin", "The scope (in scope or scp) that lets a tenant JWT change things; without it, reads only");
+    public static final Setting<Integer> TENANT_EVENTS_PER_SECOND = Setting.integer(
+            "herald.ingest.tenant-events-per-second", 200, 0, 1_000_000,
+            "Event ingest requests (POST /t/{tenant}/api/v1/events, up to 500 events each) a tenant may make per "
+                    + "second on each ingest instance; more are answered 429 with Retry-After. 0: no limit. "
+                    + "Operator keys are not limited");
+    public static final Setting<Integer> TENANT_API_PER_SECOND = Setting.integer(
+            "herald.ingest.tenant-api-per-second", 50, 0, 1_000_000,
+            "Management API requests (everything under /t/{tenant}/ but event ingest) a tenant may make per second "
+                    + "on each ingest instance; more are answered 429 with Retry-After. 0: no limit. Operator keys "
+                    + "are not limited");
     public static final Setting<Boolean> ALLOW_HTTP = Setting.flag("herald.ingest.allow-http", false,
             "Accept plain http:// webhook URLs (development only; https is required otherwise)");
     public static final Setting<Duration> ROTATION_OVERLAP = Setting.duration(
@@ -53,7 +63,7 @@ public final class IngestSettings {
             CommonSettings.KAFKA_BOOTSTRAP_SERVERS, CommonSettings.REGISTRY_URL,
             CommonSettings.REGISTRY_USERNAME, CommonSettings.REGISTRY_PASSWORD, CommonSettings.REGISTRY_BEARER_TOKEN,
             CommonSettings.SECRET_KEYS, API_KEYS, JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE, JWT_TENANT_CLAIM,
-            JWT_ADMIN_SCOPE,
+            JWT_ADMIN_SCOPE, TENANT_EVENTS_PER_SECOND, TENANT_API_PER_SECOND,
             ALLOW_HTTP, CommonSettings.EGRESS_ALLOWED_NETWORKS, ROTATION_OVERLAP, MAX_REQUEST_BYTES,
             MAX_EVENT_REQUEST_BYTES,
             OPS_PORT, CommonSettings.LOG_FORMAT),

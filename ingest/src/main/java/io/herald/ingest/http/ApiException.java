@@ -9,12 +9,25 @@ public final class ApiException extends RuntimeException {
     private final HttpStatus status;
     private final String code;
     private final List<FieldProblem> fields;
+    /** Seconds a client should wait before trying again (Retry-After), or null for the handler's default. */
+    private final Integer retryAfterSeconds;
 
     public ApiException(HttpStatus status, String code, String message, List<FieldProblem> fields) {
+        this(status, code, message, fields, null);
+    }
+
+    private ApiException(HttpStatus status, String code, String message, List<FieldProblem> fields,
+            Integer retryAfterSeconds) {
         super(message);
         this.status = status;
         this.code = code;
         this.fields = List.copyOf(fields);
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** A 429 that says when to come back. */
+    public static ApiException tooManyRequests(String code, String message, int retryAfterSeconds) {
+        return new ApiException(HttpStatus.TOO_MANY_REQUESTS, code, message, List.of(), retryAfterSeconds);
     }
 
     public static ApiException invalid(List<FieldProblem> fields) {
@@ -52,5 +65,9 @@ public final class ApiException extends RuntimeException {
 
     public List<FieldProblem> fields() {
         return fields;
+    }
+
+    public java.util.Optional<Integer> retryAfterSeconds() {
+        return java.util.Optional.ofNullable(retryAfterSeconds);
     }
 }

@@ -28,7 +28,8 @@ public class ApiExceptionHandler implements ExceptionHandler<ApiException, HttpR
                 .body(new ApiError(exception.code(), exception.getMessage(), exception.fields()));
         HttpStatus status = exception.status();
         if (status == HttpStatus.SERVICE_UNAVAILABLE || status == HttpStatus.TOO_MANY_REQUESTS) {
-            response.header(HttpHeaders.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS));
+            response.header(HttpHeaders.RETRY_AFTER,
+                    Integer.toString(exception.retryAfterSeconds().orElse(RETRY_AFTER_SECONDS)));
         }
         return response;
     }
