@@ -110,7 +110,7 @@ class IngestBeans {
     @Context
     @Bean(preDestroy = "close")
     EventReplays eventReplays(IngestConfig config, WebhookService webhooks, WebhookStore store, Clock clock) {
-        return new EventReplays(config, webhooks, store, clock);
+        return new EventReplays(config, webhooks, store, clock, WEBHOOKS_LOAD_TIMEOUT);
     }
 
     /** Eager, so the operations endpoint answers probes from the start. */

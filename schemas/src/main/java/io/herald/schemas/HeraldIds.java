@@ -19,6 +19,7 @@ public final class HeraldIds {
     public static final String ATTEMPT_PREFIX = "atmpt_";
     public static final String AUDIT_PREFIX = "aud_";
     public static final String API_KEY_PREFIX = "key_";
+    public static final String REPLAY_PREFIX = "rpl_";
     /** What tenant API keys made by Herald start with, so secret scanners and people can tell them. */
     public static final String API_KEY_SECRET_PREFIX = "hk_";
 
@@ -43,6 +44,10 @@ public final class HeraldIds {
 
     public static String newAuditId() {
         return AUDIT_PREFIX + timeOrdered(Clock.systemUTC().millis());
+    }
+
+    public static String newReplayId() {
+        return REPLAY_PREFIX + timeOrdered(Clock.systemUTC().millis());
     }
 
     public static String newApiKeyId() {

@@ -52,6 +52,12 @@ public final class Topics {
      */
     public static final String API_KEYS = "herald.api-keys";
 
+    /**
+     * Replays and their progress, compacted. Key: replay id; value: {@code Replay}, written in the transaction that
+     * queues its deliveries. Read by every ingest instance.
+     */
+    public static final String REPLAYS = "herald.replays";
+
     /** Webhook definitions, compacted. Key: tenant:webhookId; a tombstone deletes the webhook. */
     public static final String SUBSCRIPTIONS = "herald.subscriptions";
     /** One record per (event, matching webhook). Key: webhook id. */
@@ -166,6 +172,7 @@ public final class Topics {
                         "message.timestamp.type", "LogAppendTime")),
                 new TopicSpec(SUBSCRIPTIONS, 1, compacted),
                 new TopicSpec(API_KEYS, 1, compacted),
+                new TopicSpec(REPLAYS, 1, compacted),
                 new TopicSpec(DELIVERIES, DEFAULT_PARTITIONS, deliveries),
                 new TopicSpec(ATTEMPTS, DEFAULT_PARTITIONS, attempts),
                 new TopicSpec(AUDIT, 3, Map.of("retention.ms", String.valueOf(Duration.ofDays(400).toMillis()))),

@@ -7,6 +7,7 @@ import io.herald.ingest.deliveries.DeliveryResponses.AttemptPage;
 import io.herald.ingest.deliveries.DeliveryResponses.DeadLetterPage;
 import io.herald.ingest.deliveries.DeliveryResponses.RecoverRequest;
 import io.herald.ingest.deliveries.DeliveryResponses.RecoverResult;
+import io.herald.ingest.deliveries.DeliveryResponses.ReplayList;
 import io.herald.ingest.deliveries.DeliveryResponses.ReplayRequest;
 import io.herald.ingest.deliveries.DeliveryResponses.ReplayView;
 import io.herald.ingest.deliveries.DeliveryResponses.ResendResult;
@@ -87,6 +88,12 @@ public class DeliveryLogController {
         ReplayRequest replay = bodies.read(body, ReplayRequest.class);
         return HttpResponse.accepted().body(replays.start(scope.caller(), scope.tenant(), id,
                 replay == null ? null : replay.since(), replay == null ? null : replay.until()));
+    }
+
+    /** The webhook's replays, newest first, whichever instance started or runs them. */
+    @Get("/replays")
+    public ReplayList listReplays(@Parameter(hidden = true) TenantScope scope, @PathVariable String id) {
+        return new ReplayList(replays.list(scope.tenant(), id));
     }
 
     @Get("/replays/{replayId}")

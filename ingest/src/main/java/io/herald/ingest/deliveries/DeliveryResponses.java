@@ -74,6 +74,12 @@ public final class DeliveryResponses {
      */
     @Serdeable
     public record ReplayView(String id, String webhookId, Instant since, Instant until, String state, long eventsRead,
-            long deliveriesQueued, Instant startedAt, @Nullable Instant finishedAt, @Nullable String error) {
+            long deliveriesQueued, Instant startedAt, Instant updatedAt, @Nullable Instant finishedAt,
+            @Nullable String error, int resumes) {
+    }
+
+    /** A webhook's replays, newest first. */
+    @Serdeable
+    public record ReplayList(List<ReplayView> items) {
     }
 }

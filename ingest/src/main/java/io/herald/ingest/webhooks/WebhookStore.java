@@ -21,6 +21,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import io.herald.ingest.http.ApiException;
 import io.herald.runtime.store.WebhookTable;
@@ -32,6 +35,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -55,6 +59,8 @@ public final class WebhookStore implements AutoCloseable {
     public static final String WRITER_TRANSACTIONAL_ID = "herald-webhook-writer";
     /** How long a change keeps being tried while other instances take their turns. */
     private static final Duration WRITE_DEADLINE = Duration.ofSeconds(20);
+    /** Tries of an update after failures other than fencing (and Kafka's timeouts, which mean it is away). */
+    private static final int MAX_OTHER_FAILURES = 3;
     private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(10);
 
     private final TransactionalProducer<String, SpecificRecord> producer;
@@ -166,11 +172,18 @@ public final class WebhookStore implements AutoCloseable {
      */
     public Webhook update(WebhookTable view, String tenant, String id, IfMatch precondition,
             UnaryOperator<Webhook> change, String actor, String action) {
+        // What the last try wrote: a commit the broker answered with an error may still have been made (seen:
+        // UNKNOWN_SERVER_ERROR on EndTxn while another instance fenced this one), so a retry first checks.
+        AtomicReference<Webhook> tried = new AtomicReference<>();
+        AtomicBoolean triedDelete = new AtomicBoolean();
         return inWriterTransaction(transaction -> {
             // After this producer fenced every other writer: the view now holds the latest version.
             view.awaitSynced(SYNC_TIMEOUT);
-            Webhook before = view.find(id).filter(w -> w.getTenant().equals(tenant))
-                    .orElseThrow(() -> ApiException.notFound("webhook " + id));
+            Optional<Webhook> latest = view.find(id).filter(w -> w.getTenant().equals(tenant));
+            if (tried.get() != null && (triedDelete.get() ? latest.isEmpty() : latest.equals(Optional.of(tried.get())))) {
+                return tried.get(); // the earlier try was committed after all
+            }
+            Webhook before = latest.orElseThrow(() -> ApiException.notFound("webhook " + id));
             if (precondition != null && !precondition.matches(before.getVersion())) {
                 throw ApiException.preconditionFailed("webhook " + id + " is at version "
                         + IfMatch.etag(before.getVersion()) + ", not " + precondition.expected()
@@ -180,11 +193,13 @@ public final class WebhookStore implements AutoCloseable {
             Webhook changed = change.apply(before);
             Webhook after = changed == null ? null
                     : Webhook.newBuilder(changed).setVersion(before.getVersion() + 1).build();
+            tried.set(after != null ? after : before);
+            triedDelete.set(after == null);
             transaction.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS, WebhookKeys.of(tenant, id), after));
             transaction.send(new ProducerRecord<>(Topics.AUDIT, tenant,
                     AuditEntries.change(before, after, actor, action, clock.instant())));
             return after != null ? after : before;
-        });
+        }, true);
     }
 
     /**
@@ -194,16 +209,28 @@ public final class WebhookStore implements AutoCloseable {
      * @throws StoreUnavailableException if Kafka did not take it; nothing was written
      */
     private <T> T inWriterTransaction(TransactionalProducer.Work<String, SpecificRecord, T> work) {
+        return inWriterTransaction(work, false);
+    }
+
+    /**
+     * @param checksItsRetries whether {@code work} finds out itself that an earlier try was committed: then a
+     *     transaction the broker failed for another reason than fencing (its state unknown) is tried again too
+     */
+    private <T> T inWriterTransaction(TransactionalProducer.Work<String, SpecificRecord, T> work,
+            boolean checksItsRetries) {
         // One change of this instance at a time, pauses included: a fenced instance stands back as a whole, so the
         // other gets a turn instead of the two fencing each other's queued changes for ever (seen under load:
         // 20 blind changes from two instances, one still fenced after 20 tries).
         synchronized (writing) {
             long deadline = System.nanoTime() + WRITE_DEADLINE.toNanos();
+            int otherFailures = 0;
             for (int attempt = 1; ; attempt++) {
                 try {
                     return producer.inTransaction(work);
                 } catch (KafkaException e) {
-                    if (!fenced(e) || System.nanoTime() > deadline) {
+                    boolean retry = fenced(e) || (checksItsRetries && !(e instanceof TimeoutException)
+                            && ++otherFailures <= MAX_OTHER_FAILURES);
+                    if (!retry || System.nanoTime() > deadline) {
                         throw new StoreUnavailableException("storing the webhook change failed: " + e.getMessage(),
                                 e);
                     }
