@@ -6,6 +6,7 @@ import io.herald.ingest.ops.IngestOperations;
 import io.herald.runtime.tracing.ServiceTracing;
 import io.herald.ingest.auth.ApiKeys;
 import io.herald.ingest.auth.TenantKeys;
+import io.herald.ingest.webhooks.HeraldDisables;
 import io.herald.ingest.audit.AuditLog;
 import io.herald.ingest.deliveries.DeliveryLog;
 import io.herald.ingest.deliveries.EventReplays;
@@ -134,6 +135,13 @@ class IngestBeans {
                 WEBHOOKS_LOAD_TIMEOUT, tracing, clock);
         operations.requireReady(intake::ready);
         return intake;
+    }
+
+    /** Eager: failing webhooks are disabled whether or not a request came in. */
+    @Context
+    @Bean(preDestroy = "close")
+    HeraldDisables heraldDisables(IngestConfig config, WebhookStore store, WebhookTable table) {
+        return new HeraldDisables(config.kafka(), config.registry(), store, table);
     }
 
     /** Eager, so readiness covers it from the start and keys work from the first request. */

@@ -58,6 +58,12 @@ public final class Topics {
      */
     public static final String REPLAYS = "herald.replays";
 
+    /**
+     * Webhooks the router found failing, to be disabled by the ingest service (the one writer of webhooks) if still
+     * at the version whose failures were counted. Key: tenant:webhookId; value: {@code WebhookDisableRequest}.
+     */
+    public static final String WEBHOOK_DISABLE_REQUESTS = "herald.webhook-disable-requests";
+
     /** Webhook definitions, compacted. Key: tenant:webhookId; a tombstone deletes the webhook. */
     public static final String SUBSCRIPTIONS = "herald.subscriptions";
     /** One record per (event, matching webhook). Key: webhook id. */
@@ -173,6 +179,7 @@ public final class Topics {
                 new TopicSpec(SUBSCRIPTIONS, 1, compacted),
                 new TopicSpec(API_KEYS, 1, compacted),
                 new TopicSpec(REPLAYS, 1, compacted),
+                new TopicSpec(WEBHOOK_DISABLE_REQUESTS, 3, events),
                 new TopicSpec(DELIVERIES, DEFAULT_PARTITIONS, deliveries),
                 new TopicSpec(ATTEMPTS, DEFAULT_PARTITIONS, attempts),
                 new TopicSpec(AUDIT, 3, Map.of("retention.ms", String.valueOf(Duration.ofDays(400).toMillis()))),

@@ -33,12 +33,13 @@ class SchemaEvolutionTest {
     private static final List<Schema> TOPIC_VALUES = Stream.of(IamEvent.getClassSchema(),
             Webhook.getClassSchema(), AuditEntry.getClassSchema(), Delivery.getClassSchema(),
             DeliveryAttempt.getClassSchema(), DeadLetter.getClassSchema(),
-            io.herald.schemas.auth.ApiKey.getClassSchema(), io.herald.schemas.replay.Replay.getClassSchema())
-            .map(HeraldSerdes::wireSchemaOf).toList();
+            io.herald.schemas.auth.ApiKey.getClassSchema(), io.herald.schemas.replay.Replay.getClassSchema(),
+            io.herald.schemas.health.WebhookDisableRequest.getClassSchema()).map(HeraldSerdes::wireSchemaOf).toList();
     private static final List<Schema> IN_THE_CODE = List.of(IamEvent.getClassSchema(), Webhook.getClassSchema(),
             AuditEntry.getClassSchema(), Delivery.getClassSchema(), DeliveryAttempt.getClassSchema(),
             DeadLetter.getClassSchema(), io.herald.schemas.auth.ApiKey.getClassSchema(),
-            io.herald.schemas.replay.Replay.getClassSchema());
+            io.herald.schemas.replay.Replay.getClassSchema(),
+            io.herald.schemas.health.WebhookDisableRequest.getClassSchema());
 
     @Test
     void everyTopicSchemaReadsWhatItsPreviousVersionWrote() throws IOException {

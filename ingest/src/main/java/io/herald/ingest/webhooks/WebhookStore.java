@@ -5,6 +5,11 @@ import io.herald.runtime.kafka.KafkaClients;
 import io.herald.schemas.HeraldIds;
 import io.herald.schemas.WebhookKeys;
 import io.herald.runtime.audit.AuditEntries;
+import io.herald.schemas.CloudEventHeaders;
+import io.herald.schemas.IamEvents;
+import io.herald.schemas.data.HeraldWebhookDisabled;
+import io.herald.schemas.event.IamEvent;
+import io.herald.schemas.health.WebhookDisableRequest;
 import io.herald.schemas.Topics;
 import io.herald.runtime.egress.ForbiddenAddresses;
 import io.herald.runtime.kafka.TransactionalProducer;
@@ -199,6 +204,55 @@ public final class WebhookStore implements AutoCloseable {
             transaction.send(new ProducerRecord<>(Topics.AUDIT, tenant,
                     AuditEntries.change(before, after, actor, action, clock.instant())));
             return after != null ? after : before;
+        }, true);
+    }
+
+    /** What became of a disable the router asked for. */
+    public enum HeraldDisable {
+        /** Disabled, audited and the tenant told, together. */
+        DISABLED,
+        /** The webhook changed since its failures were counted: left as it is, and audited so. */
+        SKIPPED_CHANGED,
+        /** Already disabled, or deleted: nothing to do. */
+        NOTHING_TO_DO
+    }
+
+    /**
+     * Disables a webhook the router found failing, if it is still at the version whose failures were counted, with
+     * the audit entry and the {@code herald.webhook.disabled} notice in the same transaction; through the one
+     * writer, so it never undoes an admin's change made meanwhile.
+     *
+     * @throws StoreUnavailableException if Kafka did not take it; nothing was written
+     */
+    public HeraldDisable disableForHerald(WebhookTable view, WebhookDisableRequest request) {
+        HeraldWebhookDisabled notice = request.getNotice();
+        String id = notice.getWebhookId();
+        String tenant = request.getTenant();
+        AtomicReference<Webhook> tried = new AtomicReference<>();
+        return inWriterTransaction(transaction -> {
+            view.awaitSynced(SYNC_TIMEOUT);
+            Optional<Webhook> latest = view.find(id).filter(w -> w.getTenant().equals(tenant));
+            if (latest.isEmpty() || !latest.get().getActive()) {
+                return latest.isPresent() && latest.get().equals(tried.get()) ? HeraldDisable.DISABLED
+                        : HeraldDisable.NOTHING_TO_DO;
+            }
+            Webhook before = latest.get();
+            Instant now = clock.instant();
+            if (before.getVersion() != request.getWebhookVersion()) {
+                transaction.send(new ProducerRecord<>(Topics.AUDIT, tenant, AuditEntries.skippedDisable(before,
+                        request.getWebhookVersion(), notice.getReason(), now)));
+                return HeraldDisable.SKIPPED_CHANGED;
+            }
+            Webhook after = Webhook.newBuilder(before).setActive(false).setDisabledReason(notice.getReason())
+                    .setDisabledAt(now).setUpdatedAt(now).setVersion(before.getVersion() + 1).build();
+            tried.set(after);
+            IamEvent event = IamEvents.of(tenant, notice, now);
+            transaction.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS, WebhookKeys.of(tenant, id), after));
+            transaction.send(new ProducerRecord<>(Topics.AUDIT, tenant, AuditEntries.change(before, after,
+                    AuditEntries.HERALD_ACTOR, "webhook.disabled", now)));
+            transaction.send(new ProducerRecord<>(Topics.HERALD_EVENTS, null, IamEvents.key(event), event,
+                    CloudEventHeaders.of(event)));
+            return HeraldDisable.DISABLED;
         }, true);
     }
 

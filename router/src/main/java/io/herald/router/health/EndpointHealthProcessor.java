@@ -1,17 +1,15 @@
 package io.herald.router.health;
 
-import io.herald.schemas.CloudEventHeaders;
-import io.herald.schemas.IamEvents;
 import io.herald.schemas.WebhookKeys;
-import io.herald.runtime.audit.AuditEntries;
 import io.herald.schemas.data.HeraldWebhookDisabled;
+import io.herald.schemas.health.WebhookDisableRequest;
 import io.herald.schemas.delivery.AttemptOutcome;
 import io.herald.schemas.delivery.DeliveryAttempt;
-import io.herald.schemas.event.IamEvent;
 import io.herald.schemas.webhook.Webhook;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import io.herald.schemas.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -26,8 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows every webhook's attempts (the attempts topic is keyed by webhook id, so one task sees all of a webhook's
  * attempts in order) and keeps its current run of failures. A success ends the run; so does any change to the
- * webhook, re-enabling included. When the {@link EndpointHealthPolicy} says so, it disables the webhook and, in the
- * same transaction, writes the audit entry and the {@code herald.webhook.disabled} event that tells the tenant.
+ * webhook, re-enabling included. When the {@link EndpointHealthPolicy} says so, it asks for the webhook to be
+ * disabled ({@link Topics#WEBHOOK_DISABLE_REQUESTS}), naming the version whose failures it counted.
  */
 final class EndpointHealthProcessor implements Processor<String, DeliveryAttempt, String, SpecificRecord> {
 
@@ -105,34 +103,33 @@ final class EndpointHealthProcessor implements Processor<String, DeliveryAttempt
         return current.plus(attempt.getHttpStatus(), attempt.getError());
     }
 
-    private void disable(Record<String, DeliveryAttempt> cause, Webhook before, FailureStreak streak,
+    /**
+     * Asks the ingest service, the one writer of webhooks, to disable it: written here, the disable could undo an
+     * admin's change made meanwhile (both would be "the next version"); there it is made only if the webhook is still
+     * at the version whose failures were counted, with its audit entry and notice in the same transaction.
+     */
+    private void disable(Record<String, DeliveryAttempt> cause, Webhook webhook, FailureStreak streak,
             String reason) {
         Instant now = clock.instant();
-        Webhook after = Webhook.newBuilder(before)
-                .setActive(false)
-                .setDisabledReason(reason)
-                .setDisabledAt(now)
-                .setUpdatedAt(now)
-                .setVersion(before.getVersion() + 1)
+        WebhookDisableRequest request = WebhookDisableRequest.newBuilder()
+                .setTenant(webhook.getTenant())
+                .setWebhookVersion(webhook.getVersion())
+                .setRequestedAt(now)
+                .setNotice(HeraldWebhookDisabled.newBuilder()
+                        .setWebhookId(webhook.getId())
+                        .setWebhookName(webhook.getName())
+                        .setReason(reason)
+                        .setConsecutiveFailures(streak.failures())
+                        .setFailingSince(streak.failingSince())
+                        .setLastHttpStatus(streak.lastHttpStatus())
+                        .setLastError(streak.lastError())
+                        .build())
                 .build();
-        IamEvent notice = IamEvents.of(before.getTenant(), HeraldWebhookDisabled.newBuilder()
-                .setWebhookId(before.getId())
-                .setWebhookName(before.getName())
-                .setReason(reason)
-                .setConsecutiveFailures(streak.failures())
-                .setFailingSince(streak.failingSince())
-                .setLastHttpStatus(streak.lastHttpStatus())
-                .setLastError(streak.lastError())
-                .build(), now);
-        context.forward(cause.withKey(WebhookKeys.of(before.getTenant(), before.getId()))
-                .withValue((SpecificRecord) after));
-        context.forward(cause.withKey(before.getTenant()).withValue(
-                (SpecificRecord) AuditEntries.change(before, after, AuditEntries.HERALD_ACTOR, "webhook.disabled",
-                        now)));
-        context.forward(cause.withKey(IamEvents.key(notice)).withValue((SpecificRecord) notice)
-                .withHeaders(CloudEventHeaders.of(notice)));
+        context.forward(cause.withKey(WebhookKeys.of(webhook.getTenant(), webhook.getId()))
+                .withValue((SpecificRecord) request));
         disabledListener.disabled(streak.lastHttpStatus() != null && streak.lastHttpStatus() == 410);
-        LogKeys.webhook(LOG.atWarn(), before.getTenant(), before.getId())
-                .log("Disabled webhook {} of tenant {}: {}", before.getId(), before.getTenant(), reason);
+        LogKeys.webhook(LOG.atWarn(), webhook.getTenant(), webhook.getId())
+                .log("Disabling webhook {} of tenant {} (version {}): {}", webhook.getId(), webhook.getTenant(),
+                        webhook.getVersion(), reason);
     }
 }

@@ -2,9 +2,7 @@ package io.herald.router.health;
 
 import io.herald.schemas.Topics;
 import io.herald.schemas.delivery.DeliveryAttempt;
-import io.herald.schemas.event.IamEvent;
-import io.herald.schemas.webhook.AuditEntry;
-import io.herald.schemas.webhook.Webhook;
+import io.herald.schemas.health.WebhookDisableRequest;
 import java.time.Clock;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -17,8 +15,8 @@ import org.apache.kafka.streams.processor.TopicNameExtractor;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The endpoint-health part of the router: attempts in, and, when a webhook must be disabled, its new version (to
- * the herald.subscriptions topic), an audit entry and a {@code herald.webhook.disabled} event out, atomically.
+ * The endpoint-health part of the router: attempts in, and, when a webhook must be disabled, a request to disable
+ * it out (to herald.webhook-disable-requests; the ingest service, the one writer of webhooks, carries it out).
  */
 public final class EndpointHealthTopology {
 
@@ -36,7 +34,7 @@ public final class EndpointHealthTopology {
 
     /**
      * @param webhooksStore the global store of webhooks, keyed {@code tenant:webhookId}
-     * @param records serializes the outputs (webhooks, audit entries and events)
+     * @param records serializes the outputs (disable requests)
      */
     public static void addTo(StreamsBuilder builder, String webhooksStore, Serde<DeliveryAttempt> attempts,
             Serde<SpecificRecord> records, EndpointHealthPolicy policy, DisabledListener disabled, Clock clock) {
@@ -50,14 +48,8 @@ public final class EndpointHealthTopology {
 
     private static TopicNameExtractor<String, SpecificRecord> destination() {
         return (key, value, context) -> {
-            if (value instanceof Webhook) {
-                return Topics.SUBSCRIPTIONS;
-            }
-            if (value instanceof AuditEntry) {
-                return Topics.AUDIT;
-            }
-            if (value instanceof IamEvent) {
-                return Topics.HERALD_EVENTS;
+            if (value instanceof WebhookDisableRequest) {
+                return Topics.WEBHOOK_DISABLE_REQUESTS;
             }
             throw new IllegalStateException("endpoint health emitted an unexpected " + value.getClass());
         };

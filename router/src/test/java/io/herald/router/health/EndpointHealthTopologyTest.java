@@ -15,9 +15,8 @@ import io.herald.schemas.delivery.Delivery;
 import io.herald.schemas.delivery.DeliveryAttempt;
 import io.herald.schemas.event.IamEvent;
 import io.herald.schemas.serde.HeraldSerdes;
-import io.herald.schemas.webhook.AuditEntry;
+import io.herald.schemas.health.WebhookDisableRequest;
 import io.herald.schemas.webhook.Webhook;
-import java.nio.charset.StandardCharsets;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +29,6 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.test.TestRecord;
 import io.herald.schemas.tracing.HeraldTracing;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -48,9 +46,7 @@ class EndpointHealthTopologyTest {
     private TopologyTestDriver driver;
     private TestInputTopic<String, Webhook> webhookTopic;
     private TestInputTopic<String, DeliveryAttempt> attempts;
-    private TestOutputTopic<String, Webhook> disabled;
-    private TestOutputTopic<String, AuditEntry> audit;
-    private TestOutputTopic<String, IamEvent> notices;
+    private TestOutputTopic<String, WebhookDisableRequest> requests;
 
     @AfterEach
     void closeDriver() {
@@ -60,53 +56,32 @@ class EndpointHealthTopologyTest {
     }
 
     @Test
-    void disablesAfterTheThresholdAndWritesTheWebhookTheAuditEntryAndTheNoticeTogether() {
+    void asksForADisableOfTheCountedVersionAfterTheThresholdAndWritesNoWebhookItself() {
         start(new EndpointHealthPolicy(true, 3, Duration.ZERO));
         Webhook webhook = register(webhook("acme", 4));
 
         fail(webhook, NOW.minusSeconds(120), 503, "endpoint answered HTTP 503");
         fail(webhook, NOW.minusSeconds(60), null, "connection refused");
-        assertThat(disabled.isEmpty()).isTrue();
+        assertThat(requests.isEmpty()).isTrue();
         fail(webhook, NOW.minusSeconds(1), 502, "endpoint answered HTTP 502");
 
-        KeyValue<String, Webhook> stored = disabled.readKeyValue();
-        assertThat(stored.key).isEqualTo(WebhookKeys.of("acme", webhook.getId()));
-        Webhook after = stored.value;
-        assertThat(after.getActive()).isFalse();
-        assertThat(after.getVersion()).isEqualTo(5);
-        assertThat(after.getDisabledAt()).isEqualTo(NOW);
-        assertThat(after.getUpdatedAt()).isEqualTo(NOW);
-        assertThat(after.getDisabledReason())
-                .isEqualTo("3 attempts in a row failed over 119 seconds; last: endpoint answered HTTP 502");
-        assertThat(after.getUrl()).isEqualTo(webhook.getUrl());
-
-        KeyValue<String, AuditEntry> entry = audit.readKeyValue();
-        assertThat(entry.key).isEqualTo("acme");
-        assertThat(entry.value.getAction()).isEqualTo("webhook.disabled");
-        assertThat(entry.value.getActor()).isEqualTo("herald");
-        assertThat(entry.value.getWebhookId()).isEqualTo(webhook.getId());
-        assertThat(entry.value.getBefore()).contains("\"active\":true");
-        assertThat(entry.value.getAfter()).contains("\"active\":false").contains("\"disabledAt\":\"" + NOW + "\"");
-
-        TestRecord<String, IamEvent> noticeRecord = notices.readRecord();
-        KeyValue<String, IamEvent> notice = KeyValue.pair(noticeRecord.key(), noticeRecord.value());
-        assertThat(new String(noticeRecord.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8))
-                .isEqualTo("herald.webhook.disabled");
-        assertThat(new String(noticeRecord.headers().lastHeader("ce_source").value(), StandardCharsets.UTF_8))
-                .isEqualTo("/tenants/acme");
-        assertThat(notice.key).isEqualTo("acme:" + webhook.getId());
-        assertThat(notice.value.getType()).isEqualTo("herald.webhook.disabled");
-        assertThat(notice.value.getTenant()).isEqualTo("acme");
-        assertThat(notice.value.getTimestamp()).isEqualTo(NOW);
-        HeraldWebhookDisabled data = (HeraldWebhookDisabled) notice.value.getData();
+        KeyValue<String, WebhookDisableRequest> request = requests.readKeyValue();
+        assertThat(request.key).isEqualTo(WebhookKeys.of("acme", webhook.getId()));
+        assertThat(request.value.getTenant()).isEqualTo("acme");
+        assertThat(request.value.getWebhookVersion()).as("the version whose failures were counted").isEqualTo(4);
+        assertThat(request.value.getRequestedAt()).isEqualTo(NOW);
+        HeraldWebhookDisabled data = request.value.getNotice();
         assertThat(data.getWebhookId()).isEqualTo(webhook.getId());
         assertThat(data.getWebhookName()).isEqualTo("hook of acme");
-        assertThat(data.getReason()).isEqualTo(after.getDisabledReason());
+        assertThat(data.getReason())
+                .isEqualTo("3 attempts in a row failed over 119 seconds; last: endpoint answered HTTP 502");
         assertThat(data.getConsecutiveFailures()).isEqualTo(3);
         assertThat(data.getFailingSince()).isEqualTo(NOW.minusSeconds(120));
         assertThat(data.getLastHttpStatus()).isEqualTo(502);
         assertThat(data.getLastError()).isEqualTo("endpoint answered HTTP 502");
-        assertThat(disabled.isEmpty() && audit.isEmpty() && notices.isEmpty()).isTrue();
+        assertThat(requests.isEmpty()).isTrue();
+        assertThat(driver.producedTopicNames()).as("the webhook, its audit entry and the notice are ingest's to write")
+                .doesNotContain(Topics.SUBSCRIPTIONS, Topics.AUDIT, Topics.HERALD_EVENTS);
         assertThat(meters.get("herald.webhooks.disabled").tag("cause", "failing").counter().count()).isEqualTo(1);
     }
 
@@ -121,10 +96,10 @@ class EndpointHealthTopologyTest {
         fail(webhook, NOW, 503, "503");
         attempt(webhook, AttemptOutcome.SKIPPED, NOW, null, "webhook is disabled");
         fail(webhook, NOW, 503, "503");
-        assertThat(disabled.isEmpty()).isTrue();
+        assertThat(requests.isEmpty()).isTrue();
 
         fail(webhook, NOW, 503, "503");
-        assertThat(disabled.readValue().getActive()).isFalse();
+        assertThat(requests.readValue().getWebhookVersion()).isEqualTo(1);
     }
 
     @Test
@@ -136,10 +111,11 @@ class EndpointHealthTopologyTest {
         fail(webhook, first, 500, "500");
         fail(webhook, first.plusSeconds(60), 500, "500");
         fail(webhook, first.plus(Duration.ofMinutes(59)), 500, "500");
-        assertThat(disabled.isEmpty()).isTrue();
+        assertThat(requests.isEmpty()).isTrue();
 
         fail(webhook, first.plus(Duration.ofMinutes(61)), 500, "500");
-        assertThat(disabled.readValue().getDisabledReason()).startsWith("4 attempts in a row failed over 61 minutes");
+        assertThat(requests.readValue().getNotice().getReason())
+                .startsWith("4 attempts in a row failed over 61 minutes");
     }
 
     @Test
@@ -150,12 +126,13 @@ class EndpointHealthTopologyTest {
         for (int i = 0; i < 10; i++) {
             fail(webhook, NOW, 503, "503");
         }
-        assertThat(disabled.isEmpty()).isTrue();
+        assertThat(requests.isEmpty()).isTrue();
 
         fail(webhook, NOW, 410, "endpoint answered HTTP 410");
-        assertThat(disabled.readValue().getDisabledReason()).isEqualTo("the endpoint answered 410 Gone");
+        HeraldWebhookDisabled notice = requests.readValue().getNotice();
+        assertThat(notice.getReason()).isEqualTo("the endpoint answered 410 Gone");
         assertThat(meters.get("herald.webhooks.disabled").tag("cause", "gone").counter().count()).isEqualTo(1);
-        assertThat(((HeraldWebhookDisabled) notices.readValue().getData()).getConsecutiveFailures()).isEqualTo(11);
+        assertThat(notice.getConsecutiveFailures()).isEqualTo(11);
     }
 
     @Test
@@ -169,10 +146,10 @@ class EndpointHealthTopologyTest {
                 .setVersion(2).build());
         fail(repaired, NOW, 503, "503");
         fail(repaired, NOW, 503, "503");
-        assertThat(disabled.isEmpty()).isTrue();
+        assertThat(requests.isEmpty()).isTrue();
 
         fail(repaired, NOW, 503, "503");
-        assertThat(disabled.readValue().getVersion()).isEqualTo(3);
+        assertThat(requests.readValue().getWebhookVersion()).isEqualTo(2);
     }
 
     @Test
@@ -187,9 +164,7 @@ class EndpointHealthTopologyTest {
         // An attempt claiming another tenant must not disable globex's webhook.
         fail(Webhook.newBuilder(globex).setTenant("acme").build(), NOW, 503, "503");
 
-        assertThat(disabled.isEmpty()).isTrue();
-        assertThat(audit.isEmpty()).isTrue();
-        assertThat(notices.isEmpty()).isTrue();
+        assertThat(requests.isEmpty()).isTrue();
     }
 
     @Test
@@ -211,12 +186,8 @@ class EndpointHealthTopologyTest {
                 webhookSerde.serializer());
         attempts = driver.createInputTopic(Topics.ATTEMPTS, Serdes.String().serializer(),
                 attemptSerde.serializer());
-        disabled = driver.createOutputTopic(Topics.SUBSCRIPTIONS, Serdes.String().deserializer(),
-                webhookSerde.deserializer());
-        audit = driver.createOutputTopic(Topics.AUDIT, Serdes.String().deserializer(),
-                AvroTestSerde.<AuditEntry>of(AuditEntry.getClassSchema()).deserializer());
-        notices = driver.createOutputTopic(Topics.HERALD_EVENTS, Serdes.String().deserializer(),
-                events.deserializer());
+        requests = driver.createOutputTopic(Topics.WEBHOOK_DISABLE_REQUESTS, Serdes.String().deserializer(),
+                AvroTestSerde.<WebhookDisableRequest>of(WebhookDisableRequest.getClassSchema()).deserializer());
     }
 
     private Webhook register(Webhook webhook) {

@@ -43,4 +43,29 @@ public final class AuditEntries {
                 .setWebhookId(subject.getId()).setAt(at)
                 .build();
     }
+
+    /**
+     * An entry for a disable Herald decided on and did not make, because the webhook changed since the failures
+     * were counted: {@code before} is the webhook as it is (unchanged), {@code after} says what was not done and why
+     * ({@code {"skipped": "disable", "countedVersion": n, "reason": "..."}}).
+     */
+    public static AuditEntry skippedDisable(Webhook current, long countedVersion, String reason, Instant at) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        try (com.fasterxml.jackson.core.JsonGenerator json = new com.fasterxml.jackson.core.JsonFactory()
+                .createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("skipped", "disable");
+            json.writeNumberField("countedVersion", countedVersion);
+            json.writeNumberField("foundVersion", current.getVersion());
+            json.writeStringField("reason", reason);
+            json.writeEndObject();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("writing JSON in memory cannot fail", e);
+        }
+        return AuditEntry.newBuilder()
+                .setId(HeraldIds.newAuditId()).setTenant(current.getTenant()).setActor(HERALD_ACTOR)
+                .setAction("webhook.disable_skipped").setWebhookId(current.getId()).setAt(at)
+                .setBefore(RedactedJson.of(current)).setAfter(out.toString())
+                .build();
+    }
 }

@@ -31,7 +31,8 @@ public final class HeraldSerdes {
     /** Herald's top-level records: each one's data model decodes it, nested records included. */
     static final List<Class<? extends SpecificRecord>> RECORDS = List.of(IamEvent.class, Delivery.class,
             DeliveryAttempt.class, DeadLetter.class, Webhook.class, AuditEntry.class,
-            io.herald.schemas.auth.ApiKey.class, io.herald.schemas.replay.Replay.class);
+            io.herald.schemas.auth.ApiKey.class, io.herald.schemas.replay.Replay.class,
+            io.herald.schemas.health.WebhookDisableRequest.class);
 
     static {
         trustHeraldRecords();
