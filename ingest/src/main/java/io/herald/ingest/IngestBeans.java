@@ -5,7 +5,10 @@ import io.herald.ingest.config.IngestSettings;
 import io.herald.ingest.ops.IngestOperations;
 import io.herald.runtime.tracing.ServiceTracing;
 import io.herald.ingest.auth.ApiKeys;
+import io.herald.ingest.auth.ApiAuthenticator;
+import io.herald.ingest.auth.JwtAuthenticator;
 import io.herald.ingest.auth.TenantKeys;
+import io.herald.ingest.auth.TenantRateLimits;
 import io.herald.ingest.webhooks.HeraldDisables;
 import io.herald.ingest.audit.AuditLog;
 import io.herald.ingest.deliveries.DeliveryLog;
@@ -67,6 +70,16 @@ class IngestBeans {
     @Singleton
     ApiKeys apiKeys(IngestConfig config) {
         return config.apiKeys();
+    }
+
+    @Singleton
+    ApiAuthenticator apiAuthenticator(IngestConfig config, ApiKeys keys, TenantKeys tenantKeys) {
+        return new ApiAuthenticator(keys, tenantKeys, config.jwt().map(JwtAuthenticator::new).orElse(null));
+    }
+
+    @Singleton
+    TenantRateLimits tenantRateLimits(IngestConfig config) {
+        return new TenantRateLimits(config.tenantEventsPerSecond(), config.tenantApiPerSecond());
     }
 
     @Singleton

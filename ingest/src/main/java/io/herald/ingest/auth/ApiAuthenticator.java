@@ -1,11 +1,9 @@
 package io.herald.ingest.auth;
 
-import io.herald.ingest.config.IngestConfig;
 import io.herald.ingest.http.ApiException;
 import io.herald.schemas.Tenants;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
-import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,17 +14,17 @@ import java.util.Optional;
  * A credential of another tenant gets a 404, as if the tenant didn't exist; a read-only one gets a 403 on anything
  * but a read.
  */
-@Singleton
 public class ApiAuthenticator {
 
     private final ApiKeys configured;
     private final TenantKeys created;
     private final JwtAuthenticator tokens;
 
-    public ApiAuthenticator(ApiKeys configured, TenantKeys created, IngestConfig config) {
+    /** @param tokens checks the IAM platform's JWTs, or null when none are accepted */
+    public ApiAuthenticator(ApiKeys configured, TenantKeys created, JwtAuthenticator tokens) {
         this.configured = configured;
         this.created = created;
-        this.tokens = config.jwt().map(JwtAuthenticator::new).orElse(null);
+        this.tokens = tokens;
     }
 
     /** The caller, allowed to make this request for this tenant. */

@@ -1,6 +1,5 @@
 package io.herald.ingest.auth;
 
-import io.herald.ingest.webhooks.StoreUnavailableException;
 import io.herald.runtime.kafka.KafkaClients;
 import io.herald.runtime.kafka.TransactionalProducer;
 import io.herald.runtime.store.TopicReader;
@@ -23,7 +22,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -64,7 +62,7 @@ public final class TenantKeys implements AutoCloseable {
     /**
      * Creates a key; returns once it is durable and works on this instance.
      *
-     * @throws StoreUnavailableException when Kafka did not take it; no key was created
+     * @throws org.apache.kafka.common.KafkaException when Kafka did not take it; no key was created
      */
     public Created create(String actor, String tenant, String name, KeyScope scope, Instant expiresAt) {
         String key = HeraldIds.newApiKeySecret();
@@ -85,7 +83,7 @@ public final class TenantKeys implements AutoCloseable {
     /**
      * Revokes a key for good; returns its record, unchanged when it was revoked before.
      *
-     * @throws StoreUnavailableException when Kafka did not take it; the key still works
+     * @throws org.apache.kafka.common.KafkaException when Kafka did not take it; the key still works
      */
     public Optional<ApiKey> revoke(String actor, String id) {
         Optional<ApiKey> current = get(id);
@@ -142,16 +140,12 @@ public final class TenantKeys implements AutoCloseable {
                 .setAt(clock.instant())
                 .setAfter(describe(record))
                 .build();
-        try {
-            producer.inTransaction(transaction -> {
-                transaction.send(new ProducerRecord<>(Topics.API_KEYS, record.getId(), record));
-                transaction.send(new ProducerRecord<>(Topics.AUDIT, record.getTenant(), audit));
-                return null;
-            });
-            reader.awaitSynced(SYNC_TIMEOUT); // works here before the answer goes out
-        } catch (KafkaException e) { // a TopicUnavailableException too
-            throw new StoreUnavailableException("the API key could not be stored: " + e, e);
-        }
+        producer.inTransaction(transaction -> {
+            transaction.send(new ProducerRecord<>(Topics.API_KEYS, record.getId(), record));
+            transaction.send(new ProducerRecord<>(Topics.AUDIT, record.getTenant(), audit));
+            return null;
+        });
+        reader.awaitSynced(SYNC_TIMEOUT); // works here before the answer goes out
     }
 
     /** The key's record as the audit log shows it: everything but its hash. */

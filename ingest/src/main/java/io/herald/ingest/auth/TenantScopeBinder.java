@@ -1,6 +1,5 @@
 package io.herald.ingest.auth;
 
-import io.herald.ingest.config.IngestConfig;
 import io.herald.ingest.config.IngestSettings;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.convert.ArgumentConversionContext;
@@ -27,9 +26,9 @@ final class TenantScopeBinder implements TypedRequestArgumentBinder<TenantScope>
     private final ApiAuthenticator authenticator;
     private final TenantRateLimits limits;
 
-    TenantScopeBinder(ApiAuthenticator authenticator, IngestConfig config) {
+    TenantScopeBinder(ApiAuthenticator authenticator, TenantRateLimits limits) {
         this.authenticator = authenticator;
-        this.limits = new TenantRateLimits(config.tenantEventsPerSecond(), config.tenantApiPerSecond());
+        this.limits = limits;
     }
 
     @Override

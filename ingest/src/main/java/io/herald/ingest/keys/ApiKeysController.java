@@ -9,7 +9,6 @@ import io.herald.ingest.http.JsonBodies;
 import io.herald.ingest.keys.ApiKeyResponses.ApiKeyList;
 import io.herald.ingest.keys.ApiKeyResponses.ApiKeyView;
 import io.herald.ingest.keys.ApiKeyResponses.CreatedApiKeyView;
-import io.herald.ingest.webhooks.StoreUnavailableException;
 import io.herald.schemas.HeraldIds;
 import io.herald.schemas.Tenants;
 import io.micronaut.core.annotation.Nullable;
@@ -120,7 +119,7 @@ public class ApiKeysController {
     private static <T> T stored(Supplier<T> write) {
         try {
             return write.get();
-        } catch (StoreUnavailableException e) {
+        } catch (org.apache.kafka.common.KafkaException e) { // a topic that could not be read back in time too
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "store_unavailable",
                     "the API key could not be stored; nothing changed, try again", List.of());
         }
