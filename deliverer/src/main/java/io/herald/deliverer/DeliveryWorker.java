@@ -41,6 +41,7 @@ final class DeliveryWorker implements Runnable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private boolean paused;
+    private byte[] ownGroup;
     private long lastCommitNanos = System.nanoTime();
 
     DeliveryWorker(Consumer<String, Delivery> consumer, DeliveryProcessor processor, int maxInFlight,
@@ -107,7 +108,7 @@ final class DeliveryWorker implements Runnable {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         long offset = record.offset();
         offsets.started(partition, offset);
-        if (record.value() == null) {
+        if (record.value() == null || !ofThisGroup(record)) {
             finished.add(new Finished(partition, offset));
             return;
         }
@@ -121,6 +122,21 @@ final class DeliveryWorker implements Runnable {
             }
             finished.add(new Finished(partition, offset));
         });
+    }
+
+    /**
+     * Whether a delivery is this group's: routed ones are every group's, a retry handed back is only its group's
+     * (another group's deliverers made that attempt; taking it up too would multiply the retries).
+     */
+    private boolean ofThisGroup(ConsumerRecord<String, Delivery> record) {
+        org.apache.kafka.common.header.Header group = record.headers().lastHeader(Topics.DELIVERER_GROUP_HEADER);
+        if (group == null) {
+            return true;
+        }
+        if (ownGroup == null) {
+            ownGroup = consumer.groupMetadata().groupId().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return java.util.Arrays.equals(group.value(), ownGroup);
     }
 
     private void drainFinished() {
@@ -153,8 +169,12 @@ final class DeliveryWorker implements Runnable {
         Map<TopicPartition, OffsetAndMetadata> commits = offsets.takeCommittable();
         if (!commits.isEmpty()) {
             consumer.commitAsync(commits, (committed, error) -> {
-                if (error != null) {
-                    LOG.warn("Committing offsets {} failed; the next commit will cover them", committed, error);
+                if (error == null) {
+                    offsets.commitSucceeded(commits);
+                } else {
+                    offsets.commitFailed(commits);
+                    LOG.warn("Committing offsets {} failed ({}); the next commit offers them again", commits,
+                            error.toString());
                 }
             });
         }
@@ -174,12 +194,15 @@ final class DeliveryWorker implements Runnable {
         commitNow();
     }
 
+    /** Commits, synchronously, everything finished the broker has not confirmed (failed async commits too). */
     private void commitNow() {
-        Map<TopicPartition, OffsetAndMetadata> commits = offsets.takeCommittable();
+        Map<TopicPartition, OffsetAndMetadata> commits = offsets.takeUnconfirmed();
         if (!commits.isEmpty()) {
             try {
                 commitSyncDespiteWakeup(commits);
+                offsets.commitSucceeded(commits);
             } catch (RuntimeException e) {
+                offsets.commitFailed(commits);
                 LOG.warn("Final commit of {} failed; those deliveries may be redone", commits, e);
             }
         }
@@ -209,7 +232,7 @@ final class DeliveryWorker implements Runnable {
             drainFinished();
             commitNow();
             offsets.forget(partitions);
-            paused = false;
+            // Not paused = false: with incremental rebalances the partitions kept stay paused until resumed.
         }
 
         @Override

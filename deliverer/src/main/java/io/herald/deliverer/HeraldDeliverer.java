@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -79,7 +80,7 @@ public final class HeraldDeliverer implements AutoCloseable {
         WebhookSender sender = new WebhookSender(config,
                 new EgressGuard(new ForbiddenAddresses(config.allowedNetworks())), clock);
         AttemptRecorder recorder = new AttemptRecorder(config);
-        FollowUpRouter retries = new FollowUpRouter(config.kafka(), config.registry(), clock);
+        FollowUpRouter retries = new FollowUpRouter(config.kafka(), config.registry(), clock, config.groupId());
         RetryForwarder forwarder = new RetryForwarder(config.kafka(), config.groupId(),
                 config.sessionTimeout(), clock);
         forwarder.start();
@@ -89,7 +90,9 @@ public final class HeraldDeliverer implements AutoCloseable {
                 // A poll's worth past the in-flight limit at most: a quarter of it.
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(500, Math.max(1, config.maxInFlight() / 4)),
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis(),
-                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) config.sessionTimeout().toMillis() / 3),
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) config.sessionTimeout().toMillis() / 3,
+                // Incremental rebalances: a deliverer joining or leaving moves only the partitions that change owner.
+                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName()),
                 new StringDeserializer(), HeraldSerdes.<Delivery>valueDeserializer(config.registry()));
         PrometheusMeterRegistry registry = HeraldMeters.registry("deliverer");
         KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer); // lag per partition among them
@@ -114,7 +117,7 @@ public final class HeraldDeliverer implements AutoCloseable {
                 DEAD_LETTERS_REFRESH, registry, "herald.dead.letters",
                 "Dead letters stored, all webhooks together (the same in every deliverer: aggregate with max)");
         OpsServer server = OpsServer.start(config.opsPort(), registry,
-                () -> worker.isRunning() && dependencies.allUp(), dependencies::problem);
+                () -> worker.isRunning() && dependencies.allUp(), dependencies::reason);
         LOG.info("Deliverer started in group {} against {}; operations endpoint on port {}", config.groupId(),
                 config.kafka().bootstrapServers(), server.port());
         return new HeraldDeliverer(view, sender, recorder, retries, forwarder, worker,

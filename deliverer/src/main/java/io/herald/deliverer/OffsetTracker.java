@@ -16,7 +16,10 @@ final class OffsetTracker {
 
     private final Map<TopicPartition, TreeSet<Long>> unfinished = new HashMap<>();
     private final Map<TopicPartition, Long> nextOffset = new HashMap<>();
-    private final Map<TopicPartition, Long> committed = new HashMap<>();
+    /** What the broker confirmed, per partition. */
+    private final Map<TopicPartition, Long> confirmed = new HashMap<>();
+    /** What was last sent to the broker (an asynchronous commit may still be on its way), per partition. */
+    private final Map<TopicPartition, Long> requested = new HashMap<>();
     private int inFlight;
 
     void started(TopicPartition partition, long offset) {
@@ -37,18 +40,53 @@ final class OffsetTracker {
         return inFlight;
     }
 
-    /** Offsets to commit that moved since the last call, and records them as committed. */
+    /** Offsets to commit that moved beyond what was last sent, recorded as sent (not as committed). */
     Map<TopicPartition, OffsetAndMetadata> takeCommittable() {
         Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
         nextOffset.forEach((partition, next) -> {
-            TreeSet<Long> offsets = unfinished.get(partition);
-            long safe = offsets == null || offsets.isEmpty() ? next : offsets.first();
-            if (safe > committed.getOrDefault(partition, -1L)) {
+            long safe = safe(partition, next);
+            if (safe > requested.getOrDefault(partition, -1L)) {
                 commits.put(partition, new OffsetAndMetadata(safe));
-                committed.put(partition, safe);
+                requested.put(partition, safe);
             }
         });
         return commits;
+    }
+
+    /** Everything finished that the broker has not confirmed, for a synchronous commit; recorded as sent. */
+    Map<TopicPartition, OffsetAndMetadata> takeUnconfirmed() {
+        Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+        nextOffset.forEach((partition, next) -> {
+            long safe = safe(partition, next);
+            if (safe > confirmed.getOrDefault(partition, -1L)) {
+                commits.put(partition, new OffsetAndMetadata(safe));
+                requested.merge(partition, safe, Math::max);
+            }
+        });
+        return commits;
+    }
+
+    /** The broker took these offsets. */
+    void commitSucceeded(Map<TopicPartition, OffsetAndMetadata> commits) {
+        commits.forEach((partition, offset) -> {
+            if (nextOffset.containsKey(partition)) { // not revoked meanwhile
+                confirmed.merge(partition, offset.offset(), Math::max);
+            }
+        });
+    }
+
+    /** The broker did not take these offsets: the next commit offers them again. */
+    void commitFailed(Map<TopicPartition, OffsetAndMetadata> commits) {
+        commits.keySet().forEach(partition -> {
+            if (nextOffset.containsKey(partition)) {
+                requested.put(partition, confirmed.getOrDefault(partition, -1L));
+            }
+        });
+    }
+
+    private long safe(TopicPartition partition, long next) {
+        TreeSet<Long> offsets = unfinished.get(partition);
+        return offsets == null || offsets.isEmpty() ? next : offsets.first();
     }
 
     /** Drops partitions no longer assigned; their unfinished deliveries will be redone by the new owner. */
@@ -57,7 +95,8 @@ final class OffsetTracker {
             TreeSet<Long> offsets = unfinished.remove(partition);
             inFlight -= offsets == null ? 0 : offsets.size();
             nextOffset.remove(partition);
-            committed.remove(partition);
+            confirmed.remove(partition);
+            requested.remove(partition);
         }
     }
 }

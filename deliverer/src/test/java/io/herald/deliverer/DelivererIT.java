@@ -50,6 +50,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(HeraldInfrastructureExtension.class)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class DelivererIT {
 
     private static final String TENANT = "deliverer-it";
@@ -282,6 +283,55 @@ class DelivererIT {
         DeadLetter refusal = deadLetters.await(toRefused.getId());
         assertThat(refusal.getReason()).isEqualTo("destination refused; not retried");
         assertThat(refusal.getDelivery().getPreviousAttempts().get(0).getOutcome()).isEqualTo("REFUSED");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE) // last: the new group reads every earlier test's deliveries again
+    void aSecondDelivererGroupTakesUpNoRetryOfTheFirstSoNothingMultiplies(HeraldInfrastructure infra)
+            throws Exception {
+        receiver.respond("/two-groups", 500, Duration.ZERO);
+        Webhook failing = webhook(receiver.url("/two-groups"), WebhookSecrets.generate(), null);
+        failing.setRetryDelaysMs(List.of(200L, 200L)); // three attempts per group
+        store(failing);
+        try (HeraldDeliverer second = HeraldDeliverer.start(DelivererConfig.builder(infra.bootstrapServers(),
+                infra.registryUrl(), KEY_RING)
+                .set(DelivererConfig.GROUP_ID, "deliverer-it-second")
+                .set(CommonSettings.EGRESS_ALLOWED_NETWORKS, List.of(Cidr.parse("127.0.0.0/8"))).build())) {
+            Thread.sleep(3_000); // the second group has its partitions
+            Delivery delivery = deliver(failing, "{}");
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (count(infra, Topics.DEAD_LETTERS, delivery.getId()) < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+            }
+            Thread.sleep(6_000); // anything multiplying would show by now (the 5 s tier, once more)
+            assertThat(count(infra, Topics.DEAD_LETTERS, delivery.getId())).as("one dead letter per group")
+                    .isEqualTo(2);
+            assertThat(count(infra, Topics.DELIVERIES, delivery.getId()))
+                    .as("the routed delivery, and each group's own two retries handed back").isEqualTo(1 + 2 * 2);
+            assertThat(count(infra, Topics.ATTEMPTS, delivery.getId())).as("three attempts per group")
+                    .isEqualTo(2 * 3);
+        }
+    }
+
+    /** Records of a topic that carry this delivery id (as an Avro string, so without decoding each type). */
+    private static long count(HeraldInfrastructure infra, String topic, String deliveryId) {
+        byte[] id = deliveryId.getBytes(StandardCharsets.UTF_8);
+        return io.herald.testkit.TopicRecords.all(infra.bootstrapServers(), topic, new StringDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer()).stream()
+                .filter(record -> record.value() != null && contains(record.value(), id)).count();
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     @Test

@@ -53,4 +53,35 @@ class OffsetTrackerTest {
         assertThat(tracker.inFlight()).isEqualTo(1);
         assertThat(tracker.takeCommittable()).containsOnlyKeys(P1);
     }
+
+    @Test
+    void aFailedCommitIsOfferedAgainAndNothingCountsAsCommittedBeforeTheBrokerSaysSo() {
+        tracker.started(P0, 0);
+        tracker.finished(P0, 0);
+        Map<TopicPartition, OffsetAndMetadata> first = tracker.takeCommittable();
+        assertThat(first).isEqualTo(Map.of(P0, new OffsetAndMetadata(1)));
+        assertThat(tracker.takeCommittable()).as("sent, awaiting the broker").isEmpty();
+
+        tracker.commitFailed(first);
+        assertThat(tracker.takeCommittable()).as("offered again").isEqualTo(Map.of(P0, new OffsetAndMetadata(1)));
+        assertThat(tracker.takeUnconfirmed()).as("not confirmed: the final commit covers it")
+                .isEqualTo(Map.of(P0, new OffsetAndMetadata(1)));
+
+        tracker.commitSucceeded(Map.of(P0, new OffsetAndMetadata(1)));
+        assertThat(tracker.takeUnconfirmed()).isEmpty();
+        assertThat(tracker.takeCommittable()).isEmpty();
+    }
+
+    @Test
+    void aLateCallbackOfARevokedPartitionConfirmsNothingForItsNextOwnership() {
+        tracker.started(P0, 4);
+        tracker.finished(P0, 4);
+        Map<TopicPartition, OffsetAndMetadata> sent = tracker.takeCommittable();
+        tracker.forget(List.of(P0));
+        tracker.commitSucceeded(sent);
+
+        tracker.started(P0, 5);
+        tracker.finished(P0, 5);
+        assertThat(tracker.takeUnconfirmed()).isEqualTo(Map.of(P0, new OffsetAndMetadata(6)));
+    }
 }

@@ -13,7 +13,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -69,7 +74,48 @@ class KafkaOutageIT {
                 assertThat(response.headers().firstValue("Retry-After")).isPresent();
                 assertThat(response.body()).startsWith("{\"error\":").doesNotContain("Exception");
             }
+            // Every other route too, all at once (each may wait its timeouts out): a 503 or a 4xx, never a 500.
+            List<String[]> routes = new ArrayList<>();
+            server.bean(io.micronaut.web.router.Router.class).uriRoutes().forEach(route -> {
+                String template = route.getUriMatchTemplate().toPathString();
+                boolean answersLikeGet = route.getHttpMethodName().equals("HEAD")
+                        || route.getHttpMethodName().equals("OPTIONS");
+                if (!answersLikeGet && (template.startsWith("/t/{tenant}/")
+                        || template.startsWith("/api/v1/api-keys"))) {
+                    routes.add(new String[] {route.getHttpMethodName(), template.replace("{tenant}", "acme")
+                            .replaceAll("\\{[^}]+}", "wh_00000000000000000000000000")});
+                }
+            });
+            assertThat(routes).hasSizeGreaterThan(15);
+            ExecutorService clients = Executors.newFixedThreadPool(routes.size()); // each may wait 10 s
+            try {
+                List<Future<String>> answers = new ArrayList<>();
+                for (String[] route : routes) {
+                    answers.add(clients.submit(() -> {
+                        HttpResponse<String> response = call(server.uri(), route[0], route[1],
+                                route[0].equals("GET") ? null : "{\"since\":\"2026-01-01T00:00:00Z\"}");
+                        int status = response.statusCode();
+                        boolean fine = status == 503 ? response.headers().firstValue("Retry-After").isPresent()
+                                : status >= 400 && status < 500;
+                        return fine ? null : route[0] + " " + route[1] + " answered " + status + ": "
+                                + response.body();
+                    }));
+                }
+                List<String> wrong = new ArrayList<>();
+                for (Future<String> answer : answers) {
+                    if (answer.get() != null) {
+                        wrong.add(answer.get());
+                    }
+                }
+                assertThat(wrong).as("answers that are neither a 503 with Retry-After nor a 4xx").isEmpty();
+            } finally {
+                clients.shutdownNow();
+            }
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> ready(server) == 503);
+            Awaitility.await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + server.opsPort() + "/health/ready"))
+                            .build(), HttpResponse.BodyHandlers.ofString()).body()).as("readiness says what is down")
+                    .contains("Kafka does not answer at " + kafka.bootstrapServers()));
         } finally {
             server.close();
             if (kafkaUp) {

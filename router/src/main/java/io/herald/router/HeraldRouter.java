@@ -20,6 +20,7 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -77,7 +78,7 @@ public final class HeraldRouter implements AutoCloseable {
         DependencyCheck dependencies = DependencyCheck.start(config.kafka(), config.registry());
         OpsServer ops = OpsServer.start(config.opsPort(), registry,
                 () -> streams.state() == KafkaStreams.State.RUNNING && dependencies.allUp(),
-                dependencies::problem);
+                dependencies::reason);
         LOG.info("Router {} started against {}; operations endpoint on port {}", config.applicationId(),
                 config.kafka().bootstrapServers(), ops.port());
         return new HeraldRouter(streams, registry, streamsMetrics, dependencies, ops);
@@ -98,6 +99,11 @@ public final class HeraldRouter implements AutoCloseable {
                 // order, so it routes whatever is buffered instead of waiting on the empty topics (and building a
                 // trace log of why).
                 StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L,
+                // A killed router's tasks move after the session timeout (Kafka's 45 s by default).
+                StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+                (int) config.sessionTimeout().toMillis(),
+                StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+                (int) config.sessionTimeout().toMillis() / 3,
                 // A record that can't be routed goes to iam.events.rejected; it never stops routing for every tenant.
                 StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, EventQuarantine.class,
                 StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, EventQuarantine.class));

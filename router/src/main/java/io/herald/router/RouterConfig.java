@@ -32,7 +32,8 @@ public record RouterConfig(
         int opsPort,
         boolean tenantMetrics,
         int replicationFactor,
-        int minInSyncReplicas) {
+        int minInSyncReplicas,
+        Duration sessionTimeout) {
 
     public static final Setting<String> APPLICATION_ID = Setting.text("herald.router.application-id",
             "herald-router", "Kafka Streams application id of the router (its consumer group)");
@@ -66,6 +67,12 @@ public record RouterConfig(
                     + "replicas keeps the router writing through one lost broker without ever acknowledging a write "
                     + "only one broker holds");
 
+    public static final Setting<Duration> SESSION_TIMEOUT = Setting.duration("herald.router.session-timeout", "10s",
+            Duration.ofSeconds(6), Duration.ofMinutes(5),
+            "How long a router that stops responding (killed, frozen) keeps its tasks before another instance, or "
+                    + "its own restart, takes them over: a killed router routes again after about this long. Shorter "
+                    + "fails over sooner; a router paused longer than this (a long GC, a starved CPU) loses its tasks "
+                    + "and restores them");
     public static final Setting<Integer> OPS_PORT = Setting.integer("herald.router.ops-port", 9090, 0, 65_535,
             "Port of the router's operations endpoint: /metrics (Prometheus), /health/live, /health/ready");
 
@@ -74,7 +81,7 @@ public record RouterConfig(
             CommonSettings.KAFKA_BOOTSTRAP_SERVERS, CommonSettings.REGISTRY_URL,
             CommonSettings.REGISTRY_USERNAME, CommonSettings.REGISTRY_PASSWORD, CommonSettings.REGISTRY_BEARER_TOKEN,
             APPLICATION_ID, STREAM_THREADS, STATE_DIR, REPLICATION_FACTOR, MIN_INSYNC_REPLICAS, AUTO_DISABLE,
-            DISABLE_AFTER_FAILURES, DISABLE_AFTER, OPS_PORT, CommonSettings.LOG_FORMAT,
+            DISABLE_AFTER_FAILURES, DISABLE_AFTER, SESSION_TIMEOUT, OPS_PORT, CommonSettings.LOG_FORMAT,
             CommonSettings.METRICS_TENANT_TAG),
             TracingSettings.SETTINGS.stream()).toList();
 
@@ -107,6 +114,7 @@ public record RouterConfig(
                 settings.get(OPS_PORT),
                 settings.get(CommonSettings.METRICS_TENANT_TAG),
                 replicas,
-                minInSync);
+                minInSync,
+                settings.get(SESSION_TIMEOUT));
     }
 }

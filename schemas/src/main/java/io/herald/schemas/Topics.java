@@ -74,6 +74,11 @@ public final class Topics {
     public static final String DEAD_LETTERS = "herald.deliveries.dlq";
     /** Prefix of the delayed-retry topics, one per tier: herald.deliveries.retry.5s, ...retry.1m, ... */
     public static final String RETRY_PREFIX = "herald.deliveries.retry.";
+    /**
+     * Header of a retry record, and of the delivery it is handed back as: the deliverer group whose attempt queued
+     * it. Other groups pass it over, so a second group reading the same topics cannot multiply the retries.
+     */
+    public static final String DELIVERER_GROUP_HEADER = "herald-deliverer-group";
     /** Header of a retry record: when it is due, as epoch milliseconds in decimal text. */
     public static final String DUE_AT_HEADER = "herald-due-at";
     /**

@@ -28,9 +28,12 @@ public final class FollowUpRouter implements AutoCloseable {
 
     private final Producer<String, SpecificRecord> producer;
     private final Clock clock;
+    private final byte[] groupId;
 
-    public FollowUpRouter(KafkaClients kafka, RegistryEndpoint registry, Clock clock) {
+    /** @param groupId the deliverer group, named on every retry so that only its own forwarder hands it back */
+    public FollowUpRouter(KafkaClients kafka, RegistryEndpoint registry, Clock clock, String groupId) {
         this.clock = clock;
+        this.groupId = groupId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         this.producer = kafka.producer("herald-deliverer-retries", Map.of(ProducerConfig.LINGER_MS_CONFIG, 5),
                 new StringSerializer(), HeraldSerdes.<SpecificRecord>valueSerializer(registry));
     }
@@ -57,6 +60,7 @@ public final class FollowUpRouter implements AutoCloseable {
                 delivery);
         carryTrace(trace, record);
         InstantHeaders.put(record.headers(), Topics.DUE_AT_HEADER, dueAt);
+        record.headers().add(Topics.DELIVERER_GROUP_HEADER, groupId);
         return record;
     }
 

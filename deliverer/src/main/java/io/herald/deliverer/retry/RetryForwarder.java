@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.Collection;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -58,10 +59,12 @@ public final class RetryForwarder implements Runnable, AutoCloseable {
 
     /** What a handed-back delivery keeps of its retry record's headers: its trace, and since when it is held back. */
     private static final List<String> FORWARDED_HEADERS = java.util.stream.Stream.concat(
-            HeraldTracing.CONTEXT_HEADERS.stream(), java.util.stream.Stream.of(Topics.HELD_SINCE_HEADER)).toList();
+            HeraldTracing.CONTEXT_HEADERS.stream(), java.util.stream.Stream.of(Topics.HELD_SINCE_HEADER,
+                    Topics.DELIVERER_GROUP_HEADER)).toList();
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final String transactionalId;
+    private final byte[] groupIdBytes;
     private final Supplier<Producer<String, byte[]>> producers;
     private TransactionalProducer<String, byte[]> producer;
     private final Clock clock;
@@ -78,9 +81,11 @@ public final class RetryForwarder implements Runnable, AutoCloseable {
                 ConsumerConfig.GROUP_ID_CONFIG, groupId + "-retries",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis(),
-                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) sessionTimeout.toMillis() / 3),
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) sessionTimeout.toMillis() / 3,
+                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName()),
                 new StringDeserializer(), new ByteArrayDeserializer());
         this.transactionalId = groupId + "-retry-forwarder-" + UUID.randomUUID();
+        this.groupIdBytes = groupId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         this.producers = kafka.transactional(groupId + "-retry-forwarder", transactionalId, Map.of(),
                 new StringSerializer(), new ByteArraySerializer());
         this.thread = new Thread(this, "retry-forwarder");
@@ -204,7 +209,7 @@ public final class RetryForwarder implements Runnable, AutoCloseable {
                 for (ConsumerRecord<String, byte[]> record : due) {
                     offsets.put(new TopicPartition(record.topic(), record.partition()),
                             new OffsetAndMetadata(record.offset() + 1));
-                    if (record.value() != null) {
+                    if (record.value() != null && ofThisGroup(record)) {
                         transaction.send(handedBack(record));
                     }
                 }
@@ -216,6 +221,12 @@ public final class RetryForwarder implements Runnable, AutoCloseable {
             notBeforeMillis = clock.millis() + FAILURE_BACKOFF.toMillis();
             LOG.warn("Handing {} retries back failed; trying again", due.size(), e);
         }
+    }
+
+    /** Whether this group's deliverers queued the retry (retries queued before groups were named count as ours). */
+    private boolean ofThisGroup(ConsumerRecord<String, byte[]> record) {
+        Header group = record.headers().lastHeader(Topics.DELIVERER_GROUP_HEADER);
+        return group == null || java.util.Arrays.equals(group.value(), groupIdBytes);
     }
 
     private static ProducerRecord<String, byte[]> handedBack(ConsumerRecord<String, byte[]> record) {

@@ -137,6 +137,9 @@ public final class EventReplays implements AutoCloseable {
         Instant now = clock.instant();
         Instant end = until == null ? now : until;
         List<FieldProblem> problems = new ArrayList<>();
+        // Kafka's timestamps, and so the replay's range, are in milliseconds.
+        since = since == null ? null : since.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        end = end.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         if (since == null) {
             problems.add(new FieldProblem("since", "is required: an ISO-8601 time"));
         } else if (!since.isBefore(end)) {

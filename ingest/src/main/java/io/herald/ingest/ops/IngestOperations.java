@@ -29,7 +29,7 @@ public final class IngestOperations implements AutoCloseable {
     public IngestOperations(KafkaClients kafka, RegistryEndpoint schemaRegistry, int opsPort) {
         this.registry = HeraldMeters.registry("ingest");
         this.dependencies = DependencyCheck.start(kafka, schemaRegistry);
-        this.server = OpsServer.start(opsPort, registry, this::ready, dependencies::problem);
+        this.server = OpsServer.start(opsPort, registry, this::ready, dependencies::reason);
     }
 
     /** Adds a condition of readiness, such as a producer that can publish. */

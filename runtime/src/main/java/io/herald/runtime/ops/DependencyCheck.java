@@ -30,6 +30,7 @@ public final class DependencyCheck implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DependencyCheck.class);
 
     private final KafkaClients kafka;
+    private final String registryUrl;
     private volatile boolean kafkaUp;
     private volatile String kafkaProblem;
     private volatile boolean registryUp;
@@ -42,6 +43,7 @@ public final class DependencyCheck implements AutoCloseable {
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()));
         this.registry = new SchemaRegistryClient(registry, TIMEOUT, 1, Duration.ZERO); // the next round retries
+        this.registryUrl = registry.url();
     }
 
     /** Starts checking at once; the first answer comes within a few seconds. */
@@ -77,6 +79,26 @@ public final class DependencyCheck implements AutoCloseable {
     public Optional<String> problem() {
         String kafkaReason = kafkaProblem;
         return Optional.ofNullable(kafkaReason != null ? kafkaReason : registryProblem);
+    }
+
+    /**
+     * Which dependency is down and why, for readiness: the operator's problem when there is one ({@link #problem}),
+     * else which dependency does not answer; empty while both are up (or before the first round).
+     */
+    public Optional<String> reason() {
+        Optional<String> problem = problem();
+        if (problem.isPresent() || rounds.get() == 0) {
+            return problem;
+        }
+        if (!kafkaUp) {
+            return Optional.of("Kafka does not answer at " + kafka.bootstrapServers() + " (within " + TIMEOUT.toSeconds()
+                    + " s)");
+        }
+        if (!registryUp) {
+            return Optional.of("the schema registry does not answer at " + registryUrl + " (within "
+                    + TIMEOUT.toSeconds() + " s)");
+        }
+        return Optional.empty();
     }
 
     private void checkOnce() {

@@ -42,7 +42,7 @@ public final class OpsServer implements AutoCloseable {
 
     /**
      * @param port the port to listen on; 0 for any free one
-     * @param reason why the service is not ready, when it is the operator's to fix (shown in the 503's body)
+     * @param reason why the service is not ready: which dependency is down, and what to fix (the 503's body)
      */
     public static OpsServer start(int port, PrometheusMeterRegistry registry, BooleanSupplier ready,
             Supplier<Optional<String>> reason) {
