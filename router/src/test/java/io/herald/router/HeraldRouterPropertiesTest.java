@@ -18,21 +18,24 @@ class HeraldRouterPropertiesTest {
 
     @Test
     void areExactlyTheConfiguredOnesPlusHeraldsGuarantees() {
-        assertThat(props).containsExactlyInAnyOrderEntriesOf(Map.of(
-                StreamsConfig.APPLICATION_ID_CONFIG, "herald-router-eu",
-                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "broker-1:9092,broker-2:9092",
-                StreamsConfig.NUM_STREAM_THREADS_CONFIG, 3,
-                StreamsConfig.STATE_DIR_CONFIG, "/var/lib/herald-router",
+        assertThat(props).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
+                Map.entry(StreamsConfig.APPLICATION_ID_CONFIG, "herald-router-eu"),
+                Map.entry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "broker-1:9092,broker-2:9092"),
+                Map.entry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 3),
+                Map.entry(StreamsConfig.STATE_DIR_CONFIG, "/var/lib/herald-router"),
                 // routing is exactly once: each event is fanned out once, even across crashes and rebalances
-                StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2,
+                Map.entry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2),
                 // A task reads partition N of every event topic; they need no common time order, and waiting (the
                 // default, 0) made Kafka Streams format a log line per record: a tenth of the router's CPU.
-                StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L,
+                Map.entry(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L),
+                // a killed router's tasks move after 10 s (herald.router.session-timeout), not Kafka's 45 s
+                Map.entry("consumer.session.timeout.ms", 10_000),
+                Map.entry("consumer.heartbeat.interval.ms", 3_333),
                 // what can't be decoded or routed goes to iam.events.rejected and never stops routing
-                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, EventQuarantine.class,
-                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, EventQuarantine.class,
+                Map.entry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, EventQuarantine.class),
+                Map.entry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, EventQuarantine.class),
                 // the store's changelog and the repartition topic: as many replicas as the brokers' default
-                StreamsConfig.REPLICATION_FACTOR_CONFIG, -1));
+                Map.entry(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1)));
     }
 
     @Test

@@ -19,6 +19,8 @@ public final class ApiKeys {
 
     private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    /** What a key's name may be, configured or created at runtime: it is the audit log's actor. */
+    public static final String NAME_RULE = "1-64 letters, digits, '_', '.' or '-'";
 
     private record Entry(String tenant, String name, byte[] hash) {
     }
@@ -44,6 +46,11 @@ public final class ApiKeys {
                     HexFormat.of().parseHex(parts[2].toLowerCase())));
         }
         return new ApiKeys(entries);
+    }
+
+    /** Whether a key name follows {@link #NAME_RULE}. */
+    public static boolean isValidName(String name) {
+        return name != null && NAME.matcher(name).matches();
     }
 
     /** The SHA-256 hex of a key, as the configuration wants it. */

@@ -51,8 +51,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -365,7 +363,7 @@ public final class EventReplays implements AutoCloseable {
             LOG.info("Replay {} of webhook {} queued {} deliveries from {} events", progress.getId(),
                     progress.getWebhookId(), progress.getDeliveriesQueued(), progress.getEventsRead());
         } catch (RuntimeException e) {
-            if (fenced(e) || closing) {
+            if (TransactionalProducer.isFenced(e) || closing) {
                 LOG.info("Replay {} is run elsewhere now (or this instance is stopping)", start.getId());
                 return;
             }
@@ -480,15 +478,6 @@ public final class EventReplays implements AutoCloseable {
     private static TopicPartition partitionOf(String name) {
         int colon = name.lastIndexOf(':');
         return new TopicPartition(name.substring(0, colon), Integer.parseInt(name.substring(colon + 1)));
-    }
-
-    private static boolean fenced(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Event keys are {@code tenant:subject}, or the tenant alone. */

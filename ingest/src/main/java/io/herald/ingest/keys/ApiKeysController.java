@@ -1,5 +1,6 @@
 package io.herald.ingest.keys;
 
+import io.herald.ingest.auth.ApiKeys;
 import io.herald.ingest.auth.KeyScope;
 import io.herald.ingest.auth.OperatorScope;
 import io.herald.ingest.auth.TenantKeys;
@@ -31,7 +32,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * The operator API for tenant API keys: create (the key is shown once), list and revoke. Operator keys only; a key
@@ -40,8 +40,6 @@ import java.util.regex.Pattern;
 @Controller("/api/v1/api-keys")
 @ExecuteOn(TaskExecutors.BLOCKING) // writes wait for Kafka's acknowledgement
 public class ApiKeysController {
-
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     private final TenantKeys keys;
     private final JsonBodies bodies;
@@ -61,8 +59,8 @@ public class ApiKeysController {
         if (input.tenant() == null || !Tenants.isValid(input.tenant())) {
             problems.add(new FieldProblem("tenant", "is required: a tenant slug"));
         }
-        if (input.name() == null || !NAME.matcher(input.name()).matches()) {
-            problems.add(new FieldProblem("name", "is required: 1-64 letters, digits, '_', '.' or '-'"));
+        if (!ApiKeys.isValidName(input.name())) {
+            problems.add(new FieldProblem("name", "is required: " + ApiKeys.NAME_RULE));
         }
         KeyScope scope = input.scope() == null ? null : KeyScope.parse(input.scope()).orElse(null);
         if (scope == null) {

@@ -179,7 +179,8 @@ public final class TransactionalProducer<K, V> implements AutoCloseable {
         }
     }
 
-    private static boolean isFenced(Throwable failure) {
+    /** Whether a failure means another producer with the same transactional id took over (this one is fenced). */
+    public static boolean isFenced(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (cause instanceof ProducerFencedException
                     || cause instanceof org.apache.kafka.common.errors.InvalidProducerEpochException) {
