@@ -48,7 +48,7 @@ public final class HeraldDeliverer implements AutoCloseable {
 
     /** The metrics and health side of the deliverer. */
     private record Operations(PrometheusMeterRegistry registry, KafkaClientMetrics consumerMetrics,
-            DependencyCheck dependencies, TopicBacklog deadLetters, OpsServer server) {
+            DependencyCheck dependencies, TopicBacklog deadLetters, OpsServer server, OtherDelivererGroups groups) {
     }
 
     private HeraldDeliverer(WebhookTable view, WebhookSender sender, AttemptRecorder recorder,
@@ -84,7 +84,7 @@ public final class HeraldDeliverer implements AutoCloseable {
         RetryForwarder forwarder = new RetryForwarder(config.kafka(), config.groupId(),
                 config.sessionTimeout(), clock);
         forwarder.start();
-        KafkaConsumer<String, Delivery> consumer = config.kafka().consumer(config.groupId() + "-deliveries", Map.of(
+        KafkaConsumer<String, Delivery> consumer = config.kafka().consumer(config.groupId() + OtherDelivererGroups.CLIENT_SUFFIX, Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 // A poll's worth past the in-flight limit at most: a quarter of it.
@@ -121,7 +121,8 @@ public final class HeraldDeliverer implements AutoCloseable {
         LOG.info("Deliverer started in group {} against {}; operations endpoint on port {}", config.groupId(),
                 config.kafka().bootstrapServers(), server.port());
         return new HeraldDeliverer(view, sender, recorder, retries, forwarder, worker,
-                new Operations(registry, consumerMetrics, dependencies, deadLetters, server));
+                new Operations(registry, consumerMetrics, dependencies, deadLetters, server,
+                        OtherDelivererGroups.watch(config.kafka(), config.groupId())));
     }
 
     /** Whether the delivery loop is polling: false once it stopped, for whatever reason. */
@@ -150,6 +151,7 @@ public final class HeraldDeliverer implements AutoCloseable {
         recorder.close();
         sender.close();
         view.close();
+        operations.groups().close();
         operations.server().close();
         operations.dependencies().close();
         operations.deadLetters().close();

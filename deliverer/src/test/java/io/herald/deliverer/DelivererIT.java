@@ -293,6 +293,10 @@ class DelivererIT {
         Webhook failing = webhook(receiver.url("/two-groups"), WebhookSecrets.generate(), null);
         failing.setRetryDelaysMs(List.of(200L, 200L)); // three attempts per group
         store(failing);
+        ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+        warnings.start();
+        Logger groupCheck = (Logger) LoggerFactory.getLogger(OtherDelivererGroups.class);
+        groupCheck.addAppender(warnings);
         try (HeraldDeliverer second = HeraldDeliverer.start(DelivererConfig.builder(infra.bootstrapServers(),
                 infra.registryUrl(), KEY_RING)
                 .set(DelivererConfig.GROUP_ID, "deliverer-it-second")
@@ -310,6 +314,11 @@ class DelivererIT {
                     .as("the routed delivery, and each group's own two retries handed back").isEqualTo(1 + 2 * 2);
             assertThat(count(infra, Topics.ATTEMPTS, delivery.getId())).as("three attempts per group")
                     .isEqualTo(2 * 3);
+            assertThat(warnings.list).extracting(ILoggingEvent::getFormattedMessage).as("said loudly")
+                    .anyMatch(line -> line.startsWith("Deliverer group deliverer-it also reads herald.deliveries: "
+                            + "every group sends every delivery") && line.contains("(this one: deliverer-it-second)"));
+        } finally {
+            groupCheck.detachAppender(warnings);
         }
     }
 
