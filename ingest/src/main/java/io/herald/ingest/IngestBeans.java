@@ -146,7 +146,7 @@ class IngestBeans {
     EventIntake eventIntake(IngestConfig config, HeraldTracing tracing, Clock clock, IngestOperations operations) {
         EventIntake intake = new EventIntake(config.kafka(), config.registry(),
                 WEBHOOKS_LOAD_TIMEOUT, tracing, clock);
-        operations.requireReady(intake::ready);
+        operations.requireReady("the event producer cannot begin a transaction yet", intake::ready);
         return intake;
     }
 
@@ -162,7 +162,7 @@ class IngestBeans {
     @Bean(preDestroy = "close")
     TenantKeys tenantKeys(IngestConfig config, Clock clock, IngestOperations operations) {
         TenantKeys keys = TenantKeys.start(config.kafka(), config.registry(), clock, WEBHOOKS_LOAD_TIMEOUT);
-        operations.requireReady(keys::ready);
+        operations.requireReady("the tenant API keys (herald.api-keys) are not loaded yet", keys::ready);
         return keys;
     }
 
@@ -172,7 +172,7 @@ class IngestBeans {
     WebhookStore webhookStore(IngestConfig config, ForbiddenAddresses destinations, IngestOperations operations) {
         WebhookStore store = WebhookStore.create(config.kafka(), config.registry(),
                 config.secretCipher(), destinations);
-        operations.requireReady(store::ready);
+        operations.requireReady("the webhooks (herald.subscriptions) are not loaded yet", store::ready);
         return store;
     }
 }

@@ -50,6 +50,39 @@ class IngestServerIT {
     }
 
     /**
+     * The Kafka views and the operations port are up before the API server binds its port: readiness waits for the
+     * server, else a load balancer's first requests to a new pod are refused.
+     */
+    @Test
+    void isReadyOnlyOnceTheApiServerListens(HeraldInfrastructure infra) throws Exception {
+        try (io.micronaut.context.ApplicationContext context = io.micronaut.context.ApplicationContext.builder()
+                .environments(IngestServer.ENVIRONMENT).deduceEnvironment(false)
+                .properties(java.util.Map.of("herald.ingest.port", 0))
+                .properties(TestIngest.settings(infra, java.util.Map.of())).start()) {
+            HttpClient http = HttpClient.newHttpClient();
+            java.net.URI ready = java.net.URI.create("http://127.0.0.1:"
+                    + context.getBean(io.herald.ingest.ops.IngestOperations.class).port() + "/health/ready");
+            // once everything Kafka-backed is ready, only the server is missing
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> {
+                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(ready).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).isEqualTo(503);
+                assertThat(answer.body()).contains("the API server is not listening yet");
+            });
+
+            io.micronaut.runtime.server.EmbeddedServer server = context.getBean(
+                    io.micronaut.runtime.server.EmbeddedServer.class).start();
+            try {
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> http.send(
+                        HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode() == 200);
+            } finally {
+                server.stop(); // stops the context too
+            }
+        }
+    }
+
+    /**
      * Tenant scoping is the framework's job: every route under /t/{tenant}/ takes a TenantScope (the binder
      * authenticates the key and checks the tenant before the route runs), and every other route is one of the few
      * public ones. A new route that forgets its scope fails here instead of leaking across tenants.

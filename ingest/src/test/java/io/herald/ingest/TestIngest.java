@@ -22,6 +22,11 @@ final class TestIngest {
 
     /** With more settings, or other values of the usual ones. */
     static IngestServer start(HeraldInfrastructure infra, Map<String, String> more) {
+        return IngestServer.start(0, settings(infra, more));
+    }
+
+    /** The settings {@link #start} gives the service. */
+    static Map<String, Object> settings(HeraldInfrastructure infra, Map<String, String> more) {
         Map<String, Object> settings = new java.util.HashMap<>(Map.of(
                 "herald.kafka.bootstrap-servers", infra.bootstrapServers(),
                 "herald.registry.url", infra.registryUrl(),
@@ -34,6 +39,6 @@ final class TestIngest {
         settings.put("herald.ingest.tenant-events-per-second", "0");
         settings.put("herald.ingest.tenant-api-per-second", "0");
         settings.putAll(more);
-        return IngestServer.start(0, settings);
+        return settings;
     }
 }

@@ -48,7 +48,13 @@ final class EventClaims implements AutoCloseable {
     private record Claim(String token, long at) {
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventClaims.class);
+    /** How soon a release Kafka did not take is sent again. */
+    private static final Duration RELEASE_RETRY = Duration.ofSeconds(1);
+
     private final KafkaProducer<String, String> producer;
+    private final java.util.concurrent.ScheduledExecutorService releaseRetries =
+            io.herald.runtime.ops.DaemonThreads.scheduler("claim-releases");
     private final TopicReader<String> reader;
     /** The winning claim of each id claimed within the TTL; guarded by itself. */
     private final Map<String, Claim> winners = new HashMap<>();
@@ -119,10 +125,35 @@ final class EventClaims implements AutoCloseable {
         return new Decision(token, won, lost, claimedAt);
     }
 
-    /** Gives up the request's claims (its publication failed), so the ids can be published by the next request. */
+    /**
+     * Gives up the request's claims (its publication failed), so the ids can be published by the next request. A
+     * release that Kafka does not take (the broker is down: the very reason the request failed) is sent again until it
+     * is in the log or the claim has lapsed: else the client's retries would find the ids held for the whole TTL.
+     */
     void release(String token, Collection<String> keys) {
+        long lapsesAt = System.nanoTime() + CLAIM_TTL.toNanos();
         for (String key : keys) {
-            producer.send(new ProducerRecord<>(Topics.EVENT_CLAIMS, key, RELEASE + token));
+            sendRelease(key, token, lapsesAt);
+        }
+    }
+
+    private void sendRelease(String key, String token, long lapsesAt) {
+        try {
+            producer.send(new ProducerRecord<>(Topics.EVENT_CLAIMS, key, RELEASE + token), (metadata, error) -> {
+                if (error != null) {
+                    releaseLater(key, token, lapsesAt, error);
+                }
+            });
+        } catch (KafkaException e) {
+            releaseLater(key, token, lapsesAt, e);
+        }
+    }
+
+    private void releaseLater(String key, String token, long lapsesAt, Exception why) {
+        if (System.nanoTime() + RELEASE_RETRY.toNanos() < lapsesAt && !releaseRetries.isShutdown()) {
+            LOG.debug("Releasing the claim of {} failed ({}); trying again", key, why.toString());
+            releaseRetries.schedule(() -> sendRelease(key, token, lapsesAt), RELEASE_RETRY.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -171,6 +202,7 @@ final class EventClaims implements AutoCloseable {
 
     @Override
     public void close() {
+        releaseRetries.shutdownNow();
         reader.close();
         producer.close(Duration.ofSeconds(5));
     }

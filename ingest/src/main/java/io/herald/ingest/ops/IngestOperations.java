@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
@@ -24,21 +26,28 @@ public final class IngestOperations implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final DependencyCheck dependencies;
     private final OpsServer server;
-    private final List<BooleanSupplier> readiness = new CopyOnWriteArrayList<>();
+    /** Conditions of readiness besides the dependencies, each with what the 503 says while it is unmet. */
+    private final List<Map.Entry<String, BooleanSupplier>> readiness = new CopyOnWriteArrayList<>();
 
     public IngestOperations(KafkaClients kafka, RegistryEndpoint schemaRegistry, int opsPort) {
         this.registry = HeraldMeters.registry("ingest");
         this.dependencies = DependencyCheck.start(kafka, schemaRegistry);
-        this.server = OpsServer.start(opsPort, registry, this::ready, dependencies::reason);
+        this.server = OpsServer.start(opsPort, registry, this::ready, this::notReadyBecause);
     }
 
-    /** Adds a condition of readiness, such as a producer that can publish. */
-    public void requireReady(BooleanSupplier check) {
-        readiness.add(check);
+    /** Adds a condition of readiness, such as a producer that can publish; {@code unmet} is the 503's reason. */
+    public void requireReady(String unmet, BooleanSupplier check) {
+        readiness.add(Map.entry(unmet, check));
     }
 
     boolean ready() {
-        return dependencies.allUp() && readiness.stream().allMatch(BooleanSupplier::getAsBoolean);
+        return dependencies.allUp() && readiness.stream().allMatch(condition -> condition.getValue().getAsBoolean());
+    }
+
+    /** The dependency that is down, else the first condition unmet. */
+    private Optional<String> notReadyBecause() {
+        return dependencies.reason().or(() -> readiness.stream().filter(c -> !c.getValue().getAsBoolean())
+                .map(Map.Entry::getKey).findFirst());
     }
 
     /** Counts events that came in over HTTP by what became of them. */
