@@ -35,6 +35,10 @@ final class DeliveryWorker implements Runnable {
     private final Consumer<String, Delivery> consumer;
     private final DeliveryProcessor processor;
     private final int maxInFlight;
+    /** Says when polling should pause for a backlog, and gives up the deliveries not yet sent when stopping. */
+    private final EndpointGuard guard;
+    /** Deliveries given up unsent at the stop: unfinished (uncommitted), but no longer waited for. */
+    private final java.util.concurrent.atomic.AtomicInteger abandoned = new java.util.concurrent.atomic.AtomicInteger();
     private final Duration shutdownGrace;
     private final OffsetTracker offsets = new OffsetTracker();
     private final Queue<Finished> finished = new ConcurrentLinkedQueue<>();
@@ -45,10 +49,11 @@ final class DeliveryWorker implements Runnable {
     private long lastCommitNanos = System.nanoTime();
 
     DeliveryWorker(Consumer<String, Delivery> consumer, DeliveryProcessor processor, int maxInFlight,
-            Duration shutdownGrace) {
+            EndpointGuard guard, Duration shutdownGrace) {
         this.consumer = consumer;
         this.processor = processor;
         this.maxInFlight = maxInFlight;
+        this.guard = guard;
         this.shutdownGrace = shutdownGrace;
     }
 
@@ -113,6 +118,11 @@ final class DeliveryWorker implements Runnable {
             return;
         }
         processor.process(record.value(), record.headers()).whenComplete((attempt, error) -> {
+            if (error instanceof EndpointGuard.Stopping || error != null
+                    && error.getCause() instanceof EndpointGuard.Stopping) {
+                abandoned.incrementAndGet(); // not sent: left uncommitted for the partition's next owner
+                return;
+            }
             if (error != null) {
                 // The attempt record could not be stored: keep the offset uncommitted so the delivery is redone.
                 LogKeys.delivery(LOG.atError(), record.value()).setCause(error).log(
@@ -147,15 +157,16 @@ final class DeliveryWorker implements Runnable {
     }
 
     /**
-     * Pauses polling at the in-flight limit and resumes as soon as a slot is free: deliveries held by endpoints
-     * that never answer can occupy most of the budget for their whole timeout, so waiting for the count to fall
-     * far below the limit would stall every other webhook until then.
+     * Pauses polling at the in-flight limit, or while a webhook has more waiting than its share, and resumes as soon
+     * as neither holds: deliveries held by endpoints that never answer can occupy most of the budget for their whole
+     * timeout, so waiting for the count to fall far below the limit would stall every other webhook until then.
      */
     private void applyBackpressure() {
-        if (!paused && offsets.inFlight() >= maxInFlight) {
+        boolean full = offsets.inFlight() >= maxInFlight || guard.backlogged();
+        if (!paused && full) {
             consumer.pause(consumer.assignment());
             paused = true;
-        } else if (paused && offsets.inFlight() < maxInFlight) {
+        } else if (paused && !full) {
             consumer.resume(consumer.assignment());
             paused = false;
         }
@@ -180,16 +191,22 @@ final class DeliveryWorker implements Runnable {
         }
     }
 
+    /** Lets the requests under way finish (deliveries waiting for a slot are not sent), then commits. */
     private void finishInFlight() {
+        guard.abandonWaiting();
         long deadline = System.nanoTime() + shutdownGrace.toNanos();
-        while (offsets.inFlight() > 0 && System.nanoTime() < deadline) {
+        while (offsets.inFlight() - abandoned.get() > 0 && System.nanoTime() < deadline) {
             drainFinished();
             sleepQuietly(20);
         }
         drainFinished();
-        if (offsets.inFlight() > 0) {
+        if (offsets.inFlight() - abandoned.get() > 0) {
             LOG.warn("{} deliveries did not finish within {}; they stay uncommitted and will be redone",
-                    offsets.inFlight(), shutdownGrace);
+                    offsets.inFlight() - abandoned.get(), shutdownGrace);
+        }
+        if (abandoned.get() > 0) {
+            LOG.info("{} deliveries waiting for their webhook's turn were not sent; the next owner sends them",
+                    abandoned.get());
         }
         commitNow();
     }

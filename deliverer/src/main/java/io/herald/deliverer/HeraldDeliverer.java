@@ -109,7 +109,7 @@ public final class HeraldDeliverer implements AutoCloseable {
                         new RetryPolicy(config.maxRetryAfter(), new java.security.SecureRandom()),
                         config.retrySchedule(), guard, new EndpointRateLimiter(clock),
                         new DelivererMetrics(registry, config.tenantMetrics()), tracing, clock),
-                config.maxInFlight(), config.shutdownGrace());
+                config.maxInFlight(), guard, config.shutdownGrace());
         Thread thread = new Thread(worker, "delivery-worker");
         thread.start();
         DependencyCheck dependencies = DependencyCheck.start(config.kafka(), config.registry());

@@ -19,24 +19,26 @@ class EndpointGuardTest {
     private static final Duration FAST = Duration.ofMillis(10);
 
     @Test
-    void admitsUpToTheLimitQueuesAsManyAgainAndDefersTheRest() {
+    void admitsUpToTheLimitAndQueuesItsShareWhileItsPaceIsUnknownThenDefersTheRest() {
         assertThat(now(guard.admit("wh_a")).admitted()).isTrue();
         assertThat(now(guard.admit("wh_a")).admitted()).isTrue();
-        CompletableFuture<EndpointGuard.Admission> third = guard.admit("wh_a");
-        CompletableFuture<EndpointGuard.Admission> fourth = guard.admit("wh_a");
-        EndpointGuard.Admission fifth = now(guard.admit("wh_a"));
+        List<CompletableFuture<EndpointGuard.Admission>> waiting = new ArrayList<>();
+        for (int i = 0; i < 20; i++) { // a deliverer just started on a backlog: nothing answered yet
+            waiting.add(guard.admit("wh_a"));
+        }
+        EndpointGuard.Admission next = now(guard.admit("wh_a"));
 
-        assertThat(third).isNotDone();
-        assertThat(fourth).isNotDone();
-        assertThat(fifth.admitted()).isFalse();
-        assertThat(fifth.reason()).isEqualTo("2 requests in flight and 2 waiting");
-        assertThat(fifth.kind()).isEqualTo(EndpointGuard.Deferral.SATURATED);
-        assertThat(fifth.retryAt()).isEqualTo(clock.instant().plus(EndpointGuard.SATURATED_BACKOFF));
+        assertThat(waiting).allSatisfy(turn -> assertThat(turn).isNotDone());
+        assertThat(guard.backlogged()).as("its share, no more").isFalse();
+        assertThat(next.admitted()).isFalse();
+        assertThat(next.reason()).isEqualTo("2 requests in flight and 20 waiting");
+        assertThat(next.kind()).isEqualTo(EndpointGuard.Deferral.SATURATED);
+        assertThat(next.retryAt()).isEqualTo(clock.instant().plus(EndpointGuard.SATURATED_BACKOFF));
         assertThat(now(guard.admit("wh_b")).admitted()).as("other webhooks are unaffected").isTrue();
 
         guard.completed("wh_a", answered(200, FAST));
-        assertThat(third).isCompletedWithValue(EndpointGuard.Admission.ADMITTED);
-        assertThat(fourth).isNotDone();
+        assertThat(waiting.get(0)).isCompletedWithValue(EndpointGuard.Admission.ADMITTED);
+        assertThat(waiting.get(1)).isNotDone();
     }
 
     @Test
@@ -121,26 +123,105 @@ class EndpointGuardTest {
     }
 
     @Test
-    void aWebhookThatAnswersFastGetsWaitingRoomForWhatItDrainsWithinTheShortestRetryDelay() {
+    void aBacklogForAWebhookThatAnswersWaitsBeyondItsShareAndPausesPollingUntilItDrains() {
         guard.admit("wh_a");
         guard.admit("wh_a");
-        guard.completed("wh_a", answered(200, FAST)); // 2 slots at 10 ms: 1,000 in 5 s, capped at 20 waiting
+        guard.completed("wh_a", answered(200, FAST));
         guard.admit("wh_a");
-        for (int i = 0; i < 20; i++) {
-            assertThat(guard.admit("wh_a")).as("waiting #%d", i + 1).isNotDone();
+        List<CompletableFuture<EndpointGuard.Admission>> waiting = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            waiting.add(guard.admit("wh_a"));
         }
-        assertThat(now(guard.admit("wh_a")).reason()).isEqualTo("2 requests in flight and 20 waiting");
+        assertThat(waiting).allSatisfy(turn -> assertThat(turn).as("waits, no detour").isNotDone());
+        assertThat(guard.backlogged()).as("980 beyond its share of 20: polling pauses").isTrue();
+
+        for (int i = 0; i < 980; i++) {
+            guard.completed("wh_a", answered(200, FAST));
+        }
+        assertThat(guard.backlogged()).as("back within its share").isFalse();
+        assertThat(waiting.subList(0, 980)).allSatisfy(turn -> assertThat(turn).isCompletedWithValue(
+                EndpointGuard.Admission.ADMITTED));
     }
 
     @Test
-    void aSlowWebhookKeepsOnlyAsManyWaitingAsItHasSlots() {
+    void deliveriesThatWaitPastTheDrainTargetTakeTheRetryPathAndTheirWebhookNoLongerPausesPolling() {
         guard.admit("wh_a");
         guard.admit("wh_a");
-        guard.completed("wh_a", answered(200, Duration.ofSeconds(10)));
+        guard.completed("wh_a", answered(200, Duration.ofSeconds(1)));
         guard.admit("wh_a");
-        assertThat(guard.admit("wh_a")).isNotDone();
-        assertThat(guard.admit("wh_a")).isNotDone();
-        assertThat(now(guard.admit("wh_a")).reason()).isEqualTo("2 requests in flight and 2 waiting");
+        List<CompletableFuture<EndpointGuard.Admission>> early = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            early.add(guard.admit("wh_a"));
+        }
+        clock.advance(Duration.ofSeconds(1));
+        guard.completed("wh_a", answered(200, Duration.ofSeconds(1))); // progress: not stuck, only slow
+        clock.advance(EndpointGuard.DRAIN_TARGET.minusSeconds(1));
+        guard.completed("wh_a", answered(200, Duration.ofSeconds(4)));
+        clock.advance(Duration.ofSeconds(1));
+        CompletableFuture<EndpointGuard.Admission> recent = guard.admit("wh_a");
+
+        assertThat(guard.backlogged()).as("the late ones are gone, polling resumes").isFalse();
+        assertThat(early.subList(0, 2)).as("their turn came").allSatisfy(turn -> assertThat(turn)
+                .isCompletedWithValue(EndpointGuard.Admission.ADMITTED));
+        assertThat(early.subList(2, 30)).allSatisfy(turn -> {
+            assertThat(turn.join().kind()).isEqualTo(EndpointGuard.Deferral.SATURATED);
+            assertThat(turn.join().reason()).isEqualTo(
+                    "waited 5 s for one of its 2 requests in flight: it answers slower than its deliveries come");
+        });
+        assertThat(recent).as("waited less").isNotDone();
+        for (int i = 1; i < 20; i++) {
+            assertThat(guard.admit("wh_a")).as("within its share, #%d", i + 1).isNotDone();
+        }
+        assertThat(now(guard.admit("wh_a")).reason()).as("past its share: at once to the retry path")
+                .isEqualTo("2 requests in flight and 20 waiting, more than it answers within 5 s");
+    }
+
+    @Test
+    void stoppingGivesUpTheDeliveriesNotYetSentAndAdmitsNoMore() {
+        guard.admit("wh_a");
+        guard.admit("wh_a");
+        CompletableFuture<EndpointGuard.Admission> waiting = guard.admit("wh_a");
+
+        guard.abandonWaiting();
+
+        assertThat(waiting).isCompletedExceptionally();
+        assertThat(guard.admit("wh_b")).as("even with slots free").isCompletedExceptionally();
+        assertThat(guard.backlogged()).isFalse();
+    }
+
+    @Test
+    void aStuckWebhookIsNoticedWhilePollingIsPaused() {
+        guard.admit("wh_a");
+        guard.admit("wh_a");
+        guard.completed("wh_a", answered(200, FAST));
+        guard.admit("wh_a");
+        List<CompletableFuture<EndpointGuard.Admission>> waiting = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            waiting.add(guard.admit("wh_a"));
+        }
+        assertThat(guard.backlogged()).isTrue();
+
+        clock.advance(EndpointGuard.STALLED_AFTER); // no admission comes: polling is paused
+
+        assertThat(guard.backlogged()).isFalse();
+        assertThat(waiting).allSatisfy(turn -> assertThat(turn.join().kind())
+                .isEqualTo(EndpointGuard.Deferral.STALLED));
+    }
+
+    @Test
+    void aStuckWebhooksDeliveriesBeyondItsShareGoToTheRetryPathAndPollingResumes() {
+        guard.admit("wh_a");
+        guard.admit("wh_a");
+        guard.completed("wh_a", answered(200, FAST));
+        guard.admit("wh_a");
+        for (int i = 0; i < 100; i++) {
+            guard.admit("wh_a");
+        }
+        assertThat(guard.backlogged()).isTrue();
+        clock.advance(EndpointGuard.STALLED_AFTER);
+
+        assertThat(now(guard.admit("wh_a")).kind()).isEqualTo(EndpointGuard.Deferral.STALLED);
+        assertThat(guard.backlogged()).isFalse();
     }
 
     @Test
