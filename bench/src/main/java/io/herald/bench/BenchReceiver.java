@@ -37,6 +37,12 @@ final class BenchReceiver implements AutoCloseable {
     private final Channel channel;
     private volatile Duration delay = Duration.ZERO;
     private volatile LatencyRecorder recorder = new LatencyRecorder();
+    private volatile Arrivals arrivals = (deliveryId, arrivedMillis, latencyMillis) -> { };
+
+    /** Told of every {@code /ok} request: its {@code webhook-id} header, when it came, and its latency. */
+    interface Arrivals {
+        void arrived(String deliveryId, long arrivedMillis, long latencyMillis);
+    }
 
     private BenchReceiver(EventLoopGroup group, Channel channel) {
         this.group = group;
@@ -73,6 +79,11 @@ final class BenchReceiver implements AutoCloseable {
         this.delay = delay;
     }
 
+    /** Tells {@code arrivals} of every {@code /ok} request from now on. */
+    void observe(Arrivals arrivals) {
+        this.arrivals = arrivals;
+    }
+
     /** Starts counting afresh; returns the recorder of this measurement. */
     LatencyRecorder reset() {
         recorder = new LatencyRecorder();
@@ -88,7 +99,9 @@ final class BenchReceiver implements AutoCloseable {
         HttpResponseStatus status = HttpResponseStatus.NO_CONTENT;
         if (uri.startsWith("/ok/")) {
             long eventTime = eventTime(request.content());
-            recorder.record(eventTime < 0 ? -1 : arrived - eventTime);
+            long latency = eventTime < 0 ? -1 : arrived - eventTime;
+            recorder.record(latency);
+            arrivals.arrived(request.headers().get(io.herald.signatures.WebhookHeaders.ID), arrived, latency);
         } else {
             status = HttpResponseStatus.SERVICE_UNAVAILABLE;
         }

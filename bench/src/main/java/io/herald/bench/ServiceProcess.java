@@ -33,13 +33,17 @@ final class ServiceProcess implements AutoCloseable {
 
     private final String name;
     private final Process process;
+    private final ProcessBuilder builder;
+    private final Path log;
     private final int opsPort;
     private final ScheduledExecutorService sampler = DaemonThreads.scheduler("heap-sampler");
     private volatile long peakHeapBytes;
 
-    private ServiceProcess(String name, Process process, int opsPort) {
+    private ServiceProcess(String name, ProcessBuilder builder, Path log, int opsPort) throws IOException {
         this.name = name;
-        this.process = process;
+        this.builder = builder;
+        this.log = log;
+        this.process = builder.start();
         this.opsPort = opsPort;
         sampler.scheduleAtFixedRate(this::sampleHeap, 0, HEAP_SAMPLE_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -47,9 +51,16 @@ final class ServiceProcess implements AutoCloseable {
     /** Starts {@code mainClass} with this JVM's classpath and waits until its readiness endpoint answers 200. */
     static ServiceProcess start(String name, String mainClass, String opsPortVariable, Map<String, String> env,
             Path log) throws IOException, InterruptedException {
+        return start(name, mainClass, opsPortVariable, env, log, List.of());
+    }
+
+    /** ... with more JVM options. */
+    static ServiceProcess start(String name, String mainClass, String opsPortVariable, Map<String, String> env,
+            Path log, List<String> jvmOptions) throws IOException, InterruptedException {
         int opsPort = freePort();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx768m"));
+        command.addAll(jvmOptions);
         if (Boolean.getBoolean("herald.bench.profile")) { // --profile: a JFR recording per service, for hot spots
             command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
                     + log.resolveSibling(name + ".jfr"));
@@ -59,7 +70,22 @@ final class ServiceProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         builder.environment().put(opsPortVariable, Integer.toString(opsPort));
-        ServiceProcess service = new ServiceProcess(name, builder.start(), opsPort);
+        return new ServiceProcess(name, builder, log, opsPort).awaitReady();
+    }
+
+    /**
+     * The same service started again after {@link #kill()} or {@link #close()}, with the same settings, ops port and
+     * log (appended to), as an orchestrator restarts a pod; returns once it is ready.
+     */
+    ServiceProcess startAgain() throws IOException, InterruptedException {
+        if (process.isAlive()) {
+            throw new IllegalStateException(name + " is still running");
+        }
+        return new ServiceProcess(name, builder, log, opsPort).awaitReady();
+    }
+
+    private ServiceProcess awaitReady() throws InterruptedException {
+        ServiceProcess service = this;
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (!service.ready()) {
             if (!service.process.isAlive() || System.nanoTime() > deadline) {
@@ -69,6 +95,21 @@ final class ServiceProcess implements AutoCloseable {
             Thread.sleep(200);
         }
         return service;
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is committed or flushed, as when a node or container dies. */
+    void kill() {
+        sampler.shutdownNow();
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     String name() {
@@ -186,7 +227,7 @@ final class ServiceProcess implements AutoCloseable {
         return sums;
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -16,7 +16,8 @@ record LocalOptions(boolean demo, int port, long events, int rate, boolean help)
               demo       the same, then register demo webhooks and publish sample IAM events, with live counts
               --port N   ingest HTTP port (default 8080; 0 = any free port)
               --events N demo: publish N events, wait for their deliveries, exit 0 if all arrived signed
-              --rate N   demo: events per second (default 20)""";
+              --rate N   demo: events per second (default 20)
+            also: ./herald bench --help (throughput and latency), ./herald faults --help (what kills cost)""";
 
     static LocalOptions parse(String[] args) {
         boolean demo = false;
