@@ -176,18 +176,7 @@ final class BenchStack implements AutoCloseable {
             return;
         }
         closed = true;
-        for (AutoCloseable closeable : new AutoCloseable[] {
-                () -> deliverers.forEach(ServiceProcess::close), router, publisher, store, receiver, infra}) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                System.err.println("closing failed: " + e);
-            }
-        }
-        try {
-            org.apache.kafka.common.utils.Utils.delete(work.toFile());
-        } catch (IOException e) {
-            System.err.println("could not delete " + work + ": " + e.getMessage());
-        }
+        Teardown.closeAll(work, () -> deliverers.forEach(ServiceProcess::close), router, publisher, store, receiver,
+                infra);
     }
 }

@@ -451,26 +451,8 @@ final class FaultRun implements AutoCloseable {
 
     @Override
     public void close() {
-        List<AutoCloseable> closing = new ArrayList<>();
-        deliverers.forEach(closing::add);
-        closing.add(router.get());
-        closing.add(ingest.get());
-        closing.add(receiver);
-        closing.add(registry);
-        closing.add(kafka);
-        for (AutoCloseable closeable : closing) {
-            try {
-                if (closeable != null) { // null: the run failed before starting it
-                    closeable.close();
-                }
-            } catch (Exception e) {
-                System.err.println("closing failed: " + e);
-            }
-        }
-        try {
-            org.apache.kafka.common.utils.Utils.delete(work.toFile());
-        } catch (IOException e) {
-            System.err.println("could not delete " + work + ": " + e.getMessage());
-        }
+        List<AutoCloseable> parts = new ArrayList<>(deliverers);
+        parts.addAll(java.util.Arrays.asList(router.get(), ingest.get(), receiver, registry, kafka));
+        Teardown.closeAll(work, parts.toArray(AutoCloseable[]::new));
     }
 }

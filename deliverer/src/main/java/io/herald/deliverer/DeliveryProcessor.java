@@ -246,7 +246,11 @@ final class DeliveryProcessor {
                     DeliveryAttempts.skipped(delivery, clock.instant(), reason), reason));
         }
         if (target.unusableReason().isPresent()) {
-            return skip(delivery, "webhook cannot be delivered to: " + target.unusableReason().get());
+            // Most often this deliverer's key ring lacks the key of the webhook's secrets (a misconfiguration):
+            // dead-lettered, recoverable once it is fixed, rather than dropped.
+            String reason = "webhook cannot be delivered to: " + target.unusableReason().get();
+            return CompletableFuture.completedFuture(Attempted.Skipped.recoverable(
+                    DeliveryAttempts.skipped(delivery, clock.instant(), reason), reason));
         }
         return paced(target).thenCompose(deferral -> deferral.isPresent()
                 ? CompletableFuture.completedFuture(new Attempted.Deferred(deferral.get()))
