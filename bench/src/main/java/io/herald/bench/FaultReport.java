@@ -14,7 +14,8 @@ import java.util.Set;
  * fault's recovery time (from the kill until every delivery arrives on time again), the catch-up rate after each, the
  * deliverers' deferrals, and every answer ingest gave.
  */
-record FaultReport(FaultRun.Plan plan, long events, long expected, long received, long lost, long unexpected, long duplicates,
+record FaultReport(FaultRun.Plan plan, long events, long expected, long received, long lost, long unexpected,
+        long duplicates,
         List<Recovery> recoveries, Map<String, Long> ingestAnswers, long givenUp, Map<String, Double> delivererWork,
         List<String> lostExamples) {
 
@@ -81,7 +82,8 @@ record FaultReport(FaultRun.Plan plan, long events, long expected, long received
                     Duration.ofMillis(lastLate < 0 ? 0 : lastLate - fault.killedAt()), late,
                     lastLate > fault.backAt() ? caughtUp * 1000.0 / (lastLate - fault.backAt()) : 0));
         }
-        return new FaultReport(plan, expectedOf.size(), expectedIds.size(), received, expectedIds.size() - received, unexpected,
+        return new FaultReport(plan, expectedOf.size(), expectedIds.size(), received, expectedIds.size() - received,
+                unexpected,
                 duplicates, List.copyOf(recoveries), Map.copyOf(answers), givenUp, Map.copyOf(work), lostExamples);
     }
 

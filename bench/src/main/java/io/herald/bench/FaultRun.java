@@ -106,7 +106,8 @@ final class FaultRun implements AutoCloseable {
     private final List<ServiceProcess> deliverers = new CopyOnWriteArrayList<>();
     /** When the latest late delivery arrived (epoch millis): the next fault waits until the last one is over. */
     private final java.util.concurrent.atomic.AtomicLong lastLateArrival = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong lastOnTimeArrival = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong lastOnTimeArrival =
+            new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean sendingDone;
     /** Counters of deliverers that were killed, read just before: a killed process's counters are gone. */
     private final Map<String, Double> killedDeliverersWork = new ConcurrentHashMap<>();

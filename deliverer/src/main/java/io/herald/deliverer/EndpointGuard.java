@@ -18,8 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link #MAX_OPEN_FACTOR} times {@code openFor}: the deliveries a dead endpoint holds back come round less and less
  * often instead of every {@code openFor} for as long as it stays down.
  *
- * <p>Deliveries beyond the in-flight limit wait here for a free slot: a burst or a backlog for an endpoint that keeps up
- * flows at its pace instead of a detour through the retry topics. Up to its share of the deliverer
+ * <p>Deliveries beyond the in-flight limit wait here for a free slot: a burst or a backlog for an endpoint that keeps
+ * up flows at its pace instead of a detour through the retry topics. Up to its share of the deliverer
  * ({@code maxWaiting}) a webhook's deliveries simply wait; past it, a webhook that has answered before still has
  * them wait, and {@link #backlogged()} asks the worker to stop polling until they drain: backpressure. A delivery
  * waits at most {@link #DRAIN_TARGET} (the shortest retry delay, so waiting is never slower than the detour): one
@@ -170,7 +170,8 @@ final class EndpointGuard {
             if (stalled(state, now.toEpochMilli())) {
                 deferral = stalledDeferral(now);
                 released.addAll(takeWaiting(state, state.waiting.size()));
-            } else if (state.waiting.size() < maxWaiting || state.answered && now.toEpochMilli() >= state.tooSlowUntil) {
+            } else if (state.waiting.size() < maxWaiting
+                    || state.answered && now.toEpochMilli() >= state.tooSlowUntil) {
                 // within its share, or past it (polling pauses) for a webhook that answers and keeps up
                 CompletableFuture<Admission> turn = new CompletableFuture<>();
                 state.waiting.addLast(new Turn(turn, now.toEpochMilli()));
@@ -179,8 +180,9 @@ final class EndpointGuard {
                 return turn;
             } else {
                 deferral = Admission.deferred(Deferral.SATURATED, now.plus(SATURATED_BACKOFF), maxInFlight
-                        + " requests in flight and " + state.waiting.size() + " waiting" + (now.toEpochMilli() < state.tooSlowUntil
-                        ? ", more than it answers within " + DRAIN_TARGET.toSeconds() + " s" : ""));
+                        + " requests in flight and " + state.waiting.size() + " waiting"
+                        + (now.toEpochMilli() < state.tooSlowUntil
+                                ? ", more than it answers within " + DRAIN_TARGET.toSeconds() + " s" : ""));
             }
         }
         released.forEach(turn -> turn.complete(deferral)); // outside the lock: completing starts their deferral
@@ -325,7 +327,8 @@ final class EndpointGuard {
             }
             if (state.openUntil != null && clock.instant().isBefore(state.openUntil)) {
                 Admission deferral = openCircuit(state);
-                takeWaiting(state, state.waiting.size()).forEach(turn -> afterUnlock.add(() -> turn.complete(deferral)));
+                takeWaiting(state, state.waiting.size())
+                        .forEach(turn -> afterUnlock.add(() -> turn.complete(deferral)));
                 state.inFlight = Math.max(0, state.inFlight - 1);
             } else if (!state.waiting.isEmpty()) {
                 CompletableFuture<Admission> next = takeWaiting(state, 1).get(0); // the slot passes on
