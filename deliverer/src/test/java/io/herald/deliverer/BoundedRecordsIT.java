@@ -123,7 +123,7 @@ class BoundedRecordsIT {
                         .allSatisfy((kind, most) -> assertThat(most).as(kind)
                                 .isLessThanOrEqualTo((long) LIMIT_PER_GROUP * groups.size()));
                 long undecryptable = kindOf.keySet().stream().filter(id -> kindOf.get(id).equals("undecryptable"))
-                        .mapToLong(id -> countOn(infra, Topics.DEAD_LETTERS, id)).min().orElse(0);
+                        .mapToLong(id -> TopicRecords.countContaining(infra.bootstrapServers(), Topics.DEAD_LETTERS, id)).min().orElse(0);
                 assertThat(undecryptable).as("a secret this deliverer cannot decrypt: dead-lettered by each group, "
                         + "recoverable once its key ring is fixed, not dropped").isEqualTo(groups.size());
                 assertThat(receiver.requests("/limited")).as("each group once per delivery").hasSize(2 * 8);
@@ -175,7 +175,7 @@ class BoundedRecordsIT {
                     continue;
                 }
                 for (Map.Entry<byte[], String> needle : needles.entrySet()) {
-                    if (contains(record.value(), needle.getKey())) {
+                    if (TopicRecords.contains(record.value(), needle.getKey())) {
                         counts.merge(needle.getValue(), 1L, Long::sum);
                         break;
                     }
@@ -183,24 +183,5 @@ class BoundedRecordsIT {
             }
         }
         return counts;
-    }
-
-    private static long countOn(HeraldInfrastructure infra, String topic, String id) {
-        byte[] needle = id.getBytes(StandardCharsets.UTF_8);
-        return TopicRecords.all(infra.bootstrapServers(), topic, new StringDeserializer(), new ByteArrayDeserializer())
-                .stream().filter(record -> record.value() != null && contains(record.value(), needle)).count();
-    }
-
-    private static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 }

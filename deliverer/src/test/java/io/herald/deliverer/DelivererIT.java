@@ -324,23 +324,7 @@ class DelivererIT {
 
     /** Records of a topic that carry this delivery id (as an Avro string, so without decoding each type). */
     private static long count(HeraldInfrastructure infra, String topic, String deliveryId) {
-        byte[] id = deliveryId.getBytes(StandardCharsets.UTF_8);
-        return io.herald.testkit.TopicRecords.all(infra.bootstrapServers(), topic, new StringDeserializer(),
-                        new org.apache.kafka.common.serialization.ByteArrayDeserializer()).stream()
-                .filter(record -> record.value() != null && contains(record.value(), id)).count();
-    }
-
-    private static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
+        return io.herald.testkit.TopicRecords.countContaining(infra.bootstrapServers(), topic, deliveryId);
     }
 
     @Test

@@ -43,4 +43,29 @@ public final class TopicRecords {
             return records;
         }
     }
+
+    /**
+     * How many records of a topic carry {@code text} in their value's bytes (an id, as Avro writes strings): counts
+     * records of any type without decoding them.
+     */
+    public static long countContaining(String bootstrapServers, String topic, String text) {
+        byte[] needle = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return all(bootstrapServers, topic, new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer()).stream()
+                .filter(record -> record.value() != null && contains(record.value(), needle)).count();
+    }
+
+    /** Whether {@code needle} occurs in {@code haystack}. */
+    public static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
 }
