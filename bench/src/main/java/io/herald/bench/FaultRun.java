@@ -133,7 +133,7 @@ final class FaultRun implements AutoCloseable {
         RegistryCompatibility.requireBackward(RegistryEndpoint.of(registry.confluentApiUrl()));
         receiver = BenchReceiver.start();
         String keyRing = "faults:" + SecretCipher.generateKey();
-        int ingestPort = ServiceProcess.freePort();
+        int ingestPort = io.herald.testkit.FreePorts.any();
         ingestUrl = "http://127.0.0.1:" + ingestPort;
         Map<String, String> common = Map.of(
                 CommonSettings.KAFKA_BOOTSTRAP_SERVERS.environmentVariable(), kafka.bootstrapServers(),

@@ -1,7 +1,6 @@
 package io.herald.bench;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,7 +56,7 @@ final class ServiceProcess implements AutoCloseable {
     /** ... with more JVM options. */
     static ServiceProcess start(String name, String mainClass, String opsPortVariable, Map<String, String> env,
             Path log, List<String> jvmOptions) throws IOException, InterruptedException {
-        int opsPort = freePort();
+        int opsPort = io.herald.testkit.FreePorts.any();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx768m"));
         command.addAll(jvmOptions);
@@ -225,12 +224,6 @@ final class ServiceProcess implements AutoCloseable {
             sums.merge(key, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);
         });
         return sums;
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     /** SIGTERM, as an orchestrator stops it, then a kill if it does not exit in time. */

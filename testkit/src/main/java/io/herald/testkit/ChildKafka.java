@@ -3,7 +3,6 @@ package io.herald.testkit;
 import io.herald.runtime.kafka.KafkaClients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,7 +64,7 @@ public final class ChildKafka implements AutoCloseable {
     public static ChildKafka start(Path directory) {
         try {
             Files.createDirectories(directory);
-            ChildKafka kafka = new ChildKafka(directory, freePort(), freePort());
+            ChildKafka kafka = new ChildKafka(directory, FreePorts.any(), FreePorts.any());
             kafka.startAgain();
             return kafka;
         } catch (IOException e) {
@@ -141,12 +140,6 @@ public final class ChildKafka implements AutoCloseable {
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(List.of(args));
         return command;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     /** A controlled shutdown (SIGTERM), killed if it takes longer than 30 s. */

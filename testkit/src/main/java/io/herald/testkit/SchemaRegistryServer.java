@@ -2,7 +2,6 @@ package io.herald.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,7 +51,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
     public static SchemaRegistryServer start(int port, Path logFile) {
         RegistryDistribution distribution = RegistryDistribution.fromBuild();
         Path home = distribution.home();
-        int chosenPort = port == 0 ? freePort() : port;
+        int chosenPort = port == 0 ? FreePorts.any() : port;
         try {
             Path log = logFile != null ? logFile : Files.createTempFile("herald-registry-", ".log");
             String java = ProcessHandle.current().info().command().orElse("java");
@@ -181,15 +180,6 @@ public final class SchemaRegistryServer implements AutoCloseable {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException alreadyShuttingDown) {
             // the hook is running or about to; nothing to undo
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port", e);
         }
     }
 
