@@ -49,10 +49,20 @@ final class FaultRun implements AutoCloseable {
     /** Webhooks per tenant; see {@link #subscriptions}. */
     static final int WEBHOOKS_PER_TENANT = 10;
     static final List<String> TENANTS = List.of("acme", "globex");
-    /** Steady load before the first fault: the services' JIT compilers have done the most of their work by then. */
-    static final Duration WARM_UP = Duration.ofSeconds(20);
+    /**
+     * Steady load before the first fault, as a long-running service would have had: in their first half minute the
+     * services' JIT compilers take most of both cores, later about a fifth ({@code timeline.csv} shows it).
+     */
+    static final Duration WARM_UP = Duration.ofSeconds(60);
     /** How long after a fault no delivery may be late before the next fault. */
     static final Duration QUIET_BEFORE_NEXT = Duration.ofSeconds(3);
+
+    /**
+     * How long both deliverers are frozen (SIGSTOP) before the first fault: the backlog that leaves, drained with
+     * nothing else wrong, is the run's steady catch-up rate, which the catch-up after each kill is compared with.
+     * Shorter than the deliverers' session timeout (6 s), so that no partition moves.
+     */
+    static final Duration PAUSE = Duration.ofSeconds(4);
 
     /** What a run sends and breaks. */
     record Plan(int events, int eventsPerSecond, int batchSize, int delivererKills, boolean brokerRestart,
@@ -72,7 +82,10 @@ final class FaultRun implements AutoCloseable {
             return Duration.ofMillis(events * 1000L / eventsPerSecond);
         }
 
-        /** The faults in order: deliverer kills spread out, the broker and the router between them. */
+        /**
+         * The faults in order: the deliverers paused first (the reference backlog), then deliverer kills spread out,
+         * the broker and the router between them.
+         */
         List<Fault.Kind> faults() {
             List<Fault.Kind> kinds = new ArrayList<>();
             for (int i = 0; i < delivererKills; i++) {
@@ -85,13 +98,14 @@ final class FaultRun implements AutoCloseable {
             if (routerKill) {
                 kinds.add(Math.min(3, kinds.size()), Fault.Kind.ROUTER);
             }
+            kinds.add(0, Fault.Kind.PAUSE);
             return kinds;
         }
     }
 
     /** One fault as it happened: killed at, and back (ready again) at, in epoch millis. */
     record Fault(Kind kind, String target, long killedAt, long backAt) {
-        enum Kind { DELIVERER, BROKER, ROUTER }
+        enum Kind { PAUSE, DELIVERER, BROKER, ROUTER }
     }
 
     private final Path out;
@@ -235,7 +249,7 @@ final class FaultRun implements AutoCloseable {
         Thread breaker;
         long start;
         long sent = 0;
-        try (EventSender sender = new EventSender(ingestUrl, operatorKey, 8)) {
+        try (EventSender sender = new EventSender(ingestUrl, operatorKey, 8); CpuTimeline cpu = cpuTimeline()) {
             start = System.currentTimeMillis();
             breaker = startBreaker(plan, start, faults);
             int sequence = 0;
@@ -279,14 +293,31 @@ final class FaultRun implements AutoCloseable {
                 seen = new ArrayList<>(timeline);
             }
             sender.givenUpEventIds().forEach(expectedOf::remove); // never acknowledged: the client knows to resend
+            Files.writeString(out.resolve("timeline.csv"), FaultTimeline.csv(start, seen, faults, cpu.names(),
+                    cpu.rows()));
             return FaultReport.of(plan, start, expectedOf, Map.copyOf(arrivals), seen, faults, sender.answers(),
                     sender.givenUp(), work);
         }
     }
 
+    /** Every process of the run by name, the run's own (sender and receiver) included. */
+    private CpuTimeline cpuTimeline() {
+        Map<String, java.util.function.LongSupplier> pids = new java.util.LinkedHashMap<>();
+        pids.put("broker", kafka::pid);
+        pids.put("registry", registry::pid);
+        pids.put("ingest", () -> ingest.get().pid());
+        pids.put("router", () -> router.get().pid());
+        for (int i = 0; i < deliverers.size(); i++) {
+            int index = i;
+            pids.put(deliverers.get(i).name(), () -> deliverers.get(index).pid());
+        }
+        pids.put("driver", () -> ProcessHandle.current().pid());
+        return new CpuTimeline(pids);
+    }
+
     /**
-     * Runs the plan's faults on a thread of its own, spread evenly over the sending time after {@link #WARM_UP}, each
-     * only once the one before is over ({@link #QUIET_BEFORE_NEXT} without a late delivery since the part came back),
+     * Runs the plan's faults on a thread of its own, spread evenly over the sending time after {@link #WARM_UP}, the
+     * first once deliveries are on time, each other only once the one before is over ({@link #QUIET_BEFORE_NEXT} without a late delivery since the part came back),
      * so that each recovery is measured on its own. Sending goes on until the last is over, within a limit; faults
      * still due then are left out (and said so).
      */
@@ -299,7 +330,9 @@ final class FaultRun implements AutoCloseable {
                     long planned = start + WARM_UP.toMillis() + (plan.sendingTime().toMillis() - WARM_UP.toMillis())
                             * i / kinds.size();
                     Fault previous = faults.isEmpty() ? null : faults.get(faults.size() - 1);
-                    while (System.currentTimeMillis() < planned || previous != null && !over(previous)) {
+                    // the first waits for the warm-up's backlog (JIT compilers busy) to be gone too
+                    while (System.currentTimeMillis() < planned || !settledSince(previous == null ? 0
+                            : previous.backAt())) {
                         if (sendingDone) {
                             System.out.printf("  %d of %d faults carried out: sending stopped at its limit before the "
                                     + "others were due%n", i, kinds.size());
@@ -308,13 +341,14 @@ final class FaultRun implements AutoCloseable {
                         Thread.sleep(100);
                     }
                     Fault fault = switch (kinds.get(i)) {
+                        case PAUSE -> pauseDeliverers();
                         case DELIVERER -> killDeliverer(delivererKills++ % deliverers.size(), plan.delivererDownFor());
                         case BROKER -> restartBroker(plan.brokerDownFor());
                         case ROUTER -> killRouter(plan.routerDownFor());
                     };
                     faults.add(fault);
-                    System.out.printf("  %s: %s killed %.1f s into the run, back %.1f s later%n", fault.kind(),
-                            fault.target(), (fault.killedAt() - start) / 1000.0,
+                    System.out.printf("  %s: %s %s %.1f s into the run, back %.1f s later%n", fault.kind(),
+                            fault.target(), fault.kind() == Fault.Kind.PAUSE ? "paused" : "killed", (fault.killedAt() - start) / 1000.0,
                             (fault.backAt() - fault.killedAt()) / 1000.0);
                 }
             } catch (Exception e) {
@@ -327,13 +361,34 @@ final class FaultRun implements AutoCloseable {
     }
 
     /**
-     * Whether a fault is over: its part is back, nothing arrived late for {@link #QUIET_BEFORE_NEXT}, and deliveries
-     * arrived on time since (no delivery at all is no sign of recovery).
+     * Whether deliveries are on time since a moment (a fault's part back): nothing arrived late for
+     * {@link #QUIET_BEFORE_NEXT}, and deliveries arrived on time since (no delivery at all is no sign of recovery).
      */
-    private boolean over(Fault fault) {
-        long since = Math.max(fault.backAt(), lastLateArrival.get());
+    private boolean settledSince(long moment) {
+        long since = Math.max(moment, lastLateArrival.get());
         return System.currentTimeMillis() - since >= QUIET_BEFORE_NEXT.toMillis()
                 && lastOnTimeArrival.get() > since + QUIET_BEFORE_NEXT.toMillis() / 2;
+    }
+
+    /** Both deliverers frozen (SIGSTOP) for {@link #PAUSE}, then let go on (SIGCONT): a backlog, nothing else. */
+    private Fault pauseDeliverers() throws Exception {
+        long paused = System.currentTimeMillis();
+        signalDeliverers("STOP");
+        try {
+            Thread.sleep(PAUSE.toMillis());
+        } finally {
+            signalDeliverers("CONT");
+        }
+        return new Fault(Fault.Kind.PAUSE, "deliverers", paused, System.currentTimeMillis());
+    }
+
+    private void signalDeliverers(String signal) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+        deliverers.forEach(deliverer -> command.add(Long.toString(deliverer.pid())));
+        Process kill = new ProcessBuilder(command).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed");
+        }
     }
 
     private Fault killDeliverer(int index, Duration downFor) throws Exception {
@@ -343,7 +398,7 @@ final class FaultRun implements AutoCloseable {
         long killed = System.currentTimeMillis();
         deliverer.kill();
         Thread.sleep(downFor.toMillis());
-        deliverers.set(index, deliverer.startAgain());
+        deliverers.set(index, deliverer.startAgain(started -> deliverers.set(index, started)));
         return new Fault(Fault.Kind.DELIVERER, deliverer.name(), killed, System.currentTimeMillis());
     }
 
@@ -360,7 +415,7 @@ final class FaultRun implements AutoCloseable {
         ServiceProcess killedRouter = router.get();
         killedRouter.kill();
         Thread.sleep(downFor.toMillis());
-        router.set(killedRouter.startAgain());
+        router.set(killedRouter.startAgain(router::set));
         return new Fault(Fault.Kind.ROUTER, "router", killed, System.currentTimeMillis());
     }
 

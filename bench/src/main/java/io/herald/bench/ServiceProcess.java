@@ -77,10 +77,18 @@ final class ServiceProcess implements AutoCloseable {
      * log (appended to), as an orchestrator restarts a pod; returns once it is ready.
      */
     ServiceProcess startAgain() throws IOException, InterruptedException {
+        return startAgain(started -> { });
+    }
+
+    /** ... telling {@code onStarted} of the new process as soon as it runs, before it is ready. */
+    ServiceProcess startAgain(java.util.function.Consumer<ServiceProcess> onStarted)
+            throws IOException, InterruptedException {
         if (process.isAlive()) {
             throw new IllegalStateException(name + " is still running");
         }
-        return new ServiceProcess(name, builder, log, opsPort).awaitReady();
+        ServiceProcess again = new ServiceProcess(name, builder, log, opsPort);
+        onStarted.accept(again);
+        return again.awaitReady();
     }
 
     private ServiceProcess awaitReady() throws InterruptedException {

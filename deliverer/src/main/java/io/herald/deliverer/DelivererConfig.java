@@ -141,11 +141,12 @@ public record DelivererConfig(
             "On SIGTERM, how long deliveries under way may take to finish; those that don't are left uncommitted "
                     + "and redone by another deliverer (keep it under the pod's terminationGracePeriodSeconds)");
     public static final Setting<Duration> SESSION_TIMEOUT = Setting.duration("herald.deliverer.session-timeout",
-            "10s", Duration.ofSeconds(6), Duration.ofMinutes(5),
+            "6s", Duration.ofSeconds(6), Duration.ofMinutes(5),
             "How long a deliverer that stops responding (killed, frozen) keeps its partitions before the others take "
-                    + "them over: deliveries of those partitions pause about this long. Shorter fails over sooner; a "
-                    + "deliverer paused longer than this (a long GC, a starved CPU) loses its partitions and some "
-                    + "deliveries are sent twice");
+                    + "them over: deliveries of those partitions pause about this long (6 s is the broker's least "
+                    + "by default, group.min.session.timeout.ms). Shorter fails over sooner; a deliverer paused "
+                    + "longer than this (a long GC, a starved CPU) loses its partitions and some deliveries are sent "
+                    + "twice");
 
     public static final Setting<Integer> OPS_PORT = Setting.integer("herald.deliverer.ops-port", 9090, 0, 65_535,
             "Port of the deliverer's operations endpoint: /metrics (Prometheus), /health/live, /health/ready");

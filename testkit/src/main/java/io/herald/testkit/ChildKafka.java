@@ -100,6 +100,11 @@ public final class ChildKafka implements AutoCloseable {
         LOG.info("Kafka broker (pid {}) ready at {}", process.pid(), bootstrapServers());
     }
 
+    /** The broker's process id while it runs (it changes with {@link #startAgain()}), -1 when it doesn't. */
+    public synchronized long pid() {
+        return process != null && process.isAlive() ? process.pid() : -1;
+    }
+
     /** SIGKILL: no controlled shutdown, nothing flushed, as when its machine is lost. */
     public synchronized void kill() {
         if (process != null && process.isAlive()) {
