@@ -145,7 +145,7 @@ class IngestBeans {
     @Bean(preDestroy = "close")
     EventIntake eventIntake(IngestConfig config, HeraldTracing tracing, Clock clock, IngestOperations operations) {
         EventIntake intake = new EventIntake(config.kafka(), config.registry(),
-                WEBHOOKS_LOAD_TIMEOUT, tracing, clock);
+                WEBHOOKS_LOAD_TIMEOUT, tracing, clock, operations::transaction);
         operations.requireReady("the event producer cannot begin a transaction yet", intake::ready);
         return intake;
     }

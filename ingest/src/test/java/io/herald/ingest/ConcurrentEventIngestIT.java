@@ -25,7 +25,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The same event ids posted to two ingest instances at the same moment: each is published exactly once. */
+/**
+ * The same event ids posted to two ingest instances at the same moment: each is published exactly once; and
+ * concurrent requests to one instance share its Kafka transactions.
+ */
 @ExtendWith(HeraldInfrastructureExtension.class)
 class ConcurrentEventIngestIT {
 
@@ -95,5 +98,56 @@ class ConcurrentEventIngestIT {
         }
         assertThat(copies).hasSize(ids);
         assertThat(copies.values()).as("records per id on the event topic").containsOnly(1L);
+    }
+
+    @Test
+    void concurrentSingleEventPostsShareTransactionsAndEachIsPublishedOnce() throws Exception {
+        int requests = 300;
+        String metrics = "http://localhost:" + first.opsPort();
+        double transactionsBefore = meter(metrics, "herald_ingest_transaction_requests_count");
+        double requestsBefore = meter(metrics, "herald_ingest_transaction_requests_sum");
+        ApiClient api = new ApiClient(first.uri());
+        ExecutorService clients = Executors.newFixedThreadPool(32);
+        List<Future<Reply>> replies = new ArrayList<>();
+        try {
+            for (int i = 0; i < requests; i++) {
+                Map<String, Object> event = Map.of("id", "evt_shared_" + i, "type", "user.updated",
+                        "data", Map.of("userId", "usr_shared_" + (i % 41), "changedFields", List.of("email")));
+                replies.add(clients.submit(() -> api.call("POST", EVENTS, ACME_KEY, event)));
+            }
+            for (Future<Reply> reply : replies) {
+                Reply answered = reply.get();
+                assertThat(answered.status()).as(answered.body().toString()).isEqualTo(200);
+                assertThat(answered.body().get("events").get(0).get("duplicate").asBoolean()).isFalse();
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+
+        double transactions = meter(metrics, "herald_ingest_transaction_requests_count") - transactionsBefore;
+        assertThat(meter(metrics, "herald_ingest_transaction_requests_sum") - requestsBefore)
+                .as("every request committed once").isEqualTo(requests);
+        assertThat(transactions).as("32 clients at once: requests waiting for a commit share the next one")
+                .isLessThan(requests * 0.8);
+        Map<String, Long> copies = new HashMap<>();
+        try (var values = HeraldSerdes.<IamEvent>valueDeserializer(infra.registryUrl())) {
+            TopicRecords.all(infra.bootstrapServers(), Topics.USER_EVENTS, new StringDeserializer(), values).stream()
+                    .map(record -> record.value().getId())
+                    .filter(id -> id.startsWith("evt_shared_"))
+                    .forEach(id -> copies.merge(id, 1L, Long::sum));
+        }
+        assertThat(copies).hasSize(requests);
+        assertThat(copies.values()).as("records per id on the event topic").containsOnly(1L);
+        assertThat(TopicRecords.countContaining(infra.bootstrapServers(), Topics.EVENT_RECEIPTS, "evt_shared_"))
+                .as("a receipt per event, in its transaction").isEqualTo(requests);
+    }
+
+    /** A meter's value from the Prometheus scrape (0 before its first sample). */
+    private static double meter(String metrics, String name) throws Exception {
+        String scrape = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(metrics + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return scrape.lines().filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 }

@@ -42,7 +42,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Publishes events that came in over HTTP: a whole batch in one Kafka transaction (all of it becomes visible, or
- * none), each event with a receipt on {@link Topics#EVENT_RECEIPTS} in the same transaction. The receipts of the
+ * none), each event with a receipt on {@link Topics#EVENT_RECEIPTS} in the same transaction; the batches of
+ * concurrent requests share transactions ({@link GroupCommits}), each still all or nothing. The receipts of the
  * last {@link #IDEMPOTENCY_WINDOW} are read back by every ingest instance, so an event id posted again within it
  * is answered with the first copy's coordinates instead of being published twice. Requests that carry the same id
  * at the same time, on one instance or several, are decided by {@link EventClaims}: one publishes it, the others
@@ -61,6 +62,7 @@ public final class EventIntake implements AutoCloseable {
 
     private final String transactionalId;
     private final TransactionalProducer<String, byte[]> producer;
+    private final GroupCommits<String, byte[], Map<String, Receipt>> commits;
     private final Serializer<IamEvent> events;
     private final TopicReader<String> receipts;
     private final EventClaims claims;
@@ -79,6 +81,12 @@ public final class EventIntake implements AutoCloseable {
 
     public EventIntake(KafkaClients kafka, RegistryEndpoint registry, Duration loadTimeout, HeraldTracing tracing,
             Clock clock) {
+        this(kafka, registry, loadTimeout, tracing, clock, requests -> { });
+    }
+
+    /** @param transactionSizes told how many requests each committed transaction held */
+    public EventIntake(KafkaClients kafka, RegistryEndpoint registry, Duration loadTimeout, HeraldTracing tracing,
+            Clock clock, java.util.function.IntConsumer transactionSizes) {
         this.tracing = tracing;
         this.clock = clock;
         this.events = HeraldSerdes.valueSerializer(registry);
@@ -90,6 +98,7 @@ public final class EventIntake implements AutoCloseable {
                         ProducerConfig.COMPRESSION_TYPE_CONFIG, Topics.PUBLIC_COMPRESSION,
                         ProducerConfig.COMPRESSION_GZIP_LEVEL_CONFIG, Topics.PUBLIC_COMPRESSION_LEVEL),
                 new StringSerializer(), new ByteArraySerializer()));
+        this.commits = new GroupCommits<>("event-commits", producer, transactionSizes);
         this.claims = new EventClaims(kafka, clock, loadTimeout);
         this.receipts = TopicReader.start(kafka, Topics.EVENT_RECEIPTS, new StringDeserializer(),
                 "herald-ingest-event-receipts", TopicReader.Start.BEGINNING, this::remember, loadTimeout);
@@ -185,32 +194,22 @@ public final class EventIntake implements AutoCloseable {
     private Map<String, Receipt> commit(Map<String, IamEvent> fresh, Context caller, EventClaims.Decision claimed) {
         Map<String, ProducerRecord<String, byte[]>> records = records(fresh); // no registry call in the transaction
         List<Span> spans = new ArrayList<>();
+        records.forEach((key, record) -> {
+            Span span = EventSpans.publishing(tracing.tracer(), caller, record.topic(), fresh.get(key));
+            tracing.inject(caller.with(span), record.headers()); // the caller's trace goes on to the webhooks
+            spans.add(span);
+        });
         Throwable failure = null;
         try {
-            return producer.inTransaction(transaction -> {
+            // sent again, as they are, if another request of the transaction is rejected
+            return commits.commit(transaction -> {
                 if (!claimed.holdsFor(TRANSACTION_TIMEOUT)) { // the claims might lapse before Kafka ends the transaction
-                    throw new IntakeUnavailableException("the request waited too long for its turn to publish", null);
+                    throw new GroupCommits.Rejected(new IntakeUnavailableException("the request waited too long for "
+                            + "its turn to publish", null));
                 }
                 Map<String, Future<RecordMetadata>> sent = new LinkedHashMap<>();
-                records.forEach((key, record) -> {
-                    IamEvent event = fresh.get(key);
-                    Span span = EventSpans.publishing(tracing.tracer(), caller, record.topic(), event);
-                    tracing.inject(caller.with(span), record.headers()); // the caller's trace goes on to the webhooks
-                    spans.add(span);
-                    sent.put(key, transaction.send(record));
-                });
-                Map<String, Receipt> receiptsByKey = new LinkedHashMap<>();
-                Instant now = clock.instant();
-                for (Map.Entry<String, Future<RecordMetadata>> entry : sent.entrySet()) {
-                    IamEvent event = fresh.get(entry.getKey());
-                    RecordMetadata metadata = acknowledged(entry.getValue(), event);
-                    Receipt receipt = new Receipt(event.getId(), event.getType(), metadata.topic(),
-                            metadata.partition(), metadata.offset(), now);
-                    receiptsByKey.put(entry.getKey(), receipt);
-                    transaction.send(new ProducerRecord<>(Topics.EVENT_RECEIPTS, null, now.toEpochMilli(),
-                            entry.getKey(), encode(receipt).getBytes(StandardCharsets.UTF_8)));
-                }
-                return receiptsByKey;
+                records.forEach((key, record) -> sent.put(key, transaction.send(record)));
+                return acknowledged -> receipts(fresh, sent, acknowledged);
             });
         } catch (KafkaException e) {
             failure = e;
@@ -222,6 +221,28 @@ public final class EventIntake implements AutoCloseable {
             Throwable outcome = failure;
             spans.forEach(span -> EventSpans.end(span, outcome));
         }
+    }
+
+    /** Once the events are acknowledged: their receipts, sent in the same transaction. */
+    private Map<String, Receipt> receipts(Map<String, IamEvent> fresh, Map<String, Future<RecordMetadata>> sent,
+            org.apache.kafka.clients.producer.Producer<String, byte[]> transaction) throws Exception {
+        Map<String, Receipt> receiptsByKey = new LinkedHashMap<>();
+        Instant now = clock.instant();
+        for (Map.Entry<String, Future<RecordMetadata>> entry : sent.entrySet()) {
+            IamEvent event = fresh.get(entry.getKey());
+            RecordMetadata metadata;
+            try {
+                metadata = acknowledged(entry.getValue(), event);
+            } catch (EventTooLargeException tooLarge) {
+                throw new GroupCommits.Rejected(tooLarge); // this request's event: the others go on without it
+            }
+            Receipt receipt = new Receipt(event.getId(), event.getType(), metadata.topic(),
+                    metadata.partition(), metadata.offset(), now);
+            receiptsByKey.put(entry.getKey(), receipt);
+            transaction.send(new ProducerRecord<>(Topics.EVENT_RECEIPTS, null, now.toEpochMilli(),
+                    entry.getKey(), encode(receipt).getBytes(StandardCharsets.UTF_8)));
+        }
+        return receiptsByKey;
     }
 
     /** The records of the events, values encoded; the registry is asked once per schema, then cached. */
@@ -300,6 +321,7 @@ public final class EventIntake implements AutoCloseable {
 
     @Override
     public void close() {
+        commits.close();
         claims.close();
         receipts.close();
         producer.close();

@@ -19,7 +19,8 @@ import java.util.function.BooleanSupplier;
  * {@code /health/live}, {@code /health/ready} (Kafka and the registry answer, and every transactional producer
  * can begin a transaction: an ingest that cannot publish is not ready). Counts the events that come in over
  * HTTP: {@code herald_ingest_events_total{result}} with result {@code published}, {@code duplicate} or
- * {@code rejected}; and times every API request by route and status.
+ * {@code rejected}, and the requests each transaction committed together; and times every API request by route and
+ * status.
  */
 public final class IngestOperations implements AutoCloseable {
 
@@ -54,6 +55,17 @@ public final class IngestOperations implements AutoCloseable {
     public void events(String result, int count) {
         Counter.builder("herald.ingest.events").description("Events posted over HTTP, by result")
                 .tag("result", result).register(registry).increment(count);
+    }
+
+    /**
+     * Counts one committed transaction of posted events by the requests it held:
+     * {@code herald_ingest_transaction_requests} (count: transactions; sum: requests), how much concurrent requests
+     * share commits.
+     */
+    public void transaction(int requests) {
+        io.micrometer.core.instrument.DistributionSummary.builder("herald.ingest.transaction.requests")
+                .description("Requests whose events one Kafka transaction committed").register(registry)
+                .record(requests);
     }
 
     /**
