@@ -99,6 +99,7 @@ public final class HeraldRouter implements AutoCloseable {
                 // order, so it routes whatever is buffered instead of waiting on the empty topics (and building a
                 // trace log of why).
                 StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L,
+                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis(),
                 // A killed router's tasks move after the session timeout (Kafka's 45 s by default).
                 StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
                 (int) config.sessionTimeout().toMillis(),

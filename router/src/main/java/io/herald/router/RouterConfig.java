@@ -33,7 +33,8 @@ public record RouterConfig(
         boolean tenantMetrics,
         int replicationFactor,
         int minInSyncReplicas,
-        Duration sessionTimeout) {
+        Duration sessionTimeout,
+        Duration commitInterval) {
 
     public static final Setting<String> APPLICATION_ID = Setting.text("herald.router.application-id",
             "herald-router", "Kafka Streams application id of the router (its consumer group)");
@@ -73,6 +74,12 @@ public record RouterConfig(
                     + "its own restart, takes them over: a killed router routes again after about this long. Shorter "
                     + "fails over sooner; a router paused longer than this (a long GC, a starved CPU) loses its tasks "
                     + "and restores them");
+    public static final Setting<Duration> COMMIT_INTERVAL = Setting.duration("herald.router.commit-interval",
+            "100ms", Duration.ofMillis(5), Duration.ofMinutes(1),
+            "How often the router commits its transaction (Kafka Streams' commit.interval.ms under exactly once): "
+                    + "deliveries become visible to the deliverers only then, so each waits half of it on average. "
+                    + "Shorter lowers latency and costs a transaction (and its markers on every partition written) "
+                    + "more often");
     public static final Setting<Integer> OPS_PORT = Setting.integer("herald.router.ops-port", 9090, 0, 65_535,
             "Port of the router's operations endpoint: /metrics (Prometheus), /health/live, /health/ready");
 
@@ -81,7 +88,7 @@ public record RouterConfig(
             CommonSettings.KAFKA_BOOTSTRAP_SERVERS, CommonSettings.REGISTRY_URL,
             CommonSettings.REGISTRY_USERNAME, CommonSettings.REGISTRY_PASSWORD, CommonSettings.REGISTRY_BEARER_TOKEN,
             APPLICATION_ID, STREAM_THREADS, STATE_DIR, REPLICATION_FACTOR, MIN_INSYNC_REPLICAS, AUTO_DISABLE,
-            DISABLE_AFTER_FAILURES, DISABLE_AFTER, SESSION_TIMEOUT, OPS_PORT, CommonSettings.LOG_FORMAT,
+            DISABLE_AFTER_FAILURES, DISABLE_AFTER, SESSION_TIMEOUT, COMMIT_INTERVAL, OPS_PORT, CommonSettings.LOG_FORMAT,
             CommonSettings.METRICS_TENANT_TAG),
             TracingSettings.SETTINGS.stream()).toList();
 
@@ -115,6 +122,7 @@ public record RouterConfig(
                 settings.get(CommonSettings.METRICS_TENANT_TAG),
                 replicas,
                 minInSync,
-                settings.get(SESSION_TIMEOUT));
+                settings.get(SESSION_TIMEOUT),
+                settings.get(COMMIT_INTERVAL));
     }
 }

@@ -28,6 +28,8 @@ class HeraldRouterPropertiesTest {
                 // A task reads partition N of every event topic; they need no common time order, and waiting (the
                 // default, 0) made Kafka Streams format a log line per record: a tenth of the router's CPU.
                 Map.entry(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L),
+                // deliveries are visible once the router commits: herald.router.commit-interval
+                Map.entry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100L),
                 // a killed router's tasks move after 10 s (herald.router.session-timeout), not Kafka's 45 s
                 Map.entry("consumer.session.timeout.ms", 10_000),
                 Map.entry("consumer.heartbeat.interval.ms", 3_333),
@@ -61,6 +63,7 @@ class HeraldRouterPropertiesTest {
         assertThat(streams.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo("exactly_once_v2");
         assertThat(streams.getInt(StreamsConfig.NUM_STREAM_THREADS_CONFIG)).isEqualTo(3);
         assertThat(streams.getLong(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isEqualTo(-1L);
+        assertThat(streams.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(100L);
         // exactly_once_v2 makes Streams read committed data only and write with idempotent, all-replica acks
         assertThat(streams.getMainConsumerConfigs("g", "c", 0)).containsEntry("isolation.level", "read_committed");
         assertThat(streams.getProducerConfigs("c")).containsEntry("enable.idempotence", true);
