@@ -19,10 +19,13 @@ record BenchOptions(boolean quick, boolean profile, String only, Path out, boole
     /** Every scenario's label, in the order of a run ({@code --only} picks among them). */
     static final List<String> SCENARIOS = List.of(
             "ceiling: HTTP only, instant", "ceiling: HTTP only, 50 ms", "ceiling: Kafka only, -",
+            IngestLoad.PUBLISHER + ", -", IngestLoad.SINGLE + ", -", IngestLoad.BATCHED + ", -",
             "herald fan-out 1, instant", "herald fan-out 10, instant", "naive consumer (sync POST), instant",
             "isolation: 10% black-holed, instant", "isolation: 10% answer 503, instant",
             "herald fan-out 1, 50 ms", "herald fan-out 10, 50 ms", "naive consumer (sync POST), 50 ms",
             "isolation: 10% black-holed, 50 ms", "isolation: 10% answer 503, 50 ms",
+            "herald fan-out 100, instant", "herald fan-out 1000, instant", "payload 16 KiB, fan-out 1, instant",
+            "payload 64 KiB, fan-out 1, instant",
             "scale-out: 2 deliverers, fan-out 10, instant", "steady load at 50% of capacity, instant");
 
     /** @throws IllegalArgumentException naming what is wrong, for the usage message */

@@ -82,6 +82,16 @@ final class BenchReport {
         find(results, "steady load at 50% of capacity", "instant").ifPresent(steady -> verdicts.add(verdict(
                 steady.latency().p99() < 250, String.format(Locale.ROOT,
                         "p99 event-to-receipt at 50%% load: %d ms (target < 250 ms)", steady.latency().p99()))));
+        find(results, IngestLoad.SINGLE, "-").ifPresent(single -> verdicts.add(verdict(single.perSecond() >= 2_000
+                && single.latency().p99() <= 50, String.format(Locale.ROOT, "HTTP ingest, one event per POST from %d "
+                        + "clients: %.0f requests/s (target >= 2,000) with p99 %d ms (target <= 50 ms)",
+                IngestLoad.SINGLE_CLIENTS, single.perSecond(), single.latency().p99()))));
+        find(results, IngestLoad.BATCHED, "-").ifPresent(batched -> find(results, IngestLoad.PUBLISHER, "-")
+                .ifPresent(publisher -> verdicts.add(verdict(batched.perSecond() >= 0.5 * publisher.perSecond(),
+                        String.format(Locale.ROOT, "HTTP ingest, batches of %d: %.0f events/s is %s of the Java "
+                                        + "publisher's %.0f/s (target >= 50%%)", IngestLoad.BATCH_SIZE,
+                                batched.perSecond(), percent(batched.perSecond() / publisher.perSecond()),
+                                publisher.perSecond())))));
         for (String receiver : List.of("instant", "50 ms")) {
             Optional<BenchResult> base = find(results, "herald fan-out 10", receiver);
             Optional<BenchResult> holed = find(results, "isolation: 10% black-holed", receiver);
@@ -125,7 +135,7 @@ final class BenchReport {
         g.fillRect(0, 0, width, height);
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-        g.drawString("Deliveries (or records) per second, log scale", 10, 22);
+        g.drawString("Deliveries (events, records) per second, log scale", 10, 22);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         double max = results.stream().mapToDouble(BenchResult::perSecond).max().orElse(1);
         double logMax = Math.log10(Math.max(10, max));
@@ -146,7 +156,8 @@ final class BenchReport {
     }
 
     private static boolean herald(BenchResult r) {
-        return !r.scenario().startsWith("ceiling") && !r.scenario().startsWith("naive");
+        return !r.scenario().startsWith("ceiling") && !r.scenario().startsWith("naive")
+                && !r.scenario().startsWith("http ingest") && !r.scenario().startsWith("java publisher");
     }
 
     /** The lower of the ceilings measured in the run (none when neither was). */

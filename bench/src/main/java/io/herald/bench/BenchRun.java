@@ -18,6 +18,10 @@ import java.util.stream.Collectors;
 final class BenchRun implements AutoCloseable {
 
     static final Duration REALISTIC = Duration.ofMillis(50);
+    /** Webhooks of one tenant matching every event, beyond fan-out 10. */
+    static final List<Integer> GROWING_FAN_OUTS = List.of(100, 1_000);
+    /** Event sizes beyond 1 KiB (fan-out 1's). */
+    static final List<Integer> PAYLOAD_KIB = List.of(16, 64);
     /** The scenario name of the unrecorded runs. */
     private static final String WARM_UP = "warm-up";
 
@@ -62,7 +66,9 @@ final class BenchRun implements AutoCloseable {
      */
     List<BenchResult> all(BenchPlan plan, Predicate<String> selected) throws Exception {
         List<BenchResult> results = new ArrayList<>();
-        warmUp(plan);
+        if (BenchOptions.SCENARIOS.stream().filter(selected).anyMatch(BenchRun::routes)) {
+            warmUp(plan);
+        }
         for (Duration delay : List.of(Duration.ZERO, REALISTIC)) {
             stack.receiver.delay(delay);
             if (wanted(selected, "ceiling: HTTP only, " + label(delay))) {
@@ -73,6 +79,7 @@ final class BenchRun implements AutoCloseable {
         if (wanted(selected, "ceiling: Kafka only, -")) {
             results.add(ceilings.kafka(plan.kafkaRecords()));
         }
+        results.addAll(new IngestLoad(stack).run(plan, label -> wanted(selected, label)));
         for (Duration delay : List.of(Duration.ZERO, REALISTIC)) {
             stack.receiver.delay(delay);
             String receiverLabel = ", " + label(delay);
@@ -104,6 +111,19 @@ final class BenchRun implements AutoCloseable {
             compared.stream().filter(c -> c.faulty() != Faulty.NONE).forEach(c -> results.add(median(c.runs())));
         }
         stack.receiver.delay(Duration.ZERO);
+        // What grows: webhooks matching one event, and the event's size (at the same number of deliveries).
+        for (int fanOut : GROWING_FAN_OUTS) {
+            if (wanted(selected, "herald fan-out " + fanOut + ", instant")) {
+                results.add(herald("herald fan-out " + fanOut, 1, fanOut, plan.fanOutOneEvents() / fanOut,
+                        Faulty.NONE, Duration.ZERO));
+            }
+        }
+        for (int kib : PAYLOAD_KIB) {
+            if (wanted(selected, "payload " + kib + " KiB, fan-out 1, instant")) {
+                results.add(herald("payload " + kib + " KiB, fan-out 1", 50, 1, plan.fanOutOneEvents() / kib,
+                        Faulty.NONE, Duration.ZERO, kib));
+            }
+        }
         if (wanted(selected, "scale-out: 2 deliverers, fan-out 10, instant")) {
             stack.deliverers.add(stack.startDeliverer());
             Thread.sleep(15_000); // the group rebalances onto both (their session timeout is 10 s)
@@ -124,6 +144,11 @@ final class BenchRun implements AutoCloseable {
             }
         }
         return results;
+    }
+
+    /** Whether a scenario's events go through the router and deliverers (which the warm-up is for). */
+    private static boolean routes(String label) {
+        return !label.startsWith("ceiling") && !label.startsWith("http ingest") && !label.startsWith("java publisher");
     }
 
     /** Whether to run a scenario; its label must be one that {@code --only} knows of. */
@@ -197,6 +222,12 @@ final class BenchRun implements AutoCloseable {
      */
     private BenchResult herald(String scenario, int tenants, int fanOut, int events, Faulty faulty, Duration delay)
             throws Exception {
+        return herald(scenario, tenants, fanOut, events, faulty, delay, 1);
+    }
+
+    /** ... with events of about {@code kib} KiB. */
+    private BenchResult herald(String scenario, int tenants, int fanOut, int events, Faulty faulty, Duration delay,
+            int kib) throws Exception {
         log("%s, %s receiver: %,d events", scenario, label(delay), events);
         List<CreatedWebhook> webhooks = stack.webhooks("t", tenants, fanOut, faulty);
         List<String> tenantIds = webhooks.stream().map(w -> w.webhook().getTenant()).distinct().toList();
@@ -210,7 +241,7 @@ final class BenchRun implements AutoCloseable {
             Map<String, Double> workBefore = stack.delivererWork();
             long start = System.nanoTime();
             for (int i = 0; i < events; i++) {
-                stack.publisher.publish(BenchStack.event(tenantIds.get(i % tenantIds.size())));
+                stack.publisher.publish(BenchStack.event(tenantIds.get(i % tenantIds.size()), kib));
             }
             stack.publisher.flush();
             long expected = 0;

@@ -1,6 +1,8 @@
 package io.herald.bench;
 
 import io.herald.deliverer.DelivererConfig;
+import io.herald.ingest.auth.ApiKeys;
+import io.herald.ingest.config.IngestSettings;
 import io.herald.ingest.webhooks.CreatedWebhook;
 import io.herald.ingest.webhooks.WebhookDefinition;
 import io.herald.ingest.webhooks.WebhookStore;
@@ -55,6 +57,9 @@ final class BenchStack implements AutoCloseable {
     final HeraldPublisher publisher;
     final ServiceProcess router;
     final List<ServiceProcess> deliverers = new ArrayList<>();
+    private final String operatorKey = io.herald.schemas.HeraldIds.newApiKeySecret();
+    private ServiceProcess ingest;
+    private String ingestUrl;
     private int sequence;
     private boolean closed;
 
@@ -125,13 +130,59 @@ final class BenchStack implements AutoCloseable {
     }
 
     static IamEvent event(String tenant) {
+        return event(tenant, USER_AGENT);
+    }
+
+    /** An event whose webhook body is about {@code kib} KiB (its user agent makes up the size). */
+    static IamEvent event(String tenant, int kib) {
+        return event(tenant, kib <= 1 ? USER_AGENT : USER_AGENT + "y".repeat((kib - 1) * 1024));
+    }
+
+    private static IamEvent event(String tenant, String userAgent) {
         return IamEvents.of(tenant, AuthLoginSucceeded.newBuilder().setUserId("usr_bench").setEmail("b@bench.test")
-                .setIpAddress("198.51.100.7").setUserAgent(USER_AGENT).setMethod("password").build());
+                .setIpAddress("198.51.100.7").setUserAgent(userAgent).setMethod("password").build());
+    }
+
+    /** The ingest service, started on first use (only the HTTP ingest scenarios need it). */
+    private synchronized ServiceProcess ingest() throws IOException, InterruptedException {
+        if (ingest == null) {
+            int port = io.herald.testkit.FreePorts.any();
+            ingest = ServiceProcess.start("ingest", "io.herald.ingest.IngestMain",
+                    IngestSettings.OPS_PORT.environmentVariable(),
+                    Map.of(CommonSettings.KAFKA_BOOTSTRAP_SERVERS.environmentVariable(), infra.bootstrapServers(),
+                            CommonSettings.REGISTRY_URL.environmentVariable(), infra.registryUrl(),
+                            CommonSettings.SECRET_KEYS.environmentVariable(), keyRing,
+                            IngestSettings.PORT.environmentVariable(), Integer.toString(port),
+                            IngestSettings.API_KEYS.environmentVariable(), "*:bench-operator:"
+                                    + ApiKeys.hash(operatorKey),
+                            IngestSettings.ALLOW_HTTP.environmentVariable(), "true"),
+                    out.resolve("ingest.log"));
+            ingestUrl = "http://127.0.0.1:" + port;
+        }
+        return ingest;
+    }
+
+    String ingestUrl() throws IOException, InterruptedException {
+        ingest();
+        return ingestUrl;
+    }
+
+    /** The operator key ingest accepts for every tenant. */
+    String operatorKey() {
+        return operatorKey;
+    }
+
+    CpuUse ingestCpu() throws IOException, InterruptedException {
+        return cpuOf(List.of(ingest()));
     }
 
     CpuUse cpuUse() {
         List<ServiceProcess> services = new ArrayList<>(deliverers);
         services.add(router);
+        return cpuOf(services);
+    }
+
+    private static CpuUse cpuOf(List<ServiceProcess> services) {
         long total = 0;
         long compilers = 0;
         for (ServiceProcess service : services) {
@@ -176,7 +227,7 @@ final class BenchStack implements AutoCloseable {
             return;
         }
         closed = true;
-        Teardown.closeAll(work, () -> deliverers.forEach(ServiceProcess::close), router, publisher, store, receiver,
-                infra);
+        Teardown.closeAll(work, () -> deliverers.forEach(ServiceProcess::close), ingest, router, publisher, store,
+                receiver, infra);
     }
 }

@@ -10,7 +10,7 @@ import java.nio.file.Path;
  *
  * <pre>./herald faults [--small] [--out DIR]</pre>
  *
- * {@code --small} is the run CI makes (15,000 events or more, two deliverer kills, about 4 minutes); the default is the
+ * {@code --small} is the run CI makes (15,000 events or more, two deliverer kills, about 5 minutes); the default is the
  * operator's trial (100,000 events, five deliverer kills, about 8 minutes). Exits 1 when a delivery was lost or not
  * owed, an answer of ingest was neither 2xx nor 503, duplicates passed 1%, or a fault could not be carried out; the
  * timing targets (recovery, deferrals) are reported, not judged: on a shared 2-core machine they are its noise.

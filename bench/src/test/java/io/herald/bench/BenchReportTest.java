@@ -40,6 +40,24 @@ class BenchReportTest {
     }
 
     @Test
+    void judgesHttpIngestOnItsRequestRateAndLatencyAndOnThePublishersRateOfTheSameRun() {
+        List<BenchResult> ingest = List.of(
+                new BenchResult(IngestLoad.PUBLISHER, "-", 100_000, 20_000, FAST, -1, -1, -1, -1),
+                new BenchResult(IngestLoad.SINGLE, "-", 20_000, 2_400, new LatencyRecorder.Percentiles(9, 30, 61, 90),
+                        300, 250, -1, -1),
+                new BenchResult(IngestLoad.BATCHED, "-", 100_000, 11_000, FAST, 40, 30, -1, -1));
+
+        assertThat(BenchReport.verdicts(ingest)).containsExactly(
+                "MISSED: HTTP ingest, one event per POST from 32 clients: 2400 requests/s (target >= 2,000) with p99 "
+                        + "61 ms (target <= 50 ms)",
+                "met: HTTP ingest, batches of 50: 11000 events/s is 55% of the Java publisher's 20000/s (target >= "
+                        + "50%)");
+        assertThat(BenchReport.table(ingest, BenchPlan.FULL, 1, 1)).contains(
+                "| http ingest: 1 event per POST, 32 clients | - | 20,000 | 2,400 |  |  | 9 | 30 | 61 | 90 | 300 | 250 "
+                        + "|  |  |");
+    }
+
+    @Test
     void percentagesRoundDownSoAMissNeverReadsAsTheTarget() {
         assertThat(BenchReport.percent(0.8952)).isEqualTo("89%");
         assertThat(BenchReport.percent(0.9)).isEqualTo("90%");
