@@ -89,13 +89,7 @@ class ConcurrentEventIngestIT {
             clients.shutdownNow();
         }
 
-        Map<String, Long> copies = new HashMap<>();
-        try (var values = HeraldSerdes.<IamEvent>valueDeserializer(infra.registryUrl())) {
-            TopicRecords.all(infra.bootstrapServers(), Topics.USER_EVENTS, new StringDeserializer(), values).stream()
-                    .map(record -> record.value().getId())
-                    .filter(id -> id.startsWith("evt_both_"))
-                    .forEach(id -> copies.merge(id, 1L, Long::sum));
-        }
+        Map<String, Long> copies = copiesOnTheUserTopic("evt_both_");
         assertThat(copies).hasSize(ids);
         assertThat(copies.values()).as("records per id on the event topic").containsOnly(1L);
     }
@@ -129,17 +123,23 @@ class ConcurrentEventIngestIT {
                 .as("every request committed once").isEqualTo(requests);
         assertThat(transactions).as("32 clients at once: requests waiting for a commit share the next one")
                 .isLessThan(requests * 0.8);
-        Map<String, Long> copies = new HashMap<>();
-        try (var values = HeraldSerdes.<IamEvent>valueDeserializer(infra.registryUrl())) {
-            TopicRecords.all(infra.bootstrapServers(), Topics.USER_EVENTS, new StringDeserializer(), values).stream()
-                    .map(record -> record.value().getId())
-                    .filter(id -> id.startsWith("evt_shared_"))
-                    .forEach(id -> copies.merge(id, 1L, Long::sum));
-        }
+        Map<String, Long> copies = copiesOnTheUserTopic("evt_shared_");
         assertThat(copies).hasSize(requests);
         assertThat(copies.values()).as("records per id on the event topic").containsOnly(1L);
         assertThat(TopicRecords.countContaining(infra.bootstrapServers(), Topics.EVENT_RECEIPTS, "evt_shared_"))
                 .as("a receipt per event, in its transaction").isEqualTo(requests);
+    }
+
+    /** Records per event id on the user events topic, of the ids that start with {@code prefix}. */
+    private static Map<String, Long> copiesOnTheUserTopic(String prefix) {
+        Map<String, Long> copies = new HashMap<>();
+        try (var values = HeraldSerdes.<IamEvent>valueDeserializer(infra.registryUrl())) {
+            TopicRecords.all(infra.bootstrapServers(), Topics.USER_EVENTS, new StringDeserializer(), values).stream()
+                    .map(record -> record.value().getId())
+                    .filter(id -> id.startsWith(prefix))
+                    .forEach(id -> copies.merge(id, 1L, Long::sum));
+        }
+        return copies;
     }
 
     /** A meter's value from the Prometheus scrape (0 before its first sample). */

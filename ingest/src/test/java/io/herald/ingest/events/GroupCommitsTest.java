@@ -53,15 +53,8 @@ class GroupCommitsTest {
 
     @Test
     void requestsThatArriveWhileATransactionCommitsShareTheNextOne() throws Exception {
-        CountDownLatch firstSending = new CountDownLatch(1);
         CountDownLatch letFirstFinish = new CountDownLatch(1);
-        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> commits.commit(transaction -> {
-            transaction.send(new ProducerRecord<>("iam.auth", "first", "first"));
-            firstSending.countDown();
-            letFirstFinish.await();
-            return acknowledged -> "first";
-        }));
-        assertThat(firstSending.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<String> first = committing("first", letFirstFinish);
         List<CompletableFuture<String>> queued = List.of("b", "c", "d").stream()
                 .map(value -> CompletableFuture.supplyAsync(() -> commits.commit(record(value)))).toList();
         awaitQueued(3);
@@ -78,14 +71,8 @@ class GroupCommitsTest {
 
     @Test
     void aRequestRejectedOnItsOwnAccountFailsAloneAndTheOthersAreCommittedWithoutIt() throws Exception {
-        CountDownLatch firstSending = new CountDownLatch(1);
         CountDownLatch letFirstFinish = new CountDownLatch(1);
-        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> commits.commit(transaction -> {
-            firstSending.countDown();
-            letFirstFinish.await();
-            return acknowledged -> "first";
-        }));
-        assertThat(firstSending.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<String> first = committing(null, letFirstFinish);
         CompletableFuture<String> before = CompletableFuture.supplyAsync(() -> commits.commit(record("before")));
         awaitQueued(1);
         CompletableFuture<String> tooLarge = CompletableFuture.supplyAsync(() -> commits.commit(transaction -> {
@@ -110,14 +97,8 @@ class GroupCommitsTest {
 
     @Test
     void aTransactionKafkaFailsFailsEveryRequestInIt() throws Exception {
-        CountDownLatch firstSending = new CountDownLatch(1);
         CountDownLatch letFirstFinish = new CountDownLatch(1);
-        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> commits.commit(transaction -> {
-            firstSending.countDown();
-            letFirstFinish.await();
-            return acknowledged -> "first";
-        }));
-        assertThat(firstSending.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<String> first = committing(null, letFirstFinish);
         CompletableFuture<String> healthy = CompletableFuture.supplyAsync(() -> commits.commit(record("b")));
         awaitQueued(1);
         CompletableFuture<String> unacknowledged = CompletableFuture.supplyAsync(() -> commits.commit(transaction -> {
@@ -155,6 +136,24 @@ class GroupCommitsTest {
 
         assertThatThrownBy(() -> commits.commit(record("late"))).isInstanceOf(IntakeUnavailableException.class)
                 .hasMessageContaining("post it again");
+    }
+
+    /**
+     * A request (of one record, unless {@code value} is null) whose transaction is open, its records sent, until
+     * {@code letFinish} opens: the requests that come meanwhile queue behind it.
+     */
+    private CompletableFuture<String> committing(String value, CountDownLatch letFinish) throws InterruptedException {
+        CountDownLatch sending = new CountDownLatch(1);
+        CompletableFuture<String> result = CompletableFuture.supplyAsync(() -> commits.commit(transaction -> {
+            if (value != null) {
+                transaction.send(new ProducerRecord<>("iam.auth", value, value));
+            }
+            sending.countDown();
+            letFinish.await();
+            return acknowledged -> "first";
+        }));
+        assertThat(sending.await(10, TimeUnit.SECONDS)).isTrue();
+        return result;
     }
 
     /** Until this many requests wait for the committer (it is busy with the first). */
