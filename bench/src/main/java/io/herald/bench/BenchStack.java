@@ -162,6 +162,14 @@ final class BenchStack implements AutoCloseable {
         return ingest;
     }
 
+    /** Stops the ingest service, if it runs: idle, its readers would still take CPU from the scenarios after it. */
+    synchronized void stopIngest() {
+        if (ingest != null) {
+            ingest.close();
+            ingest = null;
+        }
+    }
+
     String ingestUrl() throws IOException, InterruptedException {
         ingest();
         return ingestUrl;

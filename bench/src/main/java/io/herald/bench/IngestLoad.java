@@ -67,6 +67,7 @@ final class IngestLoad {
             http("warm-up", plan.ingestRequests() / 50, BATCH_SIZE, BATCH_CLIENTS);
             results.add(http(BATCHED, plan.ingestRequests() / 10, BATCH_SIZE, BATCH_CLIENTS));
         }
+        stack.stopIngest();
         return results;
     }
 
