@@ -40,7 +40,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(HeraldInfrastructureExtension.class)
 class DeliveryLogApiIT {
 
-    private static final Instant T0 = Instant.parse("2026-11-20T08:00:00Z");
+    /**
+     * When the test's history starts: an hour ago, on the hour. Not a fixed date: dead letters are written with their
+     * time, and records older than their topic's retention are deleted by the broker's next retention check.
+     */
+    private static final Instant T0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS)
+            .minus(Duration.ofHours(1));
 
     private static HeraldInfrastructure infra;
     private static IngestServer server;

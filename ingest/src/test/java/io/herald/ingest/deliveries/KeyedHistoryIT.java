@@ -37,7 +37,11 @@ class KeyedHistoryIT {
     static void writeHistory(HeraldInfrastructure infra) throws Exception {
         bootstrap = infra.bootstrapServers();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1))).all().get();
+            // The records carry fixed times long past: with the default 7 days of retention the broker's next
+            // retention check (every 5 minutes) would delete them under the test.
+            admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1)
+                    .configs(Map.of(org.apache.kafka.common.config.TopicConfig.RETENTION_MS_CONFIG, "-1")))).all()
+                    .get();
         }
         neighbour = "wh_b0";
         for (int i = 1; partition(neighbour) != partition(KEY); i++) {
