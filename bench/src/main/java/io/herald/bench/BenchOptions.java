@@ -24,8 +24,8 @@ record BenchOptions(boolean quick, boolean profile, String only, Path out, boole
             "isolation: 10% black-holed, instant", "isolation: 10% answer 503, instant",
             "herald fan-out 1, 50 ms", "herald fan-out 10, 50 ms", "naive consumer (sync POST), 50 ms",
             "isolation: 10% black-holed, 50 ms", "isolation: 10% answer 503, 50 ms",
-            "herald fan-out 100, instant", "herald fan-out 1000, instant", "payload 16 KiB, fan-out 1, instant",
-            "payload 64 KiB, fan-out 1, instant",
+            "herald fan-out 100, instant", "herald fan-out 1000, instant", "payload 16 KiB, instant",
+            "payload 64 KiB, instant",
             "scale-out: 2 deliverers, fan-out 10, instant", "steady load at 50% of capacity, instant");
 
     /** @throws IllegalArgumentException naming what is wrong, for the usage message */

@@ -119,9 +119,9 @@ final class BenchRun implements AutoCloseable {
             }
         }
         for (int kib : PAYLOAD_KIB) {
-            if (wanted(selected, "payload " + kib + " KiB, fan-out 1, instant")) {
+            if (wanted(selected, "payload " + kib + " KiB, instant")) {
                 // a quarter of fan-out 1's events, an eighth at 64 KiB: runs of seconds, not of their ramp-up
-                results.add(herald("payload " + kib + " KiB, fan-out 1", 50, 1, plan.fanOutOneEvents() * 16 / kib / 4,
+                results.add(herald("payload " + kib + " KiB", 50, 1, plan.fanOutOneEvents() * 16 / kib / 4,
                         Faulty.NONE, Duration.ZERO, kib));
             }
         }
