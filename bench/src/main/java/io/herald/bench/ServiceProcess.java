@@ -74,13 +74,9 @@ final class ServiceProcess implements AutoCloseable {
 
     /**
      * The same service started again after {@link #kill()} or {@link #close()}, with the same settings, ops port and
-     * log (appended to), as an orchestrator restarts a pod; returns once it is ready.
+     * log (appended to), as an orchestrator restarts a pod; tells {@code onStarted} of the new process as soon as it
+     * runs, and returns once it is ready.
      */
-    ServiceProcess startAgain() throws IOException, InterruptedException {
-        return startAgain(started -> { });
-    }
-
-    /** ... telling {@code onStarted} of the new process as soon as it runs, before it is ready. */
     ServiceProcess startAgain(java.util.function.Consumer<ServiceProcess> onStarted)
             throws IOException, InterruptedException {
         if (process.isAlive()) {

@@ -79,11 +79,6 @@ public final class EventIntake implements AutoCloseable {
     public record Outcome(Receipt receipt, boolean duplicate) {
     }
 
-    public EventIntake(KafkaClients kafka, RegistryEndpoint registry, Duration loadTimeout, HeraldTracing tracing,
-            Clock clock) {
-        this(kafka, registry, loadTimeout, tracing, clock, requests -> { });
-    }
-
     /** @param transactionSizes told how many requests each committed transaction held */
     public EventIntake(KafkaClients kafka, RegistryEndpoint registry, Duration loadTimeout, HeraldTracing tracing,
             Clock clock, java.util.function.IntConsumer transactionSizes) {

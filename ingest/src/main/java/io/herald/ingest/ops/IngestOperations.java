@@ -27,6 +27,7 @@ public final class IngestOperations implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final DependencyCheck dependencies;
     private final OpsServer server;
+    private final io.micrometer.core.instrument.DistributionSummary transactionRequests;
     /** Conditions of readiness besides the dependencies, each with what the 503 says while it is unmet. */
     private final List<Map.Entry<String, BooleanSupplier>> readiness = new CopyOnWriteArrayList<>();
 
@@ -34,6 +35,9 @@ public final class IngestOperations implements AutoCloseable {
         this.registry = HeraldMeters.registry("ingest");
         this.dependencies = DependencyCheck.start(kafka, schemaRegistry);
         this.server = OpsServer.start(opsPort, registry, this::ready, this::notReadyBecause);
+        this.transactionRequests = io.micrometer.core.instrument.DistributionSummary.builder(
+                "herald.ingest.transaction.requests").description("Requests whose events one Kafka transaction "
+                + "committed").register(registry);
     }
 
     /** Adds a condition of readiness, such as a producer that can publish; {@code unmet} is the 503's reason. */
@@ -63,9 +67,7 @@ public final class IngestOperations implements AutoCloseable {
      * share commits.
      */
     public void transaction(int requests) {
-        io.micrometer.core.instrument.DistributionSummary.builder("herald.ingest.transaction.requests")
-                .description("Requests whose events one Kafka transaction committed").register(registry)
-                .record(requests);
+        transactionRequests.record(requests);
     }
 
     /**
